@@ -1,0 +1,19 @@
+import type { AccountRecord } from '../../../../libs/domain/models.js';
+
+/** What the API shows of an account: never its token. */
+export function accountView(a: AccountRecord) {
+  return {
+    id: a.id,
+    network: a.network,
+    instanceUrl: a.instanceUrl,
+    remoteId: a.remoteId,
+    handle: a.handle,
+    displayName: a.displayName,
+    profileUrl: a.profileUrl,
+    limits: { maxCharacters: a.maxCharacters, maxMedia: a.maxMedia, charactersPerUrl: a.charactersPerUrl },
+    status: a.status,
+    statusReason: a.statusReason,
+    rateLimitedUntil: a.rateLimitedUntil && a.rateLimitedUntil > new Date() ? a.rateLimitedUntil : null,
+    createdAt: a.createdAt,
+  };
+}

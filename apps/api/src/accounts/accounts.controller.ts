@@ -1,0 +1,59 @@
+import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Caller } from '../../../../libs/domain/models.js';
+import { CurrentCaller, Public, Roles } from '../common/auth.js';
+import { accountView } from './account.view.js';
+import { AccountsService } from './accounts.service.js';
+import { ConnectAccountDto, OAuthCallbackQuery, ReconnectAccountDto, StartOAuthDto } from './dto/account.dto.js';
+
+@ApiTags('accounts')
+@ApiBearerAuth()
+@Controller('v1')
+export class AccountsController {
+  constructor(private readonly service: AccountsService) {}
+
+  @Get('accounts')
+  async list(@CurrentCaller() caller: Caller) {
+    return (await this.service.list(caller)).map(accountView);
+  }
+
+  @Get('accounts/:id')
+  async get(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
+    return accountView(await this.service.get(caller, id));
+  }
+
+  @Post('accounts')
+  @Roles('admin', 'community_manager')
+  async connect(@CurrentCaller() caller: Caller, @Body() body: ConnectAccountDto, @Res({ passthrough: true }) res: Response) {
+    const { account, created } = await this.service.connect(caller, body.instanceUrl, body.accessToken);
+    res.status(created ? 201 : 200);
+    return accountView(account);
+  }
+
+  @Post('accounts/:id/reconnect')
+  @Roles('admin', 'community_manager')
+  async reconnect(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Body() body: ReconnectAccountDto) {
+    return accountView(await this.service.reconnect(caller, id, body.accessToken));
+  }
+
+  @Delete('accounts/:id')
+  @Roles('admin', 'community_manager')
+  disconnect(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
+    return this.service.disconnect(caller, id);
+  }
+
+  @Post('accounts/oauth/mastodon')
+  @Roles('admin', 'community_manager')
+  startOAuth(@CurrentCaller() caller: Caller, @Body() body: StartOAuthDto) {
+    return this.service.startOAuth(caller, body.instanceUrl);
+  }
+
+  /** Where the instance sends the browser back; the one-time `state` stands for the caller. */
+  @Get('oauth/mastodon/callback')
+  @Public()
+  async callback(@Query() query: OAuthCallbackQuery) {
+    const { account } = await this.service.finishOAuth(query.state, query.code);
+    return accountView(account);
+  }
+}

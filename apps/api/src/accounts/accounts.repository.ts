@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { toAccount } from '../../../../libs/database/mappers.js';
+import { PrismaService } from '../../../../libs/database/prisma.service.js';
+import type { AccountRecord } from '../../../../libs/domain/models.js';
+import type { NetworkName, VerifiedAccount } from '../../../../libs/networks/network-adapter.js';
+
+export interface OAuthSessionRecord {
+  id: string;
+  organisationId: string;
+  memberId: string;
+  instanceUrl: string;
+  clientId: string;
+  clientSecretCiphertext: string;
+  redirectUri: string;
+  expiresAt: Date;
+}
+
+@Injectable()
+export class AccountsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  private get db() {
+    return this.prisma.client;
+  }
+
+  async list(organisationId: string): Promise<AccountRecord[]> {
+    const rows = await this.db.account.findMany({ where: { organisationId, disconnectedAt: null }, orderBy: { createdAt: 'asc' } });
+    return rows.map(toAccount);
+  }
+
+  async find(organisationId: string, id: string): Promise<AccountRecord | null> {
+    const a = await this.db.account.findFirst({ where: { id, organisationId, disconnectedAt: null } });
+    return a ? toAccount(a) : null;
+  }
+
+  async findMany(organisationId: string, ids: string[]): Promise<AccountRecord[]> {
+    const rows = await this.db.account.findMany({ where: { id: { in: ids }, organisationId, disconnectedAt: null } });
+    return rows.map(toAccount);
+  }
+
+  /** Connecting an account that was connected before brings the same record back, with its history. */
+  async upsertVerified(
+    organisationId: string,
+    network: NetworkName,
+    instanceUrl: string,
+    verified: VerifiedAccount,
+    tokenCiphertext: string,
+  ): Promise<{ account: AccountRecord; created: boolean }> {
+    const data = {
+      handle: verified.handle,
+      displayName: verified.displayName,
+      profileUrl: verified.profileUrl,
+      tokenCiphertext,
+      maxCharacters: verified.limits.maxCharacters,
+      maxMedia: verified.limits.maxMedia,
+      charactersPerUrl: verified.limits.charactersPerUrl,
+      status: 'active' as const,
+      statusReason: null,
+      disconnectedAt: null,
+    };
+    const key = { organisationId, network, instanceUrl, remoteId: verified.remoteId };
+    const existing = await this.db.account.findUnique({ where: { organisationId_network_instanceUrl_remoteId: key } });
+    const row = existing
+      ? await this.db.account.update({ where: { id: existing.id }, data })
+      : await this.db.account.create({ data: { ...key, ...data } });
+    return { account: toAccount(row), created: !existing || existing.disconnectedAt !== null };
+  }
+
+  /** Disconnecting forgets the token and cancels what was still to be published there. */
+  async disconnect(id: string, reason: string): Promise<{ cancelledDeliveryIds: string[] }> {
+    return this.db.$transaction(async (tx) => {
+      await tx.account.update({ where: { id }, data: { disconnectedAt: new Date(), tokenCiphertext: '', status: 'needs_reconnection', statusReason: reason } });
+      const due = await tx.delivery.findMany({ where: { accountId: id, state: 'scheduled' }, select: { id: true } });
+      await tx.delivery.updateMany({
+        where: { accountId: id, state: 'scheduled' },
+        data: { state: 'cancelled', cancelReason: reason },
+      });
+      return { cancelledDeliveryIds: due.map((d) => d.id) };
+    });
+  }
+
+  async createOAuthSession(s: OAuthSessionRecord): Promise<void> {
+    await this.db.oAuthSession.create({ data: s });
+  }
+
+  /** Single use: the session is deleted as it is read. */
+  async takeOAuthSession(id: string): Promise<OAuthSessionRecord | null> {
+    const session = await this.db.oAuthSession.findUnique({ where: { id } });
+    if (!session) return null;
+    const { count } = await this.db.oAuthSession.deleteMany({ where: { id } });
+    return count === 1 ? session : null;
+  }
+}

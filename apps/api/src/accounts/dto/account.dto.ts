@@ -1,0 +1,48 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+
+export class ConnectAccountDto {
+  @ApiProperty({ enum: ['mastodon'] })
+  @IsIn(['mastodon'], { message: 'must be one of: mastodon' })
+  network!: 'mastodon';
+
+  @ApiProperty({ example: 'https://mastodon.social' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  instanceUrl!: string;
+
+  @ApiProperty({ description: 'An access token with read and write scopes; stored encrypted, never returned.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  accessToken!: string;
+}
+
+export class ReconnectAccountDto {
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  accessToken!: string;
+}
+
+export class StartOAuthDto {
+  @ApiProperty({ example: 'https://mastodon.social' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  instanceUrl!: string;
+}
+
+export class OAuthCallbackQuery {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  code!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  state!: string;
+}

@@ -1,0 +1,30 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import type { AppConfig } from '../../../libs/config/config.js';
+import { CoreModule } from '../../../libs/core/core.module.js';
+import { AccountsModule } from './accounts/accounts.module.js';
+import { AuthGuard } from './common/auth.js';
+import { AuthRepository } from './common/auth.repository.js';
+import { AllExceptionsFilter } from './common/exception.filter.js';
+import { createValidationPipe } from './common/validation.js';
+import { HealthController } from './health/health.controller.js';
+import { MediaModule } from './media/media.module.js';
+import { OrganisationsModule } from './organisations/organisations.module.js';
+import { PostsModule } from './posts/posts.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CoreModule.forRoot(config, 'api'), OrganisationsModule, AccountsModule, MediaModule, PostsModule],
+      controllers: [HealthController],
+      providers: [
+        AuthRepository,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

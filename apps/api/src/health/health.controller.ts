@@ -1,0 +1,29 @@
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { PrismaService } from '../../../../libs/database/prisma.service.js';
+import { DeliveryQueue } from '../../../../libs/queue/delivery-queue.js';
+import { Public } from '../common/auth.js';
+
+const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly queue: DeliveryQueue,
+  ) {}
+
+  @Get()
+  @Public()
+  async check() {
+    const [postgres, redis] = await Promise.all([
+      withTimeout(this.prisma.client.$queryRaw`SELECT 1`, 2000).then(() => 'up', (e: Error) => `down: ${e.message}`),
+      withTimeout(this.queue.ping(), 2000).then(() => 'up', (e: Error) => `down: ${e.message}`),
+    ]);
+    const body = { status: postgres === 'up' && redis === 'up' ? 'ok' : 'error', postgres, redis };
+    if (body.status !== 'ok') throw new ServiceUnavailableException(body);
+    return body;
+  }
+}

@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { loadConfigOrExit } from '../../../libs/config/config.js';
+import { issueApiToken } from '../../../libs/crypto/api-tokens.js';
+import { PrismaService } from '../../../libs/database/prisma.service.js';
+import { OrganisationsRepository } from '../../api/src/organisations/organisations.repository.js';
+
+// Creates an organisation, its first admin and that admin's API token, printed once.
+const { values } = parseArgs({
+  options: { organisation: { type: 'string' }, admin: { type: 'string' }, json: { type: 'boolean', default: false } },
+});
+const orgName = values.organisation?.trim();
+const adminName = values.admin?.trim() || 'admin';
+if (!orgName) {
+  process.stderr.write('usage: npm run bootstrap -- --organisation "Name" [--admin "Name"] [--json]\n');
+  process.exit(64);
+}
+const config = loadConfigOrExit(process.env);
+const prisma = new PrismaService(config);
+const organisations = new OrganisationsRepository(prisma);
+try {
+  if (await organisations.organisationNameExists(orgName)) {
+    process.stderr.write(`An organisation named "${orgName}" already exists\n`);
+    process.exitCode = 65;
+  } else {
+    const token = issueApiToken();
+    const result = await organisations.createWithAdmin(orgName, adminName, token);
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify({ ...result, token: token.secret })}\n`
+        : `Organisation "${orgName}" created (${result.organisationId}).\nAdmin "${adminName}" (${result.memberId}).\n` +
+            `API token, shown once — keep it somewhere safe:\n\n  ${token.secret}\n\n`,
+    );
+  }
+} finally {
+  await prisma.onApplicationShutdown();
+}

@@ -1,0 +1,302 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A Mastodon-compatible HTTP server for tests, benchmarks and the sandbox: the endpoints Piquet
+ * uses, with Mastodon's idempotency, limits and error shapes, plus knobs to inject failures.
+ */
+export interface FakeAccount {
+  id: string;
+  username: string;
+  token: string;
+  displayName: string;
+}
+
+export interface FakeStatus {
+  id: string;
+  accountId: string;
+  text: string;
+  spoilerText: string;
+  visibility: string;
+  language: string | null;
+  mediaIds: string[];
+  idempotencyKey: string | null;
+  createdAt: Date;
+}
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  accountId: string | null;
+  at: number;
+  status: number;
+}
+
+type Fault = { status: number; body?: string; retryAfterS?: number; when: (r: { path: string; accountId: string | null }) => boolean };
+
+export class FakeMastodon {
+  readonly accounts = new Map<string, FakeAccount>();
+  readonly statuses: FakeStatus[] = [];
+  readonly requests: RequestRecord[] = [];
+  readonly media = new Map<string, { accountId: string; description: string; bytes: number }>();
+  limits = { maxCharacters: 500, maxMedia: 4, charactersPerUrl: 23 };
+  /** Delay before answering a status creation that has been recorded (to kill a worker mid-call). */
+  statusResponseDelayMs = 0;
+  latencyMs = 0;
+  private readonly idempotency = new Map<string, FakeStatus>();
+  private readonly faults: Fault[] = [];
+  private readonly codes = new Map<string, string>();
+  private readonly apps = new Map<string, { secret: string; redirectUris: string[] }>();
+  private server?: Server;
+  private nextId = 100000;
+  url = '';
+
+  addAccount(username: string, token = randomBytes(16).toString('hex')): FakeAccount {
+    const account = { id: String(this.nextId++), username, token, displayName: username };
+    this.accounts.set(token, account);
+    return account;
+  }
+
+  revoke(token: string): void {
+    this.accounts.delete(token);
+  }
+
+  /** The next `times` matching requests answer `status`. */
+  fail(times: number, status: number, opts: { path?: RegExp; accountId?: string; retryAfterS?: number } = {}): void {
+    let left = times;
+    this.faults.push({
+      status,
+      retryAfterS: opts.retryAfterS,
+      when: (r) => {
+        if (left <= 0) return false;
+        if (opts.path && !opts.path.test(r.path)) return false;
+        if (opts.accountId && r.accountId !== opts.accountId) return false;
+        left--;
+        return true;
+      },
+    });
+  }
+
+  statusesOf(accountId: string): FakeStatus[] {
+    return this.statuses.filter((s) => s.accountId === accountId);
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
+    const { port: p } = this.server.address() as AddressInfo;
+    this.url = `http://${host}:${p}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const account = this.accounts.get((req.headers.authorization ?? '').replace(/^Bearer\s+/i, '')) ?? null;
+    const record: RequestRecord = { method: req.method ?? 'GET', path: url.pathname, accountId: account?.id ?? null, at: Date.now(), status: 200 };
+    this.requests.push(record);
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      record.status = status;
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    try {
+      const body = await readBody(req);
+      if (this.latencyMs) await sleep(this.latencyMs);
+      const fault = this.faults.find((f) => f.when({ path: url.pathname, accountId: record.accountId }));
+      if (fault) {
+        const headers: Record<string, string> = {};
+        if (fault.status === 429) {
+          const wait = fault.retryAfterS ?? 1;
+          headers['x-ratelimit-limit'] = '300';
+          headers['x-ratelimit-remaining'] = '0';
+          headers['x-ratelimit-reset'] = new Date(Date.now() + wait * 1000).toISOString();
+        }
+        return send(fault.status, { error: fault.status === 429 ? 'Too many requests' : `Injected failure ${fault.status}` }, headers);
+      }
+      await this.route(req.method ?? 'GET', url, body, account, req, send, res);
+    } catch (err) {
+      send(500, { error: (err as Error).message });
+    }
+  }
+
+  private async route(
+    method: string,
+    url: URL,
+    body: Record<string, unknown>,
+    account: FakeAccount | null,
+    req: IncomingMessage,
+    send: (status: number, body: unknown, headers?: Record<string, string>) => void,
+    res: ServerResponse,
+  ): Promise<void> {
+    const path = url.pathname;
+    const unauthorized = () => send(401, { error: 'The access token is invalid' });
+    if (method === 'GET' && path === '/api/v2/instance') {
+      return send(200, {
+        domain: new URL(this.url).host,
+        title: 'Piquet sandbox',
+        version: '4.3.0',
+        configuration: {
+          statuses: {
+            max_characters: this.limits.maxCharacters,
+            max_media_attachments: this.limits.maxMedia,
+            characters_reserved_per_url: this.limits.charactersPerUrl,
+          },
+        },
+      });
+    }
+    if (method === 'GET' && path === '/api/v1/accounts/verify_credentials') {
+      if (!account) return unauthorized();
+      return send(200, this.accountJson(account));
+    }
+    if (method === 'POST' && path === '/api/v1/apps') {
+      const clientId = randomBytes(12).toString('hex');
+      const secret = randomBytes(24).toString('hex');
+      const uris = ([] as string[]).concat((body.redirect_uris ?? body['redirect_uris[]'] ?? []) as string | string[]);
+      this.apps.set(clientId, { secret, redirectUris: uris });
+      return send(200, { id: clientId, name: body.client_name, client_id: clientId, client_secret: secret, redirect_uri: uris[0], redirect_uris: uris });
+    }
+    if (method === 'GET' && path === '/oauth/authorize') {
+      // The sandbox approves at once, as the sandbox's "piquet" user.
+      const clientId = url.searchParams.get('client_id') ?? '';
+      const redirect = url.searchParams.get('redirect_uri') ?? '';
+      if (!this.apps.get(clientId)?.redirectUris.includes(redirect)) return send(400, { error: 'invalid_client' });
+      const code = randomBytes(12).toString('hex');
+      const user = [...this.accounts.values()][0] ?? this.addAccount('piquet');
+      this.codes.set(code, user.token);
+      const target = new URL(redirect);
+      target.searchParams.set('code', code);
+      if (url.searchParams.get('state')) target.searchParams.set('state', url.searchParams.get('state')!);
+      res.writeHead(302, { location: target.toString() });
+      res.end();
+      return;
+    }
+    if (method === 'POST' && path === '/oauth/token') {
+      const app = this.apps.get(String(body.client_id));
+      const token = this.codes.get(String(body.code));
+      if (!app || app.secret !== body.client_secret || !token) return send(400, { error: 'invalid_grant', error_description: 'The code is not valid' });
+      this.codes.delete(String(body.code));
+      return send(200, { access_token: token, token_type: 'Bearer', scope: 'read write', created_at: Math.floor(Date.now() / 1000) });
+    }
+    if (method === 'POST' && path === '/api/v2/media') {
+      if (!account) return unauthorized();
+      const id = String(this.nextId++);
+      const file = body.file as Blob | undefined;
+      if (!file || typeof file === 'string') return send(422, { error: 'Validation failed: File is missing' });
+      this.media.set(id, { accountId: account.id, description: String(body.description ?? ''), bytes: file.size });
+      return send(200, { id, type: 'image', url: `${this.url}/media/${id}`, preview_url: `${this.url}/media/${id}`, description: body.description ?? null });
+    }
+    if (method === 'POST' && path === '/api/v1/statuses') {
+      if (!account) return unauthorized();
+      const key = req.headers['idempotency-key'];
+      const idemKey = typeof key === 'string' ? `${account.id}:${key}` : null;
+      const existing = idemKey ? this.idempotency.get(idemKey) : undefined;
+      if (existing) return send(200, this.statusJson(existing, account));
+      const text = String(body.status ?? '');
+      const mediaIds = ([] as string[]).concat((body.media_ids ?? []) as string[]);
+      if (!text && mediaIds.length === 0) return send(422, { error: "Validation failed: Text can't be blank" });
+      if ([...text].length + [...String(body.spoiler_text ?? '')].length > this.limits.maxCharacters) {
+        return send(422, { error: `Validation failed: Text character limit of ${this.limits.maxCharacters} exceeded` });
+      }
+      if (mediaIds.some((m) => this.media.get(m)?.accountId !== account.id)) return send(422, { error: 'Validation failed: unknown media' });
+      const status: FakeStatus = {
+        id: String(this.nextId++),
+        accountId: account.id,
+        text,
+        spoilerText: String(body.spoiler_text ?? ''),
+        visibility: String(body.visibility ?? 'public'),
+        language: body.language ? String(body.language) : null,
+        mediaIds,
+        idempotencyKey: typeof key === 'string' ? key : null,
+        createdAt: new Date(),
+      };
+      this.statuses.push(status);
+      if (idemKey) this.idempotency.set(idemKey, status);
+      if (this.statusResponseDelayMs) await sleep(this.statusResponseDelayMs);
+      return send(200, this.statusJson(status, account));
+    }
+    const statusMatch = /^\/api\/v1\/statuses\/([^/]+)$/.exec(path);
+    if (method === 'GET' && statusMatch) {
+      const s = this.statuses.find((x) => x.id === statusMatch[1]);
+      const owner = s && [...this.accounts.values()].find((a) => a.id === s.accountId);
+      return s && owner ? send(200, this.statusJson(s, owner)) : send(404, { error: 'Record not found' });
+    }
+    send(404, { error: 'Record not found' });
+  }
+
+  private accountJson(a: FakeAccount) {
+    return {
+      id: a.id,
+      username: a.username,
+      acct: a.username,
+      display_name: a.displayName,
+      url: `${this.url}/@${a.username}`,
+      note: '',
+      avatar: `${this.url}/avatars/${a.id}.png`,
+      header: `${this.url}/headers/${a.id}.png`,
+      locked: false,
+      bot: false,
+      created_at: new Date(0).toISOString(),
+      followers_count: 0,
+      following_count: 0,
+      statuses_count: this.statusesOf(a.id).length,
+      fields: [],
+      emojis: [],
+    };
+  }
+
+  private statusJson(s: FakeStatus, a: FakeAccount) {
+    return {
+      id: s.id,
+      uri: `${this.url}/users/${a.username}/statuses/${s.id}`,
+      url: `${this.url}/@${a.username}/${s.id}`,
+      created_at: s.createdAt.toISOString(),
+      content: `<p>${escapeHtml(s.text)}</p>`,
+      spoiler_text: s.spoilerText,
+      visibility: s.visibility,
+      language: s.language,
+      sensitive: false,
+      media_attachments: s.mediaIds.map((id) => ({ id, type: 'image', url: `${this.url}/media/${id}`, description: this.media.get(id)?.description ?? null })),
+      mentions: [],
+      tags: [],
+      emojis: [],
+      favourites_count: 0,
+      reblogs_count: 0,
+      replies_count: 0,
+      account: this.accountJson(a),
+    };
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks);
+  if (raw.length === 0) return {};
+  const type = req.headers['content-type'] ?? '';
+  if (type.includes('application/json')) return JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+  if (type.includes('multipart/form-data') || type.includes('application/x-www-form-urlencoded')) {
+    const form = await new Request('http://localhost/', { method: 'POST', headers: { 'content-type': type }, body: raw }).formData();
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of form.entries()) {
+      const key = k.replace(/\[\]$/, '');
+      if (k.endsWith('[]')) out[key] = [...((out[key] as unknown[]) ?? []), v];
+      else out[key] = v;
+    }
+    return out;
+  }
+  return {};
+}
+

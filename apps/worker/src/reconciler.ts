@@ -1,0 +1,68 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { APP_CONFIG, type AppConfig } from '../../../libs/config/config.js';
+import { DeliveriesRepository } from '../../../libs/database/deliveries.repository.js';
+import { DeliveryQueue } from '../../../libs/queue/delivery-queue.js';
+
+const PAGE = 1000;
+
+/**
+ * Postgres is the source of truth: every delivery that should have a job gets one again if Redis
+ * lost it (restart without persistence, FLUSHALL, eviction). Overdue ones are enqueued with no delay.
+ * Safe to run in several workers at once: job ids are fixed, so a second add is a no-op.
+ */
+@Injectable()
+export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly queue: DeliveryQueue,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(Reconciler.name);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.reconcile();
+    this.timer = setInterval(() => void this.tick(), this.config.reconcileIntervalMs);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.reconcile();
+    } catch (err) {
+      // The next tick tries again; the error is logged, not lost.
+      this.logger.error({ err: (err as Error).message }, 'reconcile failed');
+    }
+  }
+
+  /** Returns how many jobs it re-created. */
+  reconcile(): Promise<number> {
+    this.running ??= this.scan().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async scan(): Promise<number> {
+    let restored = 0;
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.deliveries.pendingPage(after, PAGE);
+      if (page.length === 0) break;
+      after = page[page.length - 1]!.id;
+      const missing = new Set(await this.queue.missing(page.map((d) => d.id)));
+      const toAdd = page.filter((d) => missing.has(d.id)).map((d) => ({ deliveryId: d.id, scheduledAt: d.scheduledAt }));
+      await this.queue.reschedule(toAdd);
+      restored += toAdd.length;
+    }
+    if (restored > 0) this.logger.warn({ restored }, 're-created delivery jobs missing from Redis');
+    return restored;
+  }
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number) => z.coerce.number().int().min(min);
+
+const schema = z.object({
+  DATABASE_URL: z
+    .string({ error: 'is required (a postgresql:// URL)' })
+    .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'must be a postgresql:// URL'),
+  REDIS_URL: z
+    .string({ error: 'is required (a redis:// URL)' })
+    .refine((v) => /^rediss?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'must be a redis:// or rediss:// URL'),
+  ENCRYPTION_KEY: z
+    .string({ error: 'is required (32 bytes, as 64 hex characters or base64)' })
+    .transform((v, ctx) => {
+      const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+      if (key.length !== 32) {
+        ctx.addIssue({ code: 'custom', message: 'must be 32 bytes, as 64 hex characters or base64' });
+        return z.NEVER;
+      }
+      return key;
+    }),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: int(0).max(65535).default(3000),
+  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'may hold only letters, digits, - and _')
+    .default('piquet'),
+  ALLOW_PRIVATE_INSTANCES: bool.default(false),
+  WORKER_CONCURRENCY: int(1).max(500).default(10),
+  PUBLISH_ATTEMPTS: int(1).max(50).default(8),
+  PUBLISH_BACKOFF_MS: int(1).default(5000),
+  RECONCILE_INTERVAL_MS: int(100).default(60_000),
+  LOCK_DURATION_MS: int(1000).default(30_000),
+  PUBLISH_LEASE_MS: int(1000).default(120_000),
+  HTTP_TIMEOUT_MS: int(100).default(30_000),
+  MEDIA_MAX_BYTES: int(1).default(10 * 1024 * 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface AppConfig {
+  database: { url: string; schema: string };
+  redis: { url: string };
+  encryptionKey: Buffer;
+  http: { host: string; port: number; publicUrl: string };
+  queue: {
+    prefix: string;
+    concurrency: number;
+    attempts: number;
+    backoffMs: number;
+    lockDurationMs: number;
+    publishLeaseMs: number;
+  };
+  reconcileIntervalMs: number;
+  networks: { allowPrivateInstances: boolean; timeoutMs: number };
+  mediaMaxBytes: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Validates the environment once; every other part of Piquet reads the typed result. */
+export function loadConfig(env: Env): AppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  if (c.PUBLISH_LEASE_MS <= c.HTTP_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration:\n  PUBLISH_LEASE_MS: must be longer than HTTP_TIMEOUT_MS');
+  }
+  const dbUrl = new URL(c.DATABASE_URL);
+  const dbSchema = dbUrl.searchParams.get('schema') ?? 'public';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(dbSchema)) {
+    throw new ConfigError('Invalid configuration:\n  DATABASE_URL: its schema parameter must be a plain identifier');
+  }
+  return {
+    database: { url: c.DATABASE_URL, schema: dbSchema },
+    redis: { url: c.REDIS_URL },
+    encryptionKey: c.ENCRYPTION_KEY,
+    http: { host: c.HOST, port: c.PORT, publicUrl: c.PUBLIC_URL.replace(/\/$/, '') },
+    queue: {
+      prefix: c.QUEUE_PREFIX,
+      concurrency: c.WORKER_CONCURRENCY,
+      attempts: c.PUBLISH_ATTEMPTS,
+      backoffMs: c.PUBLISH_BACKOFF_MS,
+      lockDurationMs: c.LOCK_DURATION_MS,
+      publishLeaseMs: c.PUBLISH_LEASE_MS,
+    },
+    reconcileIntervalMs: c.RECONCILE_INTERVAL_MS,
+    networks: { allowPrivateInstances: c.ALLOW_PRIVATE_INSTANCES, timeoutMs: c.HTTP_TIMEOUT_MS },
+    mediaMaxBytes: c.MEDIA_MAX_BYTES,
+    logLevel: c.LOG_LEVEL,
+  };
+}
+
+/** Entry points call this: a bad configuration stops the process with a message naming the variable. */
+export function loadConfigOrExit(env: Env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

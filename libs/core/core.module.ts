@@ -1,0 +1,56 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { SecretBox } from '../crypto/secret-box.js';
+import { DeliveriesRepository } from '../database/deliveries.repository.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { DeliveryQueue } from '../queue/delivery-queue.js';
+import { MastodonAdapter } from '../networks/mastodon/mastodon.adapter.js';
+import { NETWORK_ADAPTERS } from '../networks/network-adapter.js';
+import { NetworkRegistry } from '../networks/network-registry.js';
+
+/** Secrets never reach the logs, whatever object they travel in. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.accessToken',
+  '*.access_token',
+  '*.token',
+  '*.clientSecret',
+  '*.client_secret',
+  '*.password',
+  '*.code',
+];
+
+/** What both processes share: the validated config, Postgres, the queue, secrets and network adapters. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig, processName: 'api' | 'worker'): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            base: { process: processName },
+            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+            autoLogging: processName === 'api',
+          },
+        }),
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: SecretBox, useValue: new SecretBox(config.encryptionKey) },
+        PrismaService,
+        DeliveriesRepository,
+        DeliveryQueue,
+        MastodonAdapter,
+        { provide: NETWORK_ADAPTERS, useFactory: (m: MastodonAdapter) => [m], inject: [MastodonAdapter] },
+        NetworkRegistry,
+      ],
+      exports: [APP_CONFIG, SecretBox, PrismaService, DeliveriesRepository, DeliveryQueue, MastodonAdapter, NetworkRegistry],
+    };
+  }
+}

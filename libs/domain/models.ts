@@ -1,0 +1,87 @@
+/** Piquet's own record types: what repositories return and services use; Prisma's types stay behind repositories. */
+export const ROLES = ['admin', 'community_manager', 'member', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const DELIVERY_STATES = ['scheduled', 'publishing', 'published', 'failed', 'cancelled'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+export const VISIBILITIES = ['public', 'unlisted', 'private', 'direct'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+export type AccountStatus = 'active' | 'needs_reconnection';
+
+export interface Caller {
+  memberId: string;
+  organisationId: string;
+  role: Role;
+}
+
+export interface MemberRecord {
+  id: string;
+  organisationId: string;
+  name: string;
+  role: Role;
+  createdAt: Date;
+  removedAt: Date | null;
+}
+
+export interface AccountRecord {
+  id: string;
+  organisationId: string;
+  network: 'mastodon';
+  instanceUrl: string;
+  remoteId: string;
+  handle: string;
+  displayName: string;
+  profileUrl: string | null;
+  tokenCiphertext: string;
+  maxCharacters: number;
+  maxMedia: number;
+  charactersPerUrl: number;
+  status: AccountStatus;
+  statusReason: string | null;
+  rateLimitedUntil: Date | null;
+  createdAt: Date;
+  disconnectedAt: Date | null;
+}
+
+export interface PostMediaRecord {
+  mediaId: string;
+  position: number;
+  altText: string;
+  mimeType: string;
+}
+
+export interface DeliveryRecord {
+  id: string;
+  organisationId: string;
+  postId: string;
+  accountId: string;
+  state: DeliveryState;
+  scheduledAt: Date;
+  attempts: number;
+  remoteMediaIds: string[];
+  remoteId: string | null;
+  remoteUrl: string | null;
+  publishedAt: Date | null;
+  lastError: string | null;
+  failureReason: string | null;
+  cancelReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface PostRecord {
+  id: string;
+  organisationId: string;
+  createdById: string;
+  text: string;
+  contentWarning: string | null;
+  visibility: Visibility;
+  language: string | null;
+  scheduledAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  media: PostMediaRecord[];
+  deliveries: DeliveryRecord[];
+}

@@ -1,0 +1,86 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { deliveryJobId, JobName, QueueName, type PublishDeliveryJob } from './contracts.js';
+import { createRedis } from './redis.js';
+
+export interface ScheduledJob {
+  deliveryId: string;
+  scheduledAt: Date;
+}
+
+/** Producer side of the deliveries queue, used by the API and by the worker's reconciler. */
+@Injectable()
+export class DeliveryQueue implements OnApplicationShutdown {
+  readonly connection: Redis;
+  readonly queue: Queue<PublishDeliveryJob>;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.connection = createRedis(config.redis.url);
+    this.queue = new Queue<PublishDeliveryJob>(QueueName.Deliveries, {
+      connection: this.connection,
+      prefix: config.queue.prefix,
+      defaultJobOptions: {
+        attempts: config.queue.attempts,
+        backoff: { type: 'exponential', delay: config.queue.backoffMs },
+        removeOnComplete: true,
+        removeOnFail: { age: 7 * 24 * 3600 },
+      },
+    });
+  }
+
+  async schedule(jobs: ScheduledJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    const now = Date.now();
+    await this.queue.addBulk(
+      jobs.map((j) => ({
+        name: JobName.PublishDelivery,
+        data: { deliveryId: j.deliveryId },
+        opts: { jobId: deliveryJobId(j.deliveryId), delay: Math.max(0, j.scheduledAt.getTime() - now) },
+      })),
+    );
+  }
+
+  /**
+   * Moves a delivery's job to a new time: remove then add, since adding an existing id is a no-op.
+   * A job that is running cannot be removed; the worker re-reads the time and defers itself.
+   */
+  async reschedule(jobs: ScheduledJob[]): Promise<void> {
+    await this.unschedule(jobs.map((j) => j.deliveryId));
+    await this.schedule(jobs);
+  }
+
+  async unschedule(deliveryIds: string[]): Promise<void> {
+    for (const id of deliveryIds) {
+      const job = await this.queue.getJob(deliveryJobId(id));
+      if (!job) continue;
+      const state = await job.getState();
+      if (state !== 'active') await job.remove().catch(() => undefined /* became active meanwhile: the worker re-checks */);
+    }
+  }
+
+  /**
+   * Ids (of those given) with no live job: missing from Redis, or left failed/completed by a run
+   * that ended without the delivery reaching a final state (a stall limit, a crash).
+   */
+  async missing(deliveryIds: string[]): Promise<string[]> {
+    const multi = this.connection.multi();
+    const base = `${this.config.queue.prefix}:${QueueName.Deliveries}:`;
+    for (const id of deliveryIds) {
+      const jobId = deliveryJobId(id);
+      multi.exists(base + jobId).zscore(`${base}failed`, jobId).zscore(`${base}completed`, jobId);
+    }
+    const res = (await multi.exec()) ?? [];
+    return deliveryIds.filter((_, i) => res[3 * i]?.[1] === 0 || res[3 * i + 1]?.[1] != null || res[3 * i + 2]?.[1] != null);
+  }
+
+  async ping(): Promise<void> {
+    await this.connection.ping();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close();
+    await this.connection.quit().catch(() => undefined);
+  }
+}
