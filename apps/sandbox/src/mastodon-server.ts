@@ -192,6 +192,13 @@ export class FakeMastodon {
       this.media.set(id, { accountId: account.id, description: String(body.description ?? ''), bytes: file.size });
       return send(200, { id, type: 'image', url: `${this.url}/media/${id}`, preview_url: `${this.url}/media/${id}`, description: body.description ?? null });
     }
+    const mediaMatch = /^\/api\/v1\/media\/([^/]+)$/.exec(path);
+    if (method === 'GET' && mediaMatch) {
+      if (!account) return unauthorized();
+      const m = this.media.get(mediaMatch[1]!);
+      if (!m || m.accountId !== account.id) return send(404, { error: 'Record not found' });
+      return send(200, { id: mediaMatch[1], type: 'image', url: `${this.url}/media/${mediaMatch[1]}`, description: m.description });
+    }
     if (method === 'POST' && path === '/api/v1/statuses') {
       if (!account) return unauthorized();
       const key = req.headers['idempotency-key'];

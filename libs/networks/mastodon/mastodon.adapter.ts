@@ -37,6 +37,8 @@ export class MastodonAdapter implements NetworkAdapter {
     return createRestAPIClient({
       url: conn.instanceUrl,
       accessToken: conn.accessToken,
+      // masto polls an upload until the instance has processed it: bound that wait too.
+      mediaTimeout: this.config.networks.timeoutMs,
       ...this.http(),
     });
   }

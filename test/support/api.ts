@@ -1,0 +1,45 @@
+import type { AddressInfo } from 'node:net';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createApiApp } from '../../apps/api/src/bootstrap-app.js';
+import { OrganisationsRepository } from '../../apps/api/src/organisations/organisations.repository.js';
+import type { AppConfig } from '../../libs/config/config.js';
+import { issueApiToken } from '../../libs/crypto/api-tokens.js';
+import { PrismaService } from '../../libs/database/prisma.service.js';
+
+export interface Api {
+  app: NestExpressApplication;
+  url: string;
+  call<T = any>(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }>;
+  createOrganisation(name: string): Promise<{ organisationId: string; memberId: string; token: string }>;
+  close(): Promise<void>;
+}
+
+/** The real HTTP API, in this process, on an ephemeral port; tests talk to it over HTTP. */
+export async function startApi(config: AppConfig): Promise<Api> {
+  const app = await createApiApp(config, { logs: false });
+  await app.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  const organisations = new OrganisationsRepository(app.get(PrismaService));
+  return {
+    app,
+    url,
+    async call(method, path, token, body) {
+      const res = await fetch(url + path, {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? (JSON.parse(text) as never) : (undefined as never) };
+    },
+    async createOrganisation(name) {
+      const token = issueApiToken();
+      const ids = await organisations.createWithAdmin(name, 'admin', token);
+      return { ...ids, token: token.secret };
+    },
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { loadConfig, type AppConfig } from '../../libs/config/config.js';
+import { migrate, quoteIdent } from '../../libs/database/migrate.js';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BASE_DB = process.env['TEST_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const BASE_REDIS = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+export interface TestEnv {
+  env: Record<string, string>;
+  config: AppConfig;
+  schema: string;
+  prefix: string;
+  cleanup(): Promise<void>;
+}
+
+/** Each test file gets its own Postgres schema and BullMQ prefix, dropped at the end. */
+export async function createTestEnv(overrides: Record<string, string> = {}): Promise<TestEnv> {
+  const id = randomBytes(5).toString('hex');
+  const schema = `t_${id}`;
+  const prefix = `piquet-test-${id}`;
+  const url = new URL(BASE_DB);
+  url.searchParams.set('schema', schema);
+  const env: Record<string, string> = {
+    DATABASE_URL: url.toString(),
+    REDIS_URL: BASE_REDIS,
+    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    QUEUE_PREFIX: prefix,
+    ALLOW_PRIVATE_INSTANCES: 'true',
+    PUBLISH_BACKOFF_MS: '200',
+    PUBLISH_ATTEMPTS: '5',
+    HTTP_TIMEOUT_MS: '5000',
+    PUBLISH_LEASE_MS: '6000',
+    LOCK_DURATION_MS: '2000',
+    RECONCILE_INTERVAL_MS: '1000',
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  };
+  const config = loadConfig(env);
+  await migrate({ url: config.database.url, schema, dir: `${ROOT}prisma/migrations` });
+  return {
+    env,
+    config,
+    schema,
+    prefix,
+    async cleanup() {
+      const client = new pg.Client({ connectionString: BASE_DB });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+      await client.end();
+      const redis = new Redis(config.redis.url);
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
+    },
+  };
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const inSeconds = (s: number): string => new Date(Date.now() + s * 1000).toISOString();
