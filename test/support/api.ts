@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { FakeAccount, FakeMastodon } from '../../apps/sandbox/src/mastodon-server.js';
 import { createApiApp } from '../../apps/api/src/bootstrap-app.js';
 import { OrganisationsRepository } from '../../apps/api/src/organisations/organisations.repository.js';
 import type { AppConfig } from '../../libs/config/config.js';
 import { issueApiToken } from '../../libs/crypto/api-tokens.js';
 import { PrismaService } from '../../libs/database/prisma.service.js';
+import { waitFor } from './env.js';
 
 export interface Api {
   app: NestExpressApplication;
@@ -42,4 +44,30 @@ export async function startApi(config: AppConfig): Promise<Api> {
     },
     close: () => app.close(),
   };
+}
+
+export interface Connected {
+  remote: FakeAccount;
+  account: { id: string; handle: string };
+}
+
+export async function connectAccount(api: Api, token: string, server: FakeMastodon, username: string): Promise<Connected> {
+  const remote = server.addAccount(username);
+  const res = await api.call('POST', '/v1/accounts', token, { network: 'mastodon', instanceUrl: server.url, accessToken: remote.token });
+  if (res.status !== 201) throw new Error(`connect failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { remote, account: res.body };
+}
+
+export async function schedulePost(api: Api, token: string, accountIds: string[], text: string, scheduledAt: string) {
+  const res = await api.call('POST', '/v1/posts', token, { text, scheduledAt, accountIds });
+  if (res.status !== 201) throw new Error(`post failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; deliveries: { id: string; accountId: string }[] };
+}
+
+/** Waits until every delivery of the post is in a final state, and returns the post. */
+export async function settledPost(api: Api, token: string, postId: string, timeoutMs = 30_000) {
+  return waitFor(async () => {
+    const r = await api.call('GET', `/v1/posts/${postId}`, token);
+    return r.body.deliveries.every((d: { state: string }) => ['published', 'failed', 'cancelled'].includes(d.state)) ? r.body : null;
+  }, `post ${postId} to settle`, timeoutMs);
 }
