@@ -21,6 +21,5 @@ export async function createApiApp(config: AppConfig, opts: { logs?: boolean } =
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API token (pqt_…)' })
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;
 }

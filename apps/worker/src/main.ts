@@ -8,5 +8,15 @@ import { WorkerModule } from './worker.module.js';
 const config = loadConfigOrExit(process.env);
 const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
 app.useLogger(app.get(Logger));
-app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 app.get(Logger).log('worker started');
+
+// On SIGTERM the worker stops taking jobs, finishes and records the publishes in flight, then exits 0.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    app.get(Logger).log(`${signal}: finishing in-flight publishes`);
+    void app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}
