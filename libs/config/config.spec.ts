@@ -1,0 +1,31 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadConfig } from './config.js';
+
+const valid = {
+  DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/piquet?schema=s1',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  ENCRYPTION_KEY: 'ab'.repeat(32),
+};
+
+describe('configuration', () => {
+  it('reads a valid environment into a typed object, with defaults', () => {
+    const c = loadConfig(valid);
+    expect(c.database).toEqual({ url: valid.DATABASE_URL, schema: 's1' });
+    expect(c.encryptionKey).toHaveLength(32);
+    expect(c.http.port).toBe(3000);
+    expect(c.networks.allowPrivateInstances).toBe(false);
+  });
+
+  it.each([
+    [{ ...valid, DATABASE_URL: undefined }, /DATABASE_URL: is required/],
+    [{ ...valid, DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must be a postgresql:\/\/ URL/],
+    [{ ...valid, REDIS_URL: undefined }, /REDIS_URL: is required/],
+    [{ ...valid, REDIS_URL: 'http://x' }, /REDIS_URL: must be a redis/],
+    [{ ...valid, ENCRYPTION_KEY: undefined }, /ENCRYPTION_KEY: is required/],
+    [{ ...valid, ENCRYPTION_KEY: 'short' }, /ENCRYPTION_KEY: must be 32 bytes/],
+    [{ ...valid, PORT: 'eighty' }, /PORT/],
+    [{ ...valid, HTTP_TIMEOUT_MS: '200000' }, /PUBLISH_LEASE_MS: must be longer than HTTP_TIMEOUT_MS/],
+  ])('stops on a bad environment, naming the variable (%#)', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
