@@ -38,6 +38,7 @@ const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const WORKER_MAIN = fileURLToPath(new URL('../apps/worker/src/main.js', import.meta.url));
 const MIGRATIONS = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
 const TIMEOUT_MS = 120_000;
+const BARE_WORKER_ENV = 'PIQUET_BENCH_BARE_WORKER';
 // What DeliveryQueue gives every job, so both queues do the same Redis work per job.
 const JOB_OPTIONS: JobsOptions = { attempts: 8, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } };
 
@@ -85,18 +86,7 @@ async function runPiquet(concurrency: number, defer: Defer): Promise<number> {
   const queue = new Queue<PublishDeliveryJob>(QueueName.Deliveries, { connection: redisConnection(defer), prefix, defaultJobOptions: JOB_OPTIONS });
   defer(() => queue.close());
 
-  // The worker's JSON logs go to our stderr, so its warnings show without mixing into the table.
-  const child = spawn(process.execPath, [WORKER_MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 2, 2] });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  defer(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-  });
-  let exitCode: number | null | undefined;
-  void exited.then((code) => (exitCode = code));
-  const alive = () => {
-    if (exitCode !== undefined) throw new Error(`Piquet worker exited early with code ${exitCode}`);
-  };
+  const { alive } = startChild([WORKER_MAIN], env, defer);
   await waitFor(async () => (alive(), (await queue.getWorkersCount()) > 0), 'the Piquet worker to start');
   await sleep(500); // lets its boot (the reconciler's first scan) finish before there is anything to find
 
@@ -144,7 +134,14 @@ async function runPiquet(concurrency: number, defer: Defer): Promise<number> {
   return (N * 1000) / elapsed;
 }
 
-/** The floor: a BullMQ worker in this process doing the same POST and nothing else. */
+interface BareWorkerConfig { url: string; prefix: string; concurrency: number; tokens: string[] }
+type BareJob = PublishDeliveryJob & { i: number };
+type BareMessage = { kind: 'ready' } | { kind: 'done'; at: number } | { kind: 'failed'; error: string };
+
+/**
+ * The floor: a BullMQ worker doing the same POST and nothing else. It runs in a child process like
+ * Piquet's worker does: sharing the fake server's event loop made it look 30-40% slower.
+ */
 async function runBare(concurrency: number, defer: Defer): Promise<number> {
   const prefix = `piquet-bench-bare-${randomBytes(5).toString('hex')}`;
   defer(() => dropSchemaAndKeys(null, prefix));
@@ -152,54 +149,84 @@ async function runBare(concurrency: number, defer: Defer): Promise<number> {
   const url = await server.start();
   defer(() => server.stop());
   const tokens = Array.from({ length: ACCOUNTS }, (_, i) => server.addAccount(`bench${i}`).token);
-  // What Piquet knows from Postgres, the bare worker looks up in memory.
-  const work = new Map<string, { token: string; text: string }>();
-
-  const queue = new Queue<PublishDeliveryJob>(QueueName.Deliveries, { connection: redisConnection(defer), prefix, defaultJobOptions: JOB_OPTIONS });
+  const queue = new Queue<BareJob>(QueueName.Deliveries, { connection: redisConnection(defer), prefix, defaultJobOptions: JOB_OPTIONS });
   defer(() => queue.close());
-  let done = 0;
-  let lastDoneAt = 0;
-  let failure: Error | undefined;
-  const worker = new Worker<PublishDeliveryJob>(
-    QueueName.Deliveries,
-    async (job) => {
-      const { token, text } = work.get(job.data.deliveryId)!;
-      const res = await fetch(`${url}/api/v1/statuses`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': job.data.deliveryId },
-        body: JSON.stringify({ status: text, visibility: 'public' }),
-      });
-      const body = (await res.json()) as { id?: string };
-      if (!res.ok || !body.id) throw new Error(`Fake Mastodon answered ${res.status}`);
-    },
-    { connection: redisConnection(defer), prefix, concurrency, lockDuration: 30_000, stalledInterval: 30_000, maxStalledCount: 5 },
-  );
-  worker.on('completed', () => ((done += 1), (lastDoneAt = Date.now())));
-  worker.on('failed', (_job, err) => (failure ??= err));
-  defer(() => worker.close());
-  await worker.waitUntilReady();
+
+  const config: BareWorkerConfig = { url, prefix, concurrency, tokens };
+  const { child, alive } = startChild([fileURLToPath(import.meta.url)], { [BARE_WORKER_ENV]: JSON.stringify(config) }, defer, true);
+  let ready = false;
+  let doneAt: number | undefined;
+  let failure: string | undefined;
+  child.on('message', (m: BareMessage) => {
+    if (m.kind === 'ready') ready = true;
+    else if (m.kind === 'done') doneAt = m.at;
+    else failure ??= m.error;
+  });
+  const healthy = () => {
+    alive();
+    if (failure) throw new Error(`Bare job failed: ${failure}`);
+  };
+  await waitFor(async () => (healthy(), ready), 'the bare worker to start');
 
   let seeded = 0;
   const batch = async (count: number): Promise<number> => {
-    const ids = Array.from({ length: count }, (_, k) => {
-      const deliveryId = randomUUID();
-      work.set(deliveryId, { token: tokens[(seeded + k) % tokens.length]!, text: statusText(seeded + k) });
-      return deliveryId;
-    });
+    const jobs = Array.from({ length: count }, (_, k) => ({ deliveryId: randomUUID(), i: seeded + k }));
     seeded += count;
+    doneAt = undefined;
+    child.send({ expect: seeded });
     const start = Date.now();
-    await queue.addBulk(ids.map((deliveryId) => ({ name: JobName.PublishDelivery, data: { deliveryId }, opts: { jobId: deliveryJobId(deliveryId) } })));
-    await waitFor(async () => {
-      if (failure) throw failure;
-      return done === seeded;
-    }, `${count} bare jobs to complete`);
-    return lastDoneAt - start;
+    await queue.addBulk(jobs.map((data) => ({ name: JobName.PublishDelivery, data, opts: { jobId: deliveryJobId(data.deliveryId) } })));
+    return (await waitFor(async () => (healthy(), doneAt), `${count} bare jobs to complete`)) - start;
   };
 
   if (WARMUP > 0) await batch(WARMUP);
   const elapsed = await batch(N);
   if (server.statuses.length !== seeded) throw new Error(`Fake Mastodon holds ${server.statuses.length} statuses, expected ${seeded}`);
   return (N * 1000) / elapsed;
+}
+
+/** The child side of runBare: reports readiness, then the time its job count reaches what it was told to expect. */
+async function bareWorker(config: BareWorkerConfig): Promise<void> {
+  const send = (m: BareMessage) => process.send?.(m);
+  let done = 0;
+  let expected = Infinity;
+  const report = () => done === expected && send({ kind: 'done', at: Date.now() });
+  process.on('message', (m: { expect: number }) => ((expected = m.expect), report()));
+  process.on('disconnect', () => process.exit(0)); // the bench died: do not linger
+  const worker = new Worker<BareJob>(
+    QueueName.Deliveries,
+    async (job) => {
+      const token = config.tokens[job.data.i % config.tokens.length];
+      const res = await fetch(`${config.url}/api/v1/statuses`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': job.data.deliveryId },
+        body: JSON.stringify({ status: statusText(job.data.i), visibility: 'public' }),
+      });
+      const body = (await res.json()) as { id?: string };
+      if (!res.ok || !body.id) throw new Error(`Fake Mastodon answered ${res.status}`);
+    },
+    // Piquet's worker settings, so both hold and renew job locks alike.
+    { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: config.prefix, concurrency: config.concurrency, lockDuration: 30_000, stalledInterval: 30_000, maxStalledCount: 5 },
+  );
+  worker.on('completed', () => ((done += 1), report()));
+  worker.on('failed', (_job, err) => send({ kind: 'failed', error: err.message }));
+  await worker.waitUntilReady();
+  send({ kind: 'ready' });
+}
+
+/** Spawns a node child whose output goes to our stderr (the table stays readable), killed at cleanup. */
+function startChild(args: string[], env: Record<string, string>, defer: Defer, ipc = false) {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 2, 2, ...(ipc ? ['ipc' as const] : [])] });
+  let exitCode: number | string | undefined;
+  const exited = new Promise<void>((resolve) => child.once('exit', (code, signal) => ((exitCode = code ?? signal ?? 'unknown'), resolve())));
+  defer(async () => {
+    if (exitCode === undefined) child.kill('SIGTERM');
+    await exited;
+  });
+  const alive = () => {
+    if (exitCode !== undefined) throw new Error(`${args[0]} exited early (${exitCode})`);
+  };
+  return { child, alive };
 }
 
 /** BullMQ leaves a connection it was handed open on close(): it is quit here. */
@@ -232,9 +259,11 @@ async function dropSchemaAndKeys(schema: string | null, prefix: string): Promise
   await redis.quit();
 }
 
-async function waitFor(probe: () => Promise<boolean>, what: string): Promise<void> {
+async function waitFor<T>(probe: () => Promise<T | undefined | false>, what: string): Promise<T> {
   const deadline = Date.now() + TIMEOUT_MS;
-  while (!(await probe())) {
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await sleep(50);
   }
@@ -246,10 +275,6 @@ function positiveInt(name: string, raw: string, min = 1): number {
   return n;
 }
 
-await main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+const bareConfig = process.env[BARE_WORKER_ENV];
+if (bareConfig) await bareWorker(JSON.parse(bareConfig) as BareWorkerConfig);
+else await main().then(() => process.exit(0), (err: unknown) => (console.error(err), process.exit(1)));
