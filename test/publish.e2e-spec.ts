@@ -23,7 +23,6 @@ describe('publishing through the API and a real worker', () => {
   });
 
   afterAll(async () => {
-    if (process.env['DEBUG_WORKER']) console.log(worker?.output(), JSON.stringify(mastodon.requests));
     await worker?.stop();
     await api?.close();
     await mastodon.stop();
