@@ -2,7 +2,7 @@
 export const ROLES = ['admin', 'community_manager', 'member', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const DELIVERY_STATES = ['scheduled', 'publishing', 'published', 'failed', 'cancelled'] as const;
+export const DELIVERY_STATES = ['scheduled', 'publishing', 'published', 'failed', 'cancelled', 'held'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 export const VISIBILITIES = ['public', 'unlisted', 'private', 'direct'] as const;
@@ -57,6 +57,8 @@ export interface DeliveryRecord {
   organisationId: string;
   postId: string;
   accountId: string;
+  /** Set on strike posts. */
+  strikeId: string | null;
   state: DeliveryState;
   scheduledAt: Date;
   attempts: number;
@@ -74,7 +76,10 @@ export interface DeliveryRecord {
 export interface PostRecord {
   id: string;
   organisationId: string;
-  createdById: string;
+  /** null for strike posts: they are written by the collective's decision. */
+  createdById: string | null;
+  strikeId: string | null;
+  strikeRole: string | null;
   text: string;
   contentWarning: string | null;
   visibility: Visibility;

@@ -40,7 +40,42 @@ export interface PublishedPost {
   publishedAt: Date;
 }
 
+/** The profile fields a strike may occupy. `bio` is plain text; image URLs are null when unset. */
+export interface ProfileState {
+  displayName: string;
+  bio: string;
+  avatarUrl: string | null;
+  headerUrl: string | null;
+}
+
+export interface ProfileImage {
+  data: Uint8Array;
+  mimeType: string;
+}
+
+/** Fields left out are not touched; an image set to null is removed (back to the network's default). */
+export interface ProfileUpdate {
+  displayName?: string;
+  bio?: string;
+  avatar?: ProfileImage | null;
+  header?: ProfileImage | null;
+}
+
+/** A post scheduled on the network itself (by another tool), not through Piquet. */
+export interface NativeScheduledPost {
+  remoteId: string;
+  scheduledAt: Date;
+  text: string;
+}
+
+export interface NetworkCapabilities {
+  pin: boolean;
+  nativeScheduling: boolean;
+  profileImages: boolean;
+}
+
 export interface NetworkAdapter {
+  readonly capabilities: NetworkCapabilities;
   readonly network: NetworkName;
   verify(conn: AccountConnection): Promise<VerifiedAccount>;
   /** Length of a post as the network counts it against `limits.maxCharacters`. */
@@ -48,6 +83,20 @@ export interface NetworkAdapter {
   uploadMedia(conn: AccountConnection, media: OutgoingMedia): Promise<string>;
   /** `idempotencyKey` is stable across retries, so a retried publish cannot post twice. */
   publish(conn: AccountConnection, post: OutgoingPost, idempotencyKey: string): Promise<PublishedPost>;
+
+  readProfile(conn: AccountConnection): Promise<ProfileState>;
+  /** Returns the profile as the network reports it after the change. */
+  updateProfile(conn: AccountConnection, update: ProfileUpdate): Promise<ProfileState>;
+  /** Downloads a profile image (to put it back after the strike). */
+  fetchImage(conn: AccountConnection, url: string): Promise<ProfileImage>;
+  pin(conn: AccountConnection, remoteId: string): Promise<void>;
+  /** Also succeeds when the post is no longer pinned or no longer exists. */
+  unpin(conn: AccountConnection, remoteId: string): Promise<void>;
+  /** Every post scheduled natively on the account (all pages). */
+  listNativeScheduled(conn: AccountConnection): Promise<NativeScheduledPost[]>;
+  rescheduleNative(conn: AccountConnection, remoteId: string, at: Date): Promise<void>;
+  /** Also succeeds when the scheduled post no longer exists. */
+  deleteNative(conn: AccountConnection, remoteId: string): Promise<void>;
 }
 
 export const NETWORK_ADAPTERS = Symbol('NETWORK_ADAPTERS');
