@@ -5,6 +5,11 @@ import { SecretBox } from '../crypto/secret-box.js';
 import { DeliveriesRepository } from '../database/deliveries.repository.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DeliveryQueue } from '../queue/delivery-queue.js';
+import { StrikeQueue } from '../queue/strike-queue.js';
+import { GateRepository } from '../database/gate.repository.js';
+import { OccupationsRepository } from '../database/occupations.repository.js';
+import { StrikeLifecycleRepository } from '../database/strike-lifecycle.repository.js';
+import { StrikeScheduler } from '../strikes/strike-scheduler.js';
 import { MastodonAdapter } from '../networks/mastodon/mastodon.adapter.js';
 import { NETWORK_ADAPTERS } from '../networks/network-adapter.js';
 import { NetworkRegistry } from '../networks/network-registry.js';
@@ -46,11 +51,29 @@ export class CoreModule {
         PrismaService,
         DeliveriesRepository,
         DeliveryQueue,
+        StrikeQueue,
+        GateRepository,
+        StrikeLifecycleRepository,
+        OccupationsRepository,
+        StrikeScheduler,
         MastodonAdapter,
         { provide: NETWORK_ADAPTERS, useFactory: (m: MastodonAdapter) => [m], inject: [MastodonAdapter] },
         NetworkRegistry,
       ],
-      exports: [APP_CONFIG, SecretBox, PrismaService, DeliveriesRepository, DeliveryQueue, MastodonAdapter, NetworkRegistry],
+      exports: [
+        APP_CONFIG,
+        SecretBox,
+        PrismaService,
+        DeliveriesRepository,
+        DeliveryQueue,
+        StrikeQueue,
+        GateRepository,
+        StrikeLifecycleRepository,
+        OccupationsRepository,
+        StrikeScheduler,
+        MastodonAdapter,
+        NetworkRegistry,
+      ],
     };
   }
 }

@@ -6,7 +6,7 @@ import { PrismaService } from './prisma.service.js';
 export interface PublishWork {
   delivery: DeliveryRecord;
   account: AccountRecord;
-  post: { text: string; contentWarning: string | null; visibility: Visibility; language: string | null };
+  post: { text: string; contentWarning: string | null; visibility: Visibility; language: string | null; strikeRole: string | null };
   media: { mediaId: string; altText: string; mimeType: string }[];
 }
 
@@ -58,7 +58,13 @@ export class DeliveriesRepository {
     return {
       delivery: toDelivery(d),
       account: toAccount(d.account),
-      post: { text: d.post.text, contentWarning: d.post.contentWarning, visibility: d.post.visibility, language: d.post.language },
+      post: {
+        text: d.post.text,
+        contentWarning: d.post.contentWarning,
+        visibility: d.post.visibility,
+        language: d.post.language,
+        strikeRole: d.post.strikeRole,
+      },
       media: d.post.media.map((m) => ({ mediaId: m.mediaId, altText: m.altText, mimeType: m.media.mimeType })),
     };
   }

@@ -1,15 +1,35 @@
 /** The one place that names queues, jobs and their payloads. Payloads are ids only. */
 export const QueueName = {
   Deliveries: 'deliveries',
+  Strikes: 'strikes',
 } as const;
 
 export const JobName = {
   PublishDelivery: 'publish-delivery',
+  StartStrike: 'start-strike',
+  EndStrike: 'end-strike',
+  OccupyAccount: 'occupy-account',
+  RestoreAccount: 'restore-account',
 } as const;
 
 export interface PublishDeliveryJob {
   deliveryId: string;
 }
 
+export interface StrikeJob {
+  strikeId: string;
+}
+
+export interface AccountOccupationJob {
+  strikeId: string;
+  accountId: string;
+}
+
+export type StrikeQueueJob = StrikeJob | AccountOccupationJob;
+
 /** Fixed ids: adding a job whose id exists is a no-op, so a delivery is never enqueued twice. */
 export const deliveryJobId = (deliveryId: string): string => `delivery-${deliveryId}`;
+export const startJobId = (strikeId: string): string => `start-${strikeId}`;
+export const endJobId = (strikeId: string, endsAt: Date): string => `end-${strikeId}-${endsAt.getTime()}`;
+export const occupyJobId = (strikeId: string, accountId: string): string => `occupy-${strikeId}-${accountId}`;
+export const restoreJobId = (strikeId: string, accountId: string): string => `restore-${strikeId}-${accountId}`;

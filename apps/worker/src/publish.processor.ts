@@ -9,10 +9,14 @@ import { NetworkError, NetworkRateLimitedError } from '../../../libs/networks/er
 import type { AccountConnection } from '../../../libs/networks/network-adapter.js';
 import { NetworkRegistry } from '../../../libs/networks/network-registry.js';
 import { ACCOUNT_TOKEN_CONTEXT } from '../../../libs/crypto/contexts.js';
+import { GateRepository } from '../../../libs/database/gate.repository.js';
+import { DeliveryQueue } from '../../../libs/queue/delivery-queue.js';
 
-const TERMINAL = new Set(['published', 'failed', 'cancelled']);
+// A held delivery waits for its strike's end, where it gets its fate: no job may publish it before.
+const TERMINAL = new Set(['published', 'failed', 'cancelled', 'held']);
+const VOID_STRIKE_STATES = new Set(['proposed', 'rejected', 'cancelled']);
 
-export type PublishOutcome = 'published' | 'skipped';
+export type PublishOutcome = 'published' | 'skipped' | 'held';
 
 /**
  * Publishes one delivery. Every run reloads the delivery and re-checks it, claims it in Postgres
@@ -28,6 +32,8 @@ export class PublishProcessor {
     private readonly deliveries: DeliveriesRepository,
     private readonly networks: NetworkRegistry,
     private readonly secrets: SecretBox,
+    private readonly gate: GateRepository,
+    private readonly queue: DeliveryQueue,
   ) {}
 
   async process(job: Job<PublishDeliveryJob>, token: string | undefined): Promise<PublishOutcome> {
@@ -58,14 +64,45 @@ export class PublishProcessor {
     }
 
     try {
-      await this.publish(work, claim);
-      return 'published';
+      return await this.publish(work, claim);
     } catch (err) {
       return this.onFailure(job, token, work, claim, err);
     }
   }
 
-  private async publish(work: PublishWork, claim: string): Promise<void> {
+  /**
+   * The gate, for an ordinary delivery: an effective strike covering its account holds it. A strike
+   * post goes through while its strike stands, and is cancelled when its strike will never run.
+   */
+  private async stoppedByStrike(work: PublishWork, claim: string): Promise<PublishOutcome | null> {
+    const { delivery } = work;
+    if (delivery.strikeId) {
+      const strike = await this.gate.strikeOfPost(delivery.strikeId);
+      const late = work.post.strikeRole !== 'closing' && strike && strike.endsAt.getTime() <= Date.now();
+      if (!strike || VOID_STRIKE_STATES.has(strike.state) || late) {
+        await this.gate.cancelStrikePost(delivery.id, claim, late ? 'The strike ended before this strike post could go out' : 'Its strike is not in force');
+        return 'skipped';
+      }
+      return null;
+    }
+    const strikeId = await this.gate.coveringStrike(delivery.organisationId, delivery.accountId, new Date(), this.config.networks.timeoutMs);
+    if (!strikeId) return null;
+    const slots = await this.gate.hold(delivery.id, claim, strikeId, new Date());
+    await this.enqueue(slots);
+    this.logger.log({ deliveryId: delivery.id, strikeId }, 'held by a strike');
+    return 'held';
+  }
+
+  private async enqueue(jobs: { deliveryId: string; scheduledAt: Date }[]): Promise<void> {
+    try {
+      await this.queue.schedule(jobs);
+    } catch (err) {
+      // The strike posts are in Postgres: the reconciler enqueues them if Redis refused here.
+      this.logger.warn({ err: (err as Error).message }, 'could not enqueue strike posts now');
+    }
+  }
+
+  private async publish(work: PublishWork, claim: string): Promise<PublishOutcome> {
     const { delivery, account, post } = work;
     if (account.status !== 'active') {
       throw new UnrecoverableError(`Account ${account.handle} needs reconnecting: ${account.statusReason ?? 'credentials refused'}`);
@@ -77,15 +114,24 @@ export class PublishProcessor {
     };
     // Uploaded media ids are kept, so a retry does not upload the same images again.
     const remoteMediaIds = [...delivery.remoteMediaIds];
+    // No uploads for a post the gate would stop anyway.
+    if (work.media.length > remoteMediaIds.length) {
+      const held = await this.stoppedByStrike(work, claim);
+      if (held) return held;
+    }
     for (const m of work.media.slice(remoteMediaIds.length)) {
       const data = await this.deliveries.mediaData(m.mediaId);
       remoteMediaIds.push(await adapter.uploadMedia(conn, { data, mimeType: m.mimeType, altText: m.altText }));
       await this.deliveries.saveRemoteMediaIds(delivery.id, claim, remoteMediaIds);
     }
+    // Checked again right before the call: a window may have opened while the images uploaded.
+    const held = await this.stoppedByStrike(work, claim);
+    if (held) return held;
     const published = await adapter.publish(conn, { ...post, remoteMediaIds }, delivery.id);
     if (!(await this.deliveries.markPublished(delivery.id, claim, published))) {
       this.logger.warn({ deliveryId: delivery.id }, 'published, but the claim had been taken over');
     }
+    return 'published';
   }
 
   private async onFailure(job: Job, token: string | undefined, work: PublishWork, claim: string, err: unknown): Promise<never> {

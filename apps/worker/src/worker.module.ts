@@ -4,6 +4,10 @@ import { CoreModule } from '../../../libs/core/core.module.js';
 import { DeliveryWorker } from './delivery.worker.js';
 import { PublishProcessor } from './publish.processor.js';
 import { Reconciler } from './reconciler.js';
+import { OccupationProcessor } from './strikes/occupation.processor.js';
+import { StrikeClock } from './strikes/strike-clock.js';
+import { StrikeRunner } from './strikes/strike-runner.js';
+import { StrikeWorker } from './strikes/strike.worker.js';
 
 @Module({})
 export class WorkerModule {
@@ -11,7 +15,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [CoreModule.forRoot(config, 'worker')],
-      providers: [PublishProcessor, DeliveryWorker, Reconciler],
+      providers: [PublishProcessor, DeliveryWorker, Reconciler, StrikeRunner, OccupationProcessor, StrikeWorker, StrikeClock],
     };
   }
 }

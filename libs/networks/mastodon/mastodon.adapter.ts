@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createOAuthAPIClient, createRestAPIClient, MastoHttpError, MastoTimeoutError, MastoUnexpectedError, type mastodon } from 'masto';
-import type { Agent } from 'undici';
+import { isIP } from 'node:net';
+import { fetch as undiciFetch, type Agent } from 'undici';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import {
   NetworkAuthError,
@@ -11,22 +12,31 @@ import {
 } from '../errors.js';
 import type {
   AccountConnection,
+  NativeScheduledPost,
   NetworkAdapter,
+  NetworkCapabilities,
   NetworkLimits,
   OutgoingMedia,
   OutgoingPost,
+  ProfileImage,
+  ProfileState,
+  ProfileUpdate,
   PublishedPost,
   VerifiedAccount,
 } from '../network-adapter.js';
-import { createGuardedDispatcher } from '../url-guard.js';
+import { createGuardedDispatcher, isPrivateAddress } from '../url-guard.js';
 import { mastodonPostLength } from './text-length.js';
 
 const OAUTH_SCOPES = 'read write';
 const DEFAULT_LIMITS: NetworkLimits = { maxCharacters: 500, maxMedia: 4, charactersPerUrl: 23 };
+const MAX_IMAGE_REDIRECTS = 3;
+// Mastodon's image processing goes by the file name as well as the declared type.
+const IMAGE_EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' };
 
 @Injectable()
 export class MastodonAdapter implements NetworkAdapter {
   readonly network = 'mastodon' as const;
+  readonly capabilities: NetworkCapabilities = { pin: true, nativeScheduling: true, profileImages: true };
   private readonly dispatcher: Agent | undefined;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
@@ -85,6 +95,122 @@ export class MastodonAdapter implements NetworkAdapter {
     });
   }
 
+  async readProfile(conn: AccountConnection): Promise<ProfileState> {
+    return translate(async () => toProfileState(await this.client(conn).v1.accounts.verifyCredentials()));
+  }
+
+  async updateProfile(conn: AccountConnection, update: ProfileUpdate): Promise<ProfileState> {
+    return translate(async () => {
+      const client = this.client(conn);
+      // masto sends every key it is given, so fields left out must not appear even as undefined.
+      const params: mastodon.rest.v1.UpdateCredentialsParams = {
+        ...(update.displayName !== undefined && { displayName: update.displayName }),
+        ...(update.bio !== undefined && { note: update.bio }),
+        ...(update.avatar && { avatar: imageFile(update.avatar, 'avatar') }),
+        ...(update.header && { header: imageFile(update.header, 'header') }),
+      };
+      let latest: mastodon.v1.CredentialAccount | undefined;
+      if (Object.keys(params).length > 0) latest = await client.v1.accounts.updateCredentials(params);
+      // update_credentials cannot clear an image; Mastodon 4.2 added these endpoints for that.
+      if (update.avatar === null) latest = await client.v1.profile.avatar.remove();
+      if (update.header === null) latest = await client.v1.profile.header.remove();
+      return toProfileState(latest ?? (await client.v1.accounts.verifyCredentials()));
+    });
+  }
+
+  /**
+   * Profile images may live on another host (a CDN): the account's token is not sent, and the URL
+   * gets the same private-address guard as instance URLs.
+   */
+  async fetchImage(_conn: AccountConnection, url: string): Promise<ProfileImage> {
+    const signal = AbortSignal.timeout(this.config.networks.timeoutMs);
+    let target = this.checkImageUrl(url);
+    for (let hop = 0; ; hop++) {
+      let res: Awaited<ReturnType<typeof undiciFetch>>;
+      try {
+        res = await undiciFetch(target, { dispatcher: this.dispatcher, redirect: 'manual', signal });
+      } catch (err) {
+        throw downloadError(err, target);
+      }
+      const location = res.headers.get('location');
+      if (res.status >= 300 && res.status < 400 && location) {
+        await res.body?.cancel();
+        if (hop >= MAX_IMAGE_REDIRECTS) throw new NetworkPermanentError(`Too many redirects fetching ${url}`);
+        // Each hop is checked again: a public URL must not redirect to an internal address.
+        target = this.checkImageUrl(new URL(location, target).toString());
+        continue;
+      }
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw imageHttpError(res.status, res.headers, target);
+      }
+      let data: Uint8Array;
+      try {
+        data = await readCapped(res, this.config.mediaMaxBytes, target);
+      } catch (err) {
+        throw downloadError(err, target);
+      }
+      const mimeType = imageMimeType(res.headers.get('content-type'), data);
+      if (!mimeType) throw new NetworkPermanentError(`${target.href} is not an image`);
+      return { data, mimeType };
+    }
+  }
+
+  async pin(conn: AccountConnection, remoteId: string): Promise<void> {
+    await translate(async () => {
+      const status = this.client(conn).v1.statuses.$select(remoteId);
+      try {
+        await status.pin();
+      } catch (err) {
+        // Mastodon answers 422 "Duplicate record" for a post already pinned (say, a retry after a
+        // lost answer); any other 422 (pin limit, someone else's post) stands.
+        if (hasStatus(err, 422) && (await status.fetch()).pinned === true) return;
+        throw err;
+      }
+    });
+  }
+
+  async unpin(conn: AccountConnection, remoteId: string): Promise<void> {
+    await translate(async () => {
+      try {
+        await this.client(conn).v1.statuses.$select(remoteId).unpin();
+      } catch (err) {
+        // The post was deleted (404) or, on some servers, is not pinned any more (422): either way
+        // it is no longer pinned, which is all a strike's end asks for.
+        if (hasStatus(err, 404) || hasStatus(err, 422)) return;
+        throw err;
+      }
+    });
+  }
+
+  async listNativeScheduled(conn: AccountConnection): Promise<NativeScheduledPost[]> {
+    return translate(async () => {
+      const posts: NativeScheduledPost[] = [];
+      for await (const page of this.client(conn).v1.scheduledStatuses.list({ limit: 40 })) {
+        // Mastodon links a next page whenever a page is full, so the last one may be empty.
+        if (page.length === 0) break;
+        for (const s of page) posts.push({ remoteId: s.id, scheduledAt: new Date(s.scheduledAt), text: s.params.text ?? '' });
+      }
+      return posts;
+    });
+  }
+
+  async rescheduleNative(conn: AccountConnection, remoteId: string, at: Date): Promise<void> {
+    await translate(() => this.client(conn).v1.scheduledStatuses.$select(remoteId).update({ scheduledAt: at.toISOString() }));
+  }
+
+  async deleteNative(conn: AccountConnection, remoteId: string): Promise<void> {
+    await translate(async () => {
+      try {
+        await this.client(conn).v1.scheduledStatuses.$select(remoteId).remove();
+      } catch (err) {
+        // Already published or cancelled by someone else: it is gone, as asked.
+        if (hasStatus(err, 404)) return;
+        throw err;
+      }
+    });
+  }
+
   /** OAuth: registers Piquet as an app on the instance (one registration per connection attempt). */
   async registerApp(instanceUrl: string, redirectUri: string): Promise<{ clientId: string; clientSecret: string }> {
     return translate(async () => {
@@ -136,6 +262,22 @@ export class MastodonAdapter implements NetworkAdapter {
     };
   }
 
+  /** Plain http only where private instances are allowed (tests, the sandbox), as for instance URLs. */
+  private checkImageUrl(raw: string): URL {
+    if (!URL.canParse(raw)) throw new NetworkPermanentError(`Not a valid image URL: ${raw}`);
+    const url = new URL(raw);
+    const allowPrivate = this.config.networks.allowPrivateInstances;
+    if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) {
+      throw new NetworkPermanentError(`Image URL must use https: ${raw}`);
+    }
+    // The guarded dispatcher checks names when connecting, but an IP literal never goes through DNS.
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (!allowPrivate && isIP(host) !== 0 && isPrivateAddress(host)) {
+      throw new NetworkPermanentError(`Image URL points to a private address: ${raw}`);
+    }
+    return url;
+  }
+
   private async limits(client: mastodon.rest.Client): Promise<NetworkLimits> {
     try {
       const instance = await client.v2.instance.fetch();
@@ -178,12 +320,110 @@ export function toNetworkError(err: unknown): NetworkError {
   return new NetworkTransientError(`Network error: ${e.message}${cause ? ` (${cause})` : ''}`);
 }
 
+function hasStatus(err: unknown, status: number): boolean {
+  return err instanceof MastoHttpError && err.statusCode === status;
+}
+
+type HeaderReader = { get(name: string): string | null };
+
 function rateLimitReset(err: MastoHttpError): Date {
-  const res = err.cause instanceof Response ? err.cause : undefined;
-  const reset = res?.headers.get('x-ratelimit-reset');
+  return resetTime(err.cause instanceof Response ? err.cause.headers : undefined);
+}
+
+function resetTime(headers: HeaderReader | undefined): Date {
+  const reset = headers?.get('x-ratelimit-reset');
   const parsed = reset ? Date.parse(reset) : NaN;
-  const retryAfter = Number(res?.headers.get('retry-after'));
+  const retryAfter = Number(headers?.get('retry-after'));
   if (Number.isFinite(parsed)) return new Date(parsed);
   if (Number.isFinite(retryAfter) && retryAfter > 0) return new Date(Date.now() + retryAfter * 1000);
   return new Date(Date.now() + 60_000);
+}
+
+function toProfileState(account: mastodon.v1.Account & { source?: { note?: string } }): ProfileState {
+  return {
+    displayName: account.displayName,
+    // `source.note` is what the person typed; `note` is rendered HTML, for servers without `source`.
+    bio: account.source?.note ?? htmlToText(account.note),
+    avatarUrl: customImage(account.avatar),
+    headerUrl: customImage(account.header),
+  };
+}
+
+/** Mastodon reports its placeholder image rather than no image: that counts as unset. */
+function customImage(url: string | null | undefined): string | null {
+  if (!url) return null;
+  const path = URL.canParse(url) ? new URL(url).pathname : url;
+  return path.includes('/missing.png') || /(avatars|headers)\/original\/missing/.test(path) ? null : url;
+}
+
+function htmlToText(html: string): string {
+  const text = html
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/p>\s*<p[^>]*>/gi, '\n\n')
+    .replace(/<[^>]*>/g, '');
+  return decodeEntities(text).trim();
+}
+
+const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+function decodeEntities(s: string): string {
+  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
+    if (name[0] !== '#') return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
+    const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
+function imageFile(image: ProfileImage, name: string): File {
+  const ext = IMAGE_EXTENSIONS[image.mimeType] ?? 'bin';
+  return new File([image.data as Uint8Array<ArrayBuffer>], `${name}.${ext}`, { type: image.mimeType });
+}
+
+function imageHttpError(status: number, headers: HeaderReader, url: URL): NetworkError {
+  const msg = `Fetching ${url.href} answered ${status}`;
+  if (status === 429) return new NetworkRateLimitedError(msg, resetTime(headers));
+  if (status >= 500 || status === 408) return new NetworkTransientError(msg);
+  return new NetworkPermanentError(msg, status);
+}
+
+function downloadError(err: unknown, url: URL): NetworkError {
+  if (err instanceof NetworkError) return err;
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError') return new NetworkTransientError(`Fetching ${url.href} did not finish in time`);
+  // The guarded dispatcher refused the address: retrying cannot make it public.
+  if (e.cause?.code === 'EPRIVATE') return new NetworkPermanentError(`Fetching ${url.href}: ${e.cause.message ?? 'private address'}`);
+  const cause = e.cause?.code ?? e.cause?.message;
+  return new NetworkTransientError(`Fetching ${url.href} failed: ${e.message}${cause ? ` (${cause})` : ''}`);
+}
+
+/** Stops reading as soon as the image is over the limit, whatever Content-Length claimed. */
+async function readCapped(res: Awaited<ReturnType<typeof undiciFetch>>, maxBytes: number, url: URL): Promise<Uint8Array> {
+  const tooLarge = () => new NetworkPermanentError(`${url.href} is larger than ${maxBytes} bytes`);
+  if (Number(res.headers.get('content-length')) > maxBytes) {
+    await res.body?.cancel();
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (res.body) {
+    for await (const chunk of res.body) {
+      size += chunk.byteLength;
+      // Leaving the loop cancels the stream, so the rest is never downloaded.
+      if (size > maxBytes) throw tooLarge();
+      chunks.push(chunk);
+    }
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Trusts an image/* Content-Type; otherwise (object stores often say octet-stream) sniffs the bytes. */
+function imageMimeType(contentType: string | null, data: Uint8Array): string | null {
+  const declared = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (declared?.startsWith('image/')) return declared;
+  const starts = (...bytes: number[]) => bytes.every((b, i) => data[i] === b);
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return 'image/png';
+  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
+  if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif';
+  if (starts(0x52, 0x49, 0x46, 0x46) && String.fromCharCode(...data.subarray(8, 12)) === 'WEBP') return 'image/webp';
+  return null;
 }

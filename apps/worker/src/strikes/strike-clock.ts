@@ -1,0 +1,60 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
+import { OccupationsRepository } from '../../../../libs/database/occupations.repository.js';
+import { StrikeLifecycleRepository } from '../../../../libs/database/strike-lifecycle.repository.js';
+import { StrikeQueue } from '../../../../libs/queue/strike-queue.js';
+import { StrikeRunner } from './strike-runner.js';
+
+/**
+ * The strikes' safety net: from Postgres alone it starts what should have started, ends what should
+ * have ended, and puts back every start, end and occupation job Redis lost. Several workers may run
+ * it at once: every step is guarded by the strike's state and every job id is fixed.
+ */
+@Injectable()
+export class StrikeClock implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly strikes: StrikeLifecycleRepository,
+    private readonly occupations: OccupationsRepository,
+    private readonly queue: StrikeQueue,
+    private readonly runner: StrikeRunner,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(StrikeClock.name);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.tick();
+    this.timer = setInterval(() => void this.tick(), this.config.reconcileIntervalMs);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  tick(): Promise<void> {
+    this.running ??= this.run()
+      .catch((err: unknown) => this.logger.error({ err: (err as Error).message }, 'strike clock failed; next tick retries'))
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async run(): Promise<void> {
+    const now = new Date();
+    const { toStart, toEnd } = await this.strikes.due(now);
+    for (const id of toStart) await this.runner.start(id);
+    for (const id of toEnd) await this.runner.end(id);
+    for (const s of await this.strikes.upcoming()) {
+      if (s.state === 'approved' && s.effectiveFrom) await this.queue.startAt(s.id, s.effectiveFrom);
+      await this.queue.endAt(s.id, s.endsAt);
+    }
+    const waiting = await this.occupations.waiting();
+    for (const o of waiting.occupy) await this.queue.occupy(o.strikeId, [o.accountId]);
+    for (const o of waiting.restore) await this.queue.restore(o.strikeId, [o.accountId]);
+  }
+}

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import type { StrikeState } from '../domain/strikes.js';
+import { STRIKE_INCLUDE, toStrike } from './strike-mappers.js';
+import { occupySlots } from './strike-posts.js';
+import { PrismaService } from './prisma.service.js';
+
+export interface StrikePostStatus {
+  state: StrikeState;
+  endsAt: Date;
+}
+
+/**
+ * The gate (PRODUCT.md rule 1). It reads Postgres, the source of truth, right before a network
+ * call: an approved window is in force from the instant its decision commits, whatever Redis
+ * holds or has lost, and making a strike effective touches no queued job.
+ */
+@Injectable()
+export class GateRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  private get db() {
+    return this.prisma.client;
+  }
+
+  /**
+   * The effective strike covering this account at any instant from `at` to `at + marginMs`: a call
+   * started now may land that much later, so a window opening within the margin already closes the gate.
+   */
+  async coveringStrike(organisationId: string, accountId: string, at: Date, marginMs: number): Promise<string | null> {
+    const until = new Date(at.getTime() + marginMs);
+    const rows = await this.db.$queryRaw<{ id: string }[]>`
+      SELECT s.id::text AS id FROM strikes s
+      WHERE s.organisation_id = ${organisationId}::uuid
+        AND s.state IN ('approved', 'running')
+        AND s.effective_from <= ${until} AND s.ends_at > ${at}
+        AND (s.all_accounts OR EXISTS (
+          SELECT 1 FROM strike_accounts sa WHERE sa.strike_id = s.id AND sa.account_id = ${accountId}::uuid))
+      ORDER BY s.effective_from, s.id
+      LIMIT 1`;
+    return rows[0]?.id ?? null;
+  }
+
+  /**
+   * Holds a claimed delivery for a strike, and in occupation mode gives its slot a strike message.
+   * Returns the strike posts created, to enqueue. Nothing happens if the claim was lost meanwhile.
+   */
+  async hold(deliveryId: string, claimToken: string, strikeId: string, now: Date): Promise<{ deliveryId: string; scheduledAt: Date }[]> {
+    return this.db.$transaction(async (tx) => {
+      const delivery = await tx.delivery.findUnique({ where: { id: deliveryId } });
+      if (!delivery || delivery.claimToken !== claimToken || delivery.state !== 'publishing') return [];
+      await tx.delivery.update({
+        where: { id: deliveryId },
+        data: { state: 'held', claimToken: null, leaseUntil: null },
+      });
+      await tx.hold.upsert({
+        where: { strikeId_deliveryId: { strikeId, deliveryId } },
+        create: {
+          organisationId: delivery.organisationId,
+          strikeId,
+          deliveryId,
+          accountId: delivery.accountId,
+          originalScheduledAt: delivery.scheduledAt,
+        },
+        update: { fate: 'pending', fateAt: null, newScheduledAt: null, heldAt: now },
+      });
+      const row = await tx.strike.findUniqueOrThrow({ where: { id: strikeId }, include: STRIKE_INCLUDE });
+      const strike = toStrike(row);
+      const from = new Date(Math.max(now.getTime(), strike.effectiveFrom?.getTime() ?? now.getTime()));
+      return occupySlots(tx, strike, delivery.accountId, [delivery.scheduledAt], from);
+    });
+  }
+
+  async strikeOfPost(strikeId: string): Promise<StrikePostStatus | null> {
+    return this.db.strike.findUnique({ where: { id: strikeId }, select: { state: true, endsAt: true } });
+  }
+
+  /** A strike post whose strike will never take effect (rejected, cancelled, amended away) is cancelled. */
+  async cancelStrikePost(deliveryId: string, claimToken: string, reason: string): Promise<void> {
+    await this.db.delivery.updateMany({
+      where: { id: deliveryId, claimToken, state: 'publishing' },
+      data: { state: 'cancelled', cancelReason: reason, claimToken: null, leaseUntil: null },
+    });
+  }
+}
