@@ -57,7 +57,8 @@ export class StrikeLifecycleRepository {
   async due(now: Date): Promise<{ toStart: string[]; toEnd: string[] }> {
     const [toStart, toEnd] = await Promise.all([
       this.db.strike.findMany({ where: { state: 'approved', effectiveFrom: { lte: now } }, select: { id: true } }),
-      this.db.strike.findMany({ where: { state: 'running', endsAt: { lte: now } }, select: { id: true } }),
+      // An approved strike past its end never started (its start was lost): it still ends, and its holds get their fate.
+      this.db.strike.findMany({ where: { state: { in: ['approved', 'running'] }, endsAt: { lte: now } }, select: { id: true } }),
     ]);
     return { toStart: toStart.map((s) => s.id), toEnd: toEnd.map((s) => s.id) };
   }
@@ -135,7 +136,7 @@ export class StrikeLifecycleRepository {
     return this.db.$transaction(
       async (tx) => {
         const { count } = await tx.strike.updateMany({
-          where: { id: strikeId, state: 'running', endsAt: { lte: now } },
+          where: { id: strikeId, state: { in: ['approved', 'running'] }, endsAt: { lte: now } },
           data: { state: 'ended', endedAt: now },
         });
         if (count === 0) return { ended: false, fates: {}, rescheduled: [], accountIds: [] };

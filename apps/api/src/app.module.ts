@@ -11,13 +11,14 @@ import { HealthController } from './health/health.controller.js';
 import { MediaModule } from './media/media.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { PostsModule } from './posts/posts.module.js';
+import { StrikeTimelineModule } from './strike-timeline/strike-timeline.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, 'api'), OrganisationsModule, AccountsModule, MediaModule, PostsModule],
+      imports: [CoreModule.forRoot(config, 'api'), OrganisationsModule, AccountsModule, MediaModule, PostsModule, StrikeTimelineModule],
       controllers: [HealthController],
       providers: [
         AuthRepository,

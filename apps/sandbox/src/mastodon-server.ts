@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { routeProfileAndScheduling, type RouteContext } from './mastodon-profile-routes.js';
 
 /**
  * A Mastodon-compatible HTTP server for tests, benchmarks and the sandbox: the endpoints Piquet
@@ -11,6 +12,35 @@ export interface FakeAccount {
   username: string;
   token: string;
   displayName: string;
+  /** Plain text as received (Mastodon's `source.note`): multipart forms send line breaks as CRLF. */
+  note: string;
+  /** null: Mastodon's placeholder image. */
+  avatar: FakeImage | null;
+  header: FakeImage | null;
+}
+
+/** An uploaded profile image, served back at `url` like Mastodon's /system files. */
+export interface FakeImage {
+  file: string;
+  bytes: Buffer;
+  mime: string;
+}
+
+export interface ProfileImageState {
+  bytes: Buffer;
+  mime: string;
+}
+
+export interface FakeScheduledStatus {
+  id: string;
+  accountId: string;
+  scheduledAt: Date;
+  text: string;
+  spoilerText: string;
+  visibility: string;
+  language: string | null;
+  mediaIds: string[];
+  idempotencyKey: string | null;
 }
 
 export interface FakeStatus {
@@ -23,6 +53,7 @@ export interface FakeStatus {
   mediaIds: string[];
   idempotencyKey: string | null;
   createdAt: Date;
+  pinned: boolean;
 }
 
 export interface RequestRecord {
@@ -40,6 +71,10 @@ export class FakeMastodon {
   readonly statuses: FakeStatus[] = [];
   readonly requests: RequestRecord[] = [];
   readonly media = new Map<string, { accountId: string; description: string; bytes: number }>();
+  /** Posts scheduled natively on the instance (`POST /api/v1/statuses` with `scheduled_at`). */
+  readonly scheduled: FakeScheduledStatus[] = [];
+  /** Profile images by file name, served under /system/media/. */
+  readonly images = new Map<string, FakeImage>();
   limits = { maxCharacters: 500, maxMedia: 4, charactersPerUrl: 23 };
   /** Delay before answering a status creation that has been recorded (to kill a worker mid-call). */
   statusResponseDelayMs = 0;
@@ -53,9 +88,89 @@ export class FakeMastodon {
   url = '';
 
   addAccount(username: string, token = randomBytes(16).toString('hex')): FakeAccount {
-    const account = { id: String(this.nextId++), username, token, displayName: username };
+    const account: FakeAccount = { id: this.newId(), username, token, displayName: username, note: '', avatar: null, header: null };
     this.accounts.set(token, account);
     return account;
+  }
+
+  newId(): string {
+    return String(this.nextId++);
+  }
+
+  accountById(accountId: string): FakeAccount | undefined {
+    return [...this.accounts.values()].find((a) => a.id === accountId);
+  }
+
+  profileOf(accountId: string): {
+    displayName: string;
+    note: string;
+    avatar: ProfileImageState | null;
+    header: ProfileImageState | null;
+    pinnedIds: string[];
+  } {
+    const a = this.mustFind(accountId);
+    const image = (i: FakeImage | null) => (i ? { bytes: i.bytes, mime: i.mime } : null);
+    return {
+      displayName: a.displayName,
+      note: a.note,
+      avatar: image(a.avatar),
+      header: image(a.header),
+      pinnedIds: this.statusesOf(accountId).filter((s) => s.pinned).map((s) => s.id),
+    };
+  }
+
+  /** A person editing the profile in Mastodon's own interface, bypassing the API's checks. */
+  editProfileByHand(
+    accountId: string,
+    edit: { displayName?: string; note?: string; avatar?: ProfileImageState | null; header?: ProfileImageState | null },
+  ): void {
+    const a = this.mustFind(accountId);
+    if (edit.displayName !== undefined) a.displayName = edit.displayName;
+    if (edit.note !== undefined) a.note = edit.note;
+    if (edit.avatar !== undefined) this.setImage(a, 'avatar', edit.avatar);
+    if (edit.header !== undefined) this.setImage(a, 'header', edit.header);
+  }
+
+  /** Replaces a profile image; like Mastodon, the old file stops being served. */
+  setImage(a: FakeAccount, which: 'avatar' | 'header', image: ProfileImageState | null): void {
+    const old = a[which];
+    if (old) this.images.delete(old.file);
+    if (!image) {
+      a[which] = null;
+      return;
+    }
+    const file = `${this.newId()}.${IMAGE_EXTENSIONS[image.mime] ?? 'bin'}`;
+    const stored = { file, bytes: Buffer.from(image.bytes), mime: image.mime };
+    this.images.set(file, stored);
+    a[which] = stored;
+  }
+
+  /** A post scheduled by another tool earlier, so none of the API's date and count limits apply. */
+  addScheduled(accountId: string, text: string, at: Date): FakeScheduledStatus {
+    this.mustFind(accountId);
+    const s: FakeScheduledStatus = {
+      id: this.newId(),
+      accountId,
+      scheduledAt: at,
+      text,
+      spoilerText: '',
+      visibility: 'public',
+      language: null,
+      mediaIds: [],
+      idempotencyKey: null,
+    };
+    this.scheduled.push(s);
+    return s;
+  }
+
+  scheduledOf(accountId: string): FakeScheduledStatus[] {
+    return this.scheduled.filter((s) => s.accountId === accountId);
+  }
+
+  private mustFind(accountId: string): FakeAccount {
+    const a = this.accountById(accountId);
+    if (!a) throw new Error(`No fake account ${accountId}`);
+    return a;
   }
 
   revoke(token: string): void {
@@ -106,6 +221,11 @@ export class FakeMastodon {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
       res.end(JSON.stringify(body));
     };
+    const sendBytes = (status: number, bytes: Buffer, contentType: string) => {
+      record.status = status;
+      res.writeHead(status, { 'content-type': contentType, 'content-length': String(bytes.length) });
+      res.end(bytes);
+    };
     try {
       const body = await readBody(req);
       if (this.latencyMs) await sleep(this.latencyMs);
@@ -120,6 +240,18 @@ export class FakeMastodon {
         }
         return send(fault.status, { error: fault.status === 429 ? 'Too many requests' : `Injected failure ${fault.status}` }, headers);
       }
+      const key = req.headers['idempotency-key'];
+      const ctx: RouteContext = {
+        fake: this,
+        method: req.method ?? 'GET',
+        url,
+        body,
+        account,
+        idempotencyKey: typeof key === 'string' ? key : null,
+        send,
+        sendBytes,
+      };
+      if (await routeProfileAndScheduling(ctx)) return;
       await this.route(req.method ?? 'GET', url, body, account, req, send, res);
     } catch (err) {
       send(500, { error: (err as Error).message });
@@ -153,7 +285,7 @@ export class FakeMastodon {
     }
     if (method === 'GET' && path === '/api/v1/accounts/verify_credentials') {
       if (!account) return unauthorized();
-      return send(200, this.accountJson(account));
+      return send(200, this.credentialAccountJson(account));
     }
     if (method === 'POST' && path === '/api/v1/apps') {
       const clientId = randomBytes(12).toString('hex');
@@ -186,7 +318,7 @@ export class FakeMastodon {
     }
     if (method === 'POST' && path === '/api/v2/media') {
       if (!account) return unauthorized();
-      const id = String(this.nextId++);
+      const id = this.newId();
       const file = body.file as Blob | undefined;
       if (!file || typeof file === 'string') return send(422, { error: 'Validation failed: File is missing' });
       this.media.set(id, { accountId: account.id, description: String(body.description ?? ''), bytes: file.size });
@@ -204,7 +336,7 @@ export class FakeMastodon {
       const key = req.headers['idempotency-key'];
       const idemKey = typeof key === 'string' ? `${account.id}:${key}` : null;
       const existing = idemKey ? this.idempotency.get(idemKey) : undefined;
-      if (existing) return send(200, this.statusJson(existing, account));
+      if (existing) return send(200, this.statusJson(existing, account, account));
       const text = String(body.status ?? '');
       const mediaIds = ([] as string[]).concat((body.media_ids ?? []) as string[]);
       if (!text && mediaIds.length === 0) return send(422, { error: "Validation failed: Text can't be blank" });
@@ -213,7 +345,7 @@ export class FakeMastodon {
       }
       if (mediaIds.some((m) => this.media.get(m)?.accountId !== account.id)) return send(422, { error: 'Validation failed: unknown media' });
       const status: FakeStatus = {
-        id: String(this.nextId++),
+        id: this.newId(),
         accountId: account.id,
         text,
         spoilerText: String(body.spoiler_text ?? ''),
@@ -222,31 +354,37 @@ export class FakeMastodon {
         mediaIds,
         idempotencyKey: typeof key === 'string' ? key : null,
         createdAt: new Date(),
+        pinned: false,
       };
       this.statuses.push(status);
       if (idemKey) this.idempotency.set(idemKey, status);
       if (this.statusResponseDelayMs) await sleep(this.statusResponseDelayMs);
-      return send(200, this.statusJson(status, account));
+      return send(200, this.statusJson(status, account, account));
     }
     const statusMatch = /^\/api\/v1\/statuses\/([^/]+)$/.exec(path);
     if (method === 'GET' && statusMatch) {
       const s = this.statuses.find((x) => x.id === statusMatch[1]);
-      const owner = s && [...this.accounts.values()].find((a) => a.id === s.accountId);
-      return s && owner ? send(200, this.statusJson(s, owner)) : send(404, { error: 'Record not found' });
+      const owner = s && this.accountById(s.accountId);
+      return s && owner ? send(200, this.statusJson(s, owner, account)) : send(404, { error: 'Record not found' });
     }
     send(404, { error: 'Record not found' });
   }
 
-  private accountJson(a: FakeAccount) {
+  accountJson(a: FakeAccount) {
+    // Mastodon's placeholders when no image was uploaded.
+    const avatar = a.avatar ? `${this.url}/system/media/${a.avatar.file}` : `${this.url}/avatars/original/missing.png`;
+    const header = a.header ? `${this.url}/system/media/${a.header.file}` : `${this.url}/headers/original/missing.png`;
     return {
       id: a.id,
       username: a.username,
       acct: a.username,
       display_name: a.displayName,
       url: `${this.url}/@${a.username}`,
-      note: '',
-      avatar: `${this.url}/avatars/${a.id}.png`,
-      header: `${this.url}/headers/${a.id}.png`,
+      note: noteHtml(a.note),
+      avatar,
+      avatar_static: avatar,
+      header,
+      header_static: header,
       locked: false,
       bot: false,
       created_at: new Date(0).toISOString(),
@@ -258,7 +396,16 @@ export class FakeMastodon {
     };
   }
 
-  private statusJson(s: FakeStatus, a: FakeAccount) {
+  /** The account as its owner sees it: with `source`, the plain-text fields as typed. */
+  credentialAccountJson(a: FakeAccount) {
+    return {
+      ...this.accountJson(a),
+      source: { note: a.note, privacy: 'public', sensitive: false, language: null, fields: [], follow_requests_count: 0 },
+    };
+  }
+
+  /** `pinned` is only reported to the author, as Mastodon does. */
+  statusJson(s: FakeStatus, a: FakeAccount, viewer: FakeAccount | null) {
     return {
       id: s.id,
       uri: `${this.url}/users/${a.username}/statuses/${s.id}`,
@@ -277,14 +424,26 @@ export class FakeMastodon {
       reblogs_count: 0,
       replies_count: 0,
       account: this.accountJson(a),
+      ...(viewer?.id === s.accountId && { pinned: s.pinned }),
     };
   }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function escapeHtml(s: string): string {
+const IMAGE_EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' };
+
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Mastodon renders a bio as paragraphs, single line breaks as <br />. */
+function noteHtml(note: string): string {
+  if (!note) return '';
+  return note
+    .split(/(?:\r?\n){2,}/)
+    .map((p) => `<p>${escapeHtml(p).replace(/\r?\n/g, '<br />')}</p>`)
+    .join('');
 }
 
 async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {

@@ -343,7 +343,8 @@ function toProfileState(account: mastodon.v1.Account & { source?: { note?: strin
   return {
     displayName: account.displayName,
     // `source.note` is what the person typed; `note` is rendered HTML, for servers without `source`.
-    bio: account.source?.note ?? htmlToText(account.note),
+    // Forms (Mastodon's and our multipart update) send line breaks as CRLF and Mastodon keeps them.
+    bio: (account.source?.note ?? htmlToText(account.note)).replace(/\r\n?/g, '\n'),
     avatarUrl: customImage(account.avatar),
     headerUrl: customImage(account.header),
   };

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { StrikeTimelineController } from './strike-timeline.controller.js';
+import { StrikeTimelineRepository } from './strike-timeline.repository.js';
+import { StrikeTimelineService } from './strike-timeline.service.js';
+
+/** Preview, live view and review of held posts: what a strike does to the timeline. */
+@Module({
+  controllers: [StrikeTimelineController],
+  providers: [StrikeTimelineService, StrikeTimelineRepository],
+})
+export class StrikeTimelineModule {}

@@ -1,0 +1,209 @@
+import { Injectable } from '@nestjs/common';
+import { toAccount } from '../../../../libs/database/mappers.js';
+import { PrismaService } from '../../../../libs/database/prisma.service.js';
+import { STRIKE_INCLUDE, toStrike } from '../../../../libs/database/strike-mappers.js';
+import type { AccountRecord } from '../../../../libs/domain/models.js';
+import type { HoldFate, StrikeRecord } from '../../../../libs/domain/strikes.js';
+
+export interface QueuedDelivery {
+  deliveryId: string;
+  postId: string;
+  accountId: string;
+  scheduledAt: Date;
+  text: string;
+}
+
+export interface HoldRecord {
+  id: string;
+  deliveryId: string;
+  postId: string;
+  accountId: string;
+  originalScheduledAt: Date;
+  heldAt: Date;
+  fate: HoldFate;
+  fateAt: Date | null;
+  newScheduledAt: Date | null;
+  deliveryState: string;
+  text: string;
+}
+
+export interface StrikePostRecord {
+  deliveryId: string;
+  postId: string;
+  accountId: string;
+  role: string;
+  scheduledAt: Date;
+  state: string;
+  remoteUrl: string | null;
+  publishedAt: Date | null;
+  failureReason: string | null;
+  cancelReason: string | null;
+}
+
+export interface OccupationView {
+  accountId: string;
+  occupyState: string;
+  restoreState: string | null;
+  pinnedRemoteId: string | null;
+  report: unknown;
+  lastError: string | null;
+}
+
+export interface NativeHoldView {
+  accountId: string;
+  remoteId: string;
+  originalScheduledAt: Date;
+  fate: HoldFate;
+  newScheduledAt: Date | null;
+  text: string;
+}
+
+/** Read side of a strike's effects (preview and live view), and the review of held posts. */
+@Injectable()
+export class StrikeTimelineRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  private get db() {
+    return this.prisma.client;
+  }
+
+  async strike(organisationId: string, id: string): Promise<StrikeRecord | null> {
+    const row = await this.db.strike.findFirst({ where: { id, organisationId }, include: STRIKE_INCLUDE });
+    return row ? toStrike(row) : null;
+  }
+
+  async targets(strike: StrikeRecord): Promise<AccountRecord[]> {
+    const rows = await this.db.account.findMany({
+      where: strike.allAccounts ? { organisationId: strike.organisationId, disconnectedAt: null } : { id: { in: strike.accountIds } },
+      orderBy: { handle: 'asc' },
+    });
+    return rows.map(toAccount);
+  }
+
+  /** Ordinary deliveries still to publish before the end: what the strike would hold. */
+  async queuedBefore(accountIds: string[], until: Date, limit: number): Promise<QueuedDelivery[]> {
+    const rows = await this.db.delivery.findMany({
+      where: { accountId: { in: accountIds }, strikeId: null, state: 'scheduled', scheduledAt: { lt: until } },
+      orderBy: [{ scheduledAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+      select: { id: true, postId: true, accountId: true, scheduledAt: true, post: { select: { text: true } } },
+    });
+    return rows.map((r) => ({ deliveryId: r.id, postId: r.postId, accountId: r.accountId, scheduledAt: r.scheduledAt, text: r.post.text }));
+  }
+
+  async holds(strikeId: string, limit: number): Promise<HoldRecord[]> {
+    const rows = await this.db.hold.findMany({
+      where: { strikeId },
+      orderBy: [{ originalScheduledAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+    });
+    const deliveries = await this.db.delivery.findMany({
+      where: { id: { in: rows.map((r) => r.deliveryId) } },
+      select: { id: true, postId: true, state: true, post: { select: { text: true } } },
+    });
+    const byId = new Map(deliveries.map((d) => [d.id, d]));
+    return rows.map((h) => {
+      const d = byId.get(h.deliveryId);
+      return {
+        id: h.id,
+        deliveryId: h.deliveryId,
+        postId: d?.postId ?? '',
+        accountId: h.accountId,
+        originalScheduledAt: h.originalScheduledAt,
+        heldAt: h.heldAt,
+        fate: h.fate,
+        fateAt: h.fateAt,
+        newScheduledAt: h.newScheduledAt,
+        deliveryState: d?.state ?? 'unknown',
+        text: d?.post.text ?? '',
+      };
+    });
+  }
+
+  async holdCounts(strikeId: string): Promise<Record<string, number>> {
+    const groups = await this.db.hold.groupBy({ by: ['fate'], where: { strikeId }, _count: { _all: true } });
+    return Object.fromEntries(groups.map((g) => [g.fate, g._count._all]));
+  }
+
+  async strikePosts(strikeId: string): Promise<StrikePostRecord[]> {
+    const rows = await this.db.delivery.findMany({
+      where: { strikeId },
+      orderBy: [{ scheduledAt: 'asc' }, { accountId: 'asc' }],
+      include: { post: { select: { strikeRole: true } } },
+    });
+    return rows.map((d) => ({
+      deliveryId: d.id,
+      postId: d.postId,
+      accountId: d.accountId,
+      role: d.post.strikeRole ?? 'slot',
+      scheduledAt: d.scheduledAt,
+      state: d.state,
+      remoteUrl: d.remoteUrl,
+      publishedAt: d.publishedAt,
+      failureReason: d.failureReason,
+      cancelReason: d.cancelReason,
+    }));
+  }
+
+  async occupations(strikeId: string): Promise<OccupationView[]> {
+    const rows = await this.db.accountOccupation.findMany({ where: { strikeId }, orderBy: { accountId: 'asc' } });
+    return rows.map((o) => ({
+      accountId: o.accountId,
+      occupyState: o.occupyState,
+      restoreState: o.restoreState,
+      pinnedRemoteId: o.pinnedRemoteId,
+      report: o.report,
+      lastError: o.lastError,
+    }));
+  }
+
+  async nativeHolds(strikeId: string): Promise<NativeHoldView[]> {
+    const rows = await this.db.nativeHold.findMany({ where: { strikeId }, orderBy: { originalScheduledAt: 'asc' } });
+    return rows.map((n) => ({
+      accountId: n.accountId,
+      remoteId: n.remoteId,
+      originalScheduledAt: n.originalScheduledAt,
+      fate: n.fate,
+      newScheduledAt: n.newScheduledAt,
+      text: n.text,
+    }));
+  }
+
+  /**
+   * A person gives a held post in review its fate. Conditional on the hold still waiting, so two
+   * reviewers cannot both act on it.
+   */
+  async review(
+    organisationId: string,
+    holdId: string,
+    memberId: string,
+    decision: { fate: 'resumed'; at: Date } | { fate: 'dropped'; reason: string },
+  ): Promise<{ ok: true; deliveryId: string } | { ok: false; why: 'not-found' | 'not-in-review' }> {
+    return this.db.$transaction(async (tx) => {
+      const hold = await tx.hold.findFirst({ where: { id: holdId, organisationId } });
+      if (!hold) return { ok: false, why: 'not-found' as const };
+      const { count } = await tx.hold.updateMany({
+        where: { id: holdId, fate: 'review' },
+        data: { fate: decision.fate, fateAt: new Date(), decidedById: memberId, newScheduledAt: decision.fate === 'resumed' ? decision.at : null },
+      });
+      if (count === 0) return { ok: false, why: 'not-in-review' as const };
+      await tx.delivery.updateMany({
+        where: { id: hold.deliveryId, state: 'held' },
+        data:
+          decision.fate === 'resumed'
+            ? { state: 'scheduled', scheduledAt: decision.at }
+            : { state: 'cancelled', cancelReason: decision.reason },
+      });
+      await tx.auditEntry.create({
+        data: {
+          organisationId,
+          strikeId: hold.strikeId,
+          actorId: memberId,
+          action: decision.fate === 'resumed' ? 'hold.resumed' : 'hold.dropped',
+          detail: { holdId, deliveryId: hold.deliveryId },
+        },
+      });
+      return { ok: true as const, deliveryId: hold.deliveryId };
+    });
+  }
+}

@@ -1,0 +1,162 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import type { Caller } from '../../../../libs/domain/models.js';
+import type { StrikeRecord } from '../../../../libs/domain/strikes.js';
+import { DeliveryQueue } from '../../../../libs/queue/delivery-queue.js';
+import { occupiedDisplayName, planSlots, resumeTimes, rotationIndex, shiftedTime } from '../../../../libs/strikes/planner.js';
+import { invalidField } from '../common/errors.js';
+import { StrikeTimelineRepository } from './strike-timeline.repository.js';
+
+const PREVIEW_LIMIT = 5000;
+const LIVE_LIMIT = 1000;
+
+export interface TimelineEvent {
+  at: Date;
+  accountId: string;
+  handle: string;
+  kind: 'strike-post' | 'hold' | 'held-post-returns' | 'held-post-dropped' | 'held-post-review' | 'profile';
+  detail: Record<string, unknown>;
+}
+
+/** What a strike will do (preview) and what it is doing (live view), built from the same rules the worker applies. */
+@Injectable()
+export class StrikeTimelineService {
+  constructor(
+    private readonly repo: StrikeTimelineRepository,
+    private readonly queue: DeliveryQueue,
+  ) {}
+
+  private async strike(caller: Caller, id: string): Promise<StrikeRecord> {
+    const strike = await this.repo.strike(caller.organisationId, id);
+    if (!strike) throw new NotFoundException(`No strike ${id} in your organisation`);
+    return strike;
+  }
+
+  async preview(caller: Caller, id: string) {
+    const strike = await this.strike(caller, id);
+    if (!['proposed', 'approved'].includes(strike.state)) {
+      throw new ConflictException(`This strike is ${strike.state}: the live view (GET /v1/strikes/${id}/live) shows what it did`);
+    }
+    const now = new Date();
+    const from = strike.effectiveFrom ?? new Date(Math.max(strike.startsAt.getTime(), now.getTime()));
+    const accounts = await this.repo.targets(strike);
+    const queued = await this.repo.queuedBefore(accounts.map((a) => a.id), strike.endsAt, PREVIEW_LIMIT + 1);
+    const events: TimelineEvent[] = [];
+    const spacing = strike.occupationSpacingSeconds * 1000;
+    const rotation = strike.messages.rotation.length > 0 ? strike.messages.rotation : strike.messages.opening ? [strike.messages.opening] : [];
+    const profiles = [];
+    for (const account of accounts) {
+      const push = (at: Date, kind: TimelineEvent['kind'], detail: Record<string, unknown>) =>
+        events.push({ at, accountId: account.id, handle: account.handle, kind, detail });
+      const held = queued.filter((q) => q.accountId === account.id).slice(0, PREVIEW_LIMIT);
+      for (const h of held) push(h.scheduledAt, 'hold', { deliveryId: h.deliveryId, postId: h.postId, text: h.text });
+      if (strike.mode === 'occupation') {
+        const occupied: Date[] = [];
+        if (strike.messages.opening) {
+          occupied.push(from);
+          push(from, 'strike-post', { role: 'opening', text: strike.messages.opening.text });
+        }
+        if (strike.messages.closing) occupied.push(strike.endsAt);
+        planSlots(held.map((h) => h.scheduledAt), occupied, spacing, from, strike.endsAt).forEach((at, i) =>
+          push(at, 'strike-post', { role: 'slot', text: rotation[rotationIndex(i, rotation.length)]?.text ?? null }),
+        );
+        if (strike.messages.closing) push(strike.endsAt, 'strike-post', { role: 'closing', text: strike.messages.closing.text });
+      }
+      this.fates(strike, held, push);
+      const p = strike.mode === 'occupation' ? strike.profile : null;
+      if (p) {
+        const changes = {
+          displayName:
+            p.displayNamePrefix || p.displayNameSuffix
+              ? { from: account.displayName, to: occupiedDisplayName(account.displayName, p.displayNamePrefix, p.displayNameSuffix) }
+              : null,
+          bio: p.bio != null ? { to: p.bio } : null,
+          avatar: p.avatarMediaId ? { to: p.avatarMediaId } : null,
+          header: p.headerMediaId ? { to: p.headerMediaId } : null,
+          pinOpening: p.pinOpening,
+        };
+        profiles.push({ accountId: account.id, handle: account.handle, changes });
+        push(from, 'profile', { action: 'occupy', changes });
+        push(strike.endsAt, 'profile', { action: 'restore', fields: Object.keys(changes).filter((k) => changes[k as keyof typeof changes]) });
+      }
+    }
+    events.sort((a, b) => a.at.getTime() - b.at.getTime() || a.handle.localeCompare(b.handle));
+    return {
+      strikeId: strike.id,
+      state: strike.state,
+      window: { from, until: strike.endsAt },
+      heldPolicy: strike.heldPolicy,
+      accounts: accounts.map((a) => ({ id: a.id, handle: a.handle, network: a.network })),
+      counts: {
+        held: queued.length > PREVIEW_LIMIT ? `${PREVIEW_LIMIT}+` : queued.length,
+        strikePosts: events.filter((e) => e.kind === 'strike-post').length,
+      },
+      profiles,
+      nativeScheduled: 'Posts scheduled on the instances themselves are read at the start and moved out of the window then.',
+      timeline: events,
+    };
+  }
+
+  private fates(
+    strike: StrikeRecord,
+    held: { deliveryId: string; accountId: string; scheduledAt: Date }[],
+    push: (at: Date, kind: TimelineEvent['kind'], detail: Record<string, unknown>) => void,
+  ): void {
+    const length = strike.endsAt.getTime() - (strike.effectiveFrom ?? strike.startsAt).getTime();
+    if (strike.heldPolicy === 'resume') {
+      const times = resumeTimes(held.map((h) => ({ id: h.deliveryId, accountId: h.accountId, at: h.scheduledAt })), strike.endsAt, strike.resumeSpacingSeconds * 1000);
+      for (const h of held) push(times.get(h.deliveryId)!, 'held-post-returns', { deliveryId: h.deliveryId, fate: 'resume' });
+    } else if (strike.heldPolicy === 'shift') {
+      for (const h of held) push(shiftedTime(h.scheduledAt, length, strike.endsAt), 'held-post-returns', { deliveryId: h.deliveryId, fate: 'shift' });
+    } else {
+      const kind = strike.heldPolicy === 'drop' ? 'held-post-dropped' : 'held-post-review';
+      for (const h of held) push(strike.endsAt, kind, { deliveryId: h.deliveryId, fate: strike.heldPolicy });
+    }
+  }
+
+  async live(caller: Caller, id: string) {
+    const strike = await this.strike(caller, id);
+    const [counts, holds, strikePosts, occupations, nativeHolds] = await Promise.all([
+      this.repo.holdCounts(strike.id),
+      this.repo.holds(strike.id, LIVE_LIMIT),
+      this.repo.strikePosts(strike.id),
+      this.repo.occupations(strike.id),
+      this.repo.nativeHolds(strike.id),
+    ]);
+    const postCounts: Record<string, number> = {};
+    for (const p of strikePosts) postCounts[p.state] = (postCounts[p.state] ?? 0) + 1;
+    return {
+      strikeId: strike.id,
+      title: strike.title,
+      state: strike.state,
+      effectiveFrom: strike.effectiveFrom,
+      endsAt: strike.endsAt,
+      startedAt: strike.startedAt,
+      endedAt: strike.endedAt,
+      heldPolicy: strike.heldPolicy,
+      holds: { counts, total: Object.values(counts).reduce((a, b) => a + b, 0), items: holds },
+      strikePosts: { counts: postCounts, items: strikePosts },
+      occupations,
+      nativeScheduled: nativeHolds,
+    };
+  }
+
+  async reviewHold(caller: Caller, holdId: string, decision: { action: 'resume'; scheduledAt?: string } | { action: 'drop'; reason?: string }) {
+    let at = new Date();
+    if (decision.action === 'resume' && decision.scheduledAt) {
+      at = new Date(decision.scheduledAt);
+      if (at.getTime() < Date.now()) throw invalidField('scheduledAt', `is in the past (${decision.scheduledAt}); give a future time or leave it out to publish now`);
+    }
+    const result = await this.repo.review(
+      caller.organisationId,
+      holdId,
+      caller.memberId,
+      decision.action === 'resume' ? { fate: 'resumed', at } : { fate: 'dropped', reason: decision.reason?.trim() || 'Dropped on review after the strike' },
+    );
+    if (!result.ok) {
+      if (result.why === 'not-found') throw new NotFoundException(`No held post ${holdId} in your organisation`);
+      throw new ConflictException('This held post is not waiting for review: it already has its fate');
+    }
+    if (decision.action === 'resume') await this.queue.reschedule([{ deliveryId: result.deliveryId, scheduledAt: at }]).catch(() => undefined /* the reconciler enqueues it */);
+    return { holdId, deliveryId: result.deliveryId, fate: decision.action === 'resume' ? 'resumed' : 'dropped', scheduledAt: decision.action === 'resume' ? at : null };
+  }
+}
