@@ -28,6 +28,8 @@ export function postView(p: PostRecord) {
     media: p.media.map((m) => ({ mediaId: m.mediaId, altText: m.altText, mimeType: m.mimeType })),
     deliveries: p.deliveries.map(deliveryView),
     createdById: p.createdById,
+    strikeId: p.strikeId,
+    strikeRole: p.strikeRole,
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
   };

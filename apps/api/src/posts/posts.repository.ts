@@ -109,11 +109,16 @@ export class PostsRepository {
   async cancel(organisationId: string, id: string, reason: string): Promise<ChangeResult> {
     return this.db.$transaction(async (tx) => {
       const deliveries = await this.lockDeliveries(tx, organisationId, id);
-      const scheduled = deliveries.filter((d) => d.state === 'scheduled').map((d) => d.id);
+      // A post held by a strike can be cancelled too: its hold then ends as dropped, with this reason.
+      const scheduled = deliveries.filter((d) => d.state === 'scheduled' || d.state === 'held').map((d) => d.id);
       if (scheduled.length === 0) {
         return { ok: false, refusal: deliveries.some((d) => d.state === 'publishing') ? ('publishing' as const) : ('nothing-scheduled' as const) };
       }
       await tx.delivery.updateMany({ where: { id: { in: scheduled } }, data: { state: 'cancelled', cancelReason: reason } });
+      await tx.hold.updateMany({
+        where: { deliveryId: { in: scheduled }, fate: { in: ['pending', 'review'] } },
+        data: { fate: 'dropped', fateAt: new Date() },
+      });
       const post = await tx.post.findUniqueOrThrow({ where: { id }, include: POST_INCLUDE });
       return { ok: true as const, post: toPost(post), deliveryIds: scheduled };
     });

@@ -66,8 +66,17 @@ export class PostsService {
     return { items: page, nextCursor: items.length > limit && last ? encodeCursor(last) : null };
   }
 
+  /** Strike posts belong to the collective's decision: changing them takes a new decision, not an edit. */
+  private async ordinary(caller: Caller, id: string): Promise<PostRecord> {
+    const post = await this.get(caller, id);
+    if (post.strikeId) {
+      throw new ConflictException(`This is a strike post of strike ${post.strikeId}: change the strike's messages by decision (PATCH /v1/strikes/${post.strikeId})`);
+    }
+    return post;
+  }
+
   async update(caller: Caller, id: string, dto: UpdatePostDto): Promise<PostRecord> {
-    const current = await this.get(caller, id);
+    const current = await this.ordinary(caller, id);
     const changes: Partial<PostContent> = {
       ...(dto.text !== undefined ? { text: dto.text } : {}),
       ...(dto.contentWarning !== undefined ? { contentWarning: dto.contentWarning || null } : {}),
@@ -104,7 +113,7 @@ export class PostsService {
   }
 
   async cancel(caller: Caller, id: string, reason: string | undefined): Promise<PostRecord> {
-    await this.get(caller, id);
+    await this.ordinary(caller, id);
     const result = await this.posts.cancel(caller.organisationId, id, reason?.trim() || 'Cancelled by a member');
     const post = this.accepted(result, 'cancelled');
     if (result.ok) await this.queue.unschedule(result.deliveryIds);
