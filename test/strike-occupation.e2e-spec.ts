@@ -66,7 +66,7 @@ describe('occupation, fates and decisions over a running strike', () => {
       heldPolicy: 'resume',
       resumeSpacingSeconds: 1,
       occupationSpacingSeconds: 1,
-      messages: { opening: message('En grève aujourd’hui') },
+      messages: { opening: message('En grève aujourd’hui'), rotation: [message('Message de grève')] },
       ...extra,
     };
   }
@@ -173,9 +173,9 @@ describe('occupation, fates and decisions over a running strike', () => {
     const b = await connectAccount(api, admin, mastodon, 'cancelled');
     const start = Math.ceil((Date.now() + 9000) / 1000) * 1000;
     // First strike [0, 4 s), second [2 s, 6 s), extended by decision to 8 s.
-    const first = await approvedStrike(api, admin, voters, body([a], start, start + 4000, { messages: { opening: message('Grève une') } }));
-    const second = await approvedStrike(api, admin, voters, body([a], start + 2000, start + 6000, { messages: { opening: message('Grève deux') } }));
-    const later = await approvedStrike(api, admin, voters, body([b], start, start + 6000, { messages: { opening: message('Annulée') } }));
+    const first = await approvedStrike(api, admin, voters, body([a], start, start + 4000, { messages: { opening: message('Grève une'), rotation: [message('Message de grève')] } }));
+    const second = await approvedStrike(api, admin, voters, body([a], start + 2000, start + 6000, { messages: { opening: message('Grève deux'), rotation: [message('Message de grève')] } }));
+    const later = await approvedStrike(api, admin, voters, body([b], start, start + 6000, { messages: { opening: message('Annulée'), rotation: [message('Message de grève')] } }));
     for (let i = 0; i < 20; i++) {
       await api.call('POST', '/v1/posts', admin, { text: `ordinaire ${i}`, scheduledAt: at(start + 250 + i * 500), accountIds: [a.account.id, b.account.id] });
     }

@@ -12,13 +12,14 @@ import { MediaModule } from './media/media.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { PostsModule } from './posts/posts.module.js';
 import { StrikeTimelineModule } from './strike-timeline/strike-timeline.module.js';
+import { StrikesModule } from './strikes/strikes.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, 'api'), OrganisationsModule, AccountsModule, MediaModule, PostsModule, StrikeTimelineModule],
+      imports: [CoreModule.forRoot(config, 'api'), OrganisationsModule, AccountsModule, MediaModule, PostsModule, StrikesModule, StrikeTimelineModule],
       controllers: [HealthController],
       providers: [
         AuthRepository,

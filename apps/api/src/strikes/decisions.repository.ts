@@ -1,0 +1,349 @@
+import { Injectable } from '@nestjs/common';
+import { SecretBox } from '../../../../libs/crypto/secret-box.js';
+import { AuditRepository } from '../../../../libs/database/audit.repository.js';
+import type { Motion, Prisma } from '../../../../libs/database/generated/client.js';
+import { PrismaService } from '../../../../libs/database/prisma.service.js';
+import { applyMotion } from '../../../../libs/database/strike-effects.js';
+import {
+  approvalsNeeded,
+  assemblyCarries,
+  VOTING_ROLES,
+  votesCarry,
+  votesReject,
+  type DecisionRule,
+  type MotionStatus,
+  type StrikeState,
+  type VoteChoice,
+} from '../../../../libs/domain/strikes.js';
+import { openChoice, sealChoice } from './ballot-box.js';
+import { proposalFromJson } from './motion-payload.js';
+import type { MotionRecord } from './records.js';
+
+type Tx = Prisma.TransactionClient;
+
+export interface AssemblyVote {
+  heldAt: Date;
+  votesFor: number;
+  votesAgainst: number;
+  votesAbstain: number;
+  minutes: string;
+}
+
+/** Why a vote, an assembly record or a withdrawal was refused. */
+export type DecisionRefusal =
+  | { refusal: 'not-found' }
+  | { refusal: 'wrong-procedure'; decisionKind: DecisionRule['kind'] }
+  | { refusal: 'closed'; status: MotionStatus }
+  | { refusal: 'strike-closed'; state: StrikeState };
+
+export type DecisionResult =
+  | ({ ok: false } & DecisionRefusal)
+  | { ok: true; strikeId: string; decision: 'approved' | 'rejected' | null };
+
+/** States in which a strike can no longer be changed by any motion. */
+const FINISHED: readonly StrikeState[] = ['rejected', 'ended', 'cancelled'];
+
+const VOTE_SELECT = { memberId: true, choice: true, castAt: true } as const;
+
+@Injectable()
+export class DecisionsRepository {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly audit: AuditRepository,
+    private readonly box: SecretBox,
+  ) {}
+
+  private get db() {
+    return this.prisma.client;
+  }
+
+  async rule(organisationId: string): Promise<DecisionRule> {
+    const org = await this.db.organisation.findUniqueOrThrow({
+      where: { id: organisationId },
+      select: { decisionKind: true, quorumCount: true, quorumPercent: true, ballot: true },
+    });
+    return { kind: org.decisionKind, quorumCount: org.quorumCount, quorumPercent: org.quorumPercent, ballot: org.ballot };
+  }
+
+  /** Open motions keep the rule they opened with (their snapshot columns); only new motions see this one. */
+  async setRule(organisationId: string, actorId: string, rule: DecisionRule): Promise<DecisionRule> {
+    return this.db.$transaction(async (tx) => {
+      const before = await tx.organisation.findUniqueOrThrow({
+        where: { id: organisationId },
+        select: { decisionKind: true, quorumCount: true, quorumPercent: true, ballot: true },
+      });
+      await tx.organisation.update({
+        where: { id: organisationId },
+        data: { decisionKind: rule.kind, quorumCount: rule.quorumCount, quorumPercent: rule.quorumPercent, ballot: rule.ballot },
+      });
+      await this.audit.record(tx, {
+        organisationId,
+        actorId,
+        action: 'decision-rule.changed',
+        detail: {
+          before: { kind: before.decisionKind, quorumCount: before.quorumCount, quorumPercent: before.quorumPercent, ballot: before.ballot },
+          after: rule,
+        },
+      });
+      return rule;
+    });
+  }
+
+  /** Members with a vote: not removed, and with a voting role. Counted anew at each vote. */
+  eligibleCount(organisationId: string, tx: Tx = this.db): Promise<number> {
+    return tx.member.count({ where: { organisationId, removedAt: null, role: { in: [...VOTING_ROLES] } } });
+  }
+
+  async find(organisationId: string, id: string): Promise<MotionRecord | null> {
+    const row = await this.db.motion.findFirst({
+      where: { id, organisationId },
+      include: { votes: { select: VOTE_SELECT, orderBy: [{ castAt: 'asc' }, { memberId: 'asc' }] } },
+    });
+    if (!row) return null;
+    return (await this.withNames(organisationId, [row]))[0]!;
+  }
+
+  async forStrike(organisationId: string, strikeId: string): Promise<MotionRecord[]> {
+    const rows = await this.db.motion.findMany({
+      where: { strikeId, organisationId },
+      include: { votes: { select: VOTE_SELECT, orderBy: [{ castAt: 'asc' }, { memberId: 'asc' }] } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    return this.withNames(organisationId, rows);
+  }
+
+  /**
+   * Casts or changes a vote, then counts and decides, in one transaction holding the motion's row:
+   * two last votes arriving together are counted one after the other, so exactly one of them
+   * decides, and no vote is accepted after the decision.
+   */
+  async castVote(organisationId: string, motionId: string, memberId: string, choice: VoteChoice): Promise<DecisionResult> {
+    return this.db.$transaction(async (tx): Promise<DecisionResult> => {
+      const locked = await this.lockOpenMotion(tx, organisationId, motionId, 'votes');
+      if (!locked.ok) return locked;
+      const motion = locked.motion;
+      const now = new Date();
+      const secret = motion.ballot === 'secret';
+      const cast = secret
+        ? { choice: null, sealedChoice: sealChoice(this.box, motionId, memberId, choice), castAt: now }
+        : { choice, sealedChoice: null, castAt: now };
+      const previous = await tx.vote.findUnique({ where: { motionId_memberId: { motionId, memberId } }, select: { choice: true } });
+      await tx.vote.upsert({ where: { motionId_memberId: { motionId, memberId } }, create: { motionId, memberId, ...cast }, update: cast });
+      await this.audit.record(tx, {
+        organisationId,
+        strikeId: motion.strikeId,
+        motionId,
+        actorId: memberId,
+        action: 'vote.cast',
+        // A secret ballot's audit line says that a member voted, never how (not even whether they changed their mind).
+        detail: secret
+          ? { ballot: 'secret', note: 'a secret ballot was cast' }
+          : { ballot: 'named', choice, ...(previous ? { changedFrom: previous.choice } : {}) },
+      });
+
+      const eligible = await this.eligibleCount(organisationId, tx);
+      const { approvals, rejections } = await this.tally(tx, organisationId, motion);
+      const decision = votesCarry(motion, eligible, approvals, rejections)
+        ? 'approved'
+        : votesReject(motion, eligible, approvals, rejections)
+          ? 'rejected'
+          : null;
+      if (decision) {
+        const needed = approvalsNeeded(motion, eligible);
+        await this.decide(tx, motion, decision, now, { approvals, rejections, eligible }, { approvals, rejections, eligible, needed });
+      }
+      return { ok: true, strikeId: motion.strikeId, decision };
+    });
+  }
+
+  /** Records an assembly's vote: it decides the motion at once, in the same transaction as its effect. */
+  async recordAssembly(organisationId: string, motionId: string, actorId: string, vote: AssemblyVote): Promise<DecisionResult> {
+    return this.db.$transaction(async (tx): Promise<DecisionResult> => {
+      const locked = await this.lockOpenMotion(tx, organisationId, motionId, 'assembly');
+      if (!locked.ok) return locked;
+      const motion = locked.motion;
+      const now = new Date();
+      const decision = assemblyCarries(vote.votesFor, vote.votesAgainst) ? 'approved' : 'rejected';
+      await this.audit.record(tx, {
+        organisationId,
+        strikeId: motion.strikeId,
+        motionId,
+        actorId,
+        action: 'assembly.recorded',
+        detail: { ...vote, outcome: decision },
+      });
+      await this.decide(
+        tx,
+        motion,
+        decision,
+        now,
+        {
+          assemblyDate: vote.heldAt,
+          votesFor: vote.votesFor,
+          votesAgainst: vote.votesAgainst,
+          votesAbstain: vote.votesAbstain,
+          minutes: vote.minutes,
+          recordedById: actorId,
+        },
+        { votesFor: vote.votesFor, votesAgainst: vote.votesAgainst, votesAbstain: vote.votesAbstain },
+      );
+      return { ok: true, strikeId: motion.strikeId, decision };
+    });
+  }
+
+  /** Withdrawing the approve motion of a proposed strike cancels the proposal. */
+  async withdraw(organisationId: string, motionId: string, actorId: string): Promise<DecisionResult> {
+    return this.db.$transaction(async (tx): Promise<DecisionResult> => {
+      const locked = await this.lockOpenMotion(tx, organisationId, motionId, null);
+      if (!locked.ok) return locked;
+      const motion = locked.motion;
+      const now = new Date();
+      await tx.motion.update({ where: { id: motionId }, data: { status: 'withdrawn', decidedAt: now } });
+      let strikeCancelled = false;
+      if (motion.kind === 'approve') {
+        const { count } = await tx.strike.updateMany({
+          where: { id: motion.strikeId, state: 'proposed' },
+          data: { state: 'cancelled', endedAt: now },
+        });
+        strikeCancelled = count === 1;
+      }
+      await this.audit.record(tx, {
+        organisationId,
+        strikeId: motion.strikeId,
+        motionId,
+        actorId,
+        action: 'motion.withdrawn',
+        detail: { kind: motion.kind, strikeCancelled },
+      });
+      return { ok: true, strikeId: motion.strikeId, decision: null };
+    });
+  }
+
+  /**
+   * Locks the motion's row (`FOR UPDATE`), then checks it is still open, decided the way asked
+   * (`procedure`, or any for a withdrawal), and that its strike can still be changed.
+   */
+  private async lockOpenMotion(
+    tx: Tx,
+    organisationId: string,
+    motionId: string,
+    procedure: DecisionRule['kind'] | null,
+  ): Promise<{ ok: true; motion: Motion } | ({ ok: false } & DecisionRefusal)> {
+    const [lockedRow] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id::text AS id FROM motions WHERE id = ${motionId}::uuid AND organisation_id = ${organisationId}::uuid FOR UPDATE`;
+    if (!lockedRow) return { ok: false, refusal: 'not-found' };
+    const motion = await tx.motion.findUniqueOrThrow({ where: { id: motionId } });
+    if (procedure && motion.decisionKind !== procedure) return { ok: false, refusal: 'wrong-procedure', decisionKind: motion.decisionKind };
+    if (motion.status !== 'open') return { ok: false, refusal: 'closed', status: motion.status };
+    if (procedure) {
+      const strike = await tx.strike.findUniqueOrThrow({ where: { id: motion.strikeId }, select: { state: true } });
+      if (FINISHED.includes(strike.state)) return { ok: false, refusal: 'strike-closed', state: strike.state };
+    }
+    return { ok: true, motion };
+  }
+
+  /**
+   * Approvals and rejections of members who have a vote now, read inside the locked transaction.
+   * Secret choices are opened here, only to be counted; they never leave this method.
+   */
+  private async tally(tx: Tx, organisationId: string, motion: Motion): Promise<{ approvals: number; rejections: number }> {
+    const voters = await tx.member.findMany({
+      where: { organisationId, removedAt: null, role: { in: [...VOTING_ROLES] } },
+      select: { id: true },
+    });
+    const eligible = new Set(voters.map((v) => v.id));
+    const votes = await tx.vote.findMany({ where: { motionId: motion.id }, select: { memberId: true, choice: true, sealedChoice: true } });
+    let approvals = 0;
+    let rejections = 0;
+    for (const v of votes) {
+      if (!eligible.has(v.memberId)) continue;
+      const choice = motion.ballot === 'secret' ? openChoice(this.box, motion.id, v.memberId, v.sealedChoice ?? '') : v.choice;
+      if (choice === 'approve') approvals++;
+      else if (choice === 'reject') rejections++;
+    }
+    return { approvals, rejections };
+  }
+
+  /**
+   * Records a decision on a locked open motion. An approved motion's effect on its strike is
+   * applyMotion's alone; a rejected approve motion rejects the proposal.
+   */
+  private async decide(
+    tx: Tx,
+    motion: Motion,
+    decision: 'approved' | 'rejected',
+    decidedAt: Date,
+    columns: Prisma.MotionUpdateManyMutationInput,
+    detail: Record<string, unknown>,
+  ): Promise<void> {
+    // The row is locked, so this guard cannot miss; it keeps a second decision impossible even so.
+    const { count } = await tx.motion.updateMany({ where: { id: motion.id, status: 'open' }, data: { status: decision, decidedAt, ...columns } });
+    if (count !== 1) throw new Error(`Motion ${motion.id} was decided twice`);
+    await this.audit.record(tx, {
+      organisationId: motion.organisationId,
+      strikeId: motion.strikeId,
+      motionId: motion.id,
+      // The collective decided, not whoever cast the last vote or typed in the assembly's result.
+      actorId: null,
+      action: `motion.${decision}`,
+      detail: { kind: motion.kind, ...detail },
+    });
+    if (decision === 'approved') {
+      await applyMotion(tx, { id: motion.id, strikeId: motion.strikeId, kind: motion.kind, payload: motion.payload }, decidedAt);
+    } else if (motion.kind === 'approve') {
+      await tx.strike.updateMany({ where: { id: motion.strikeId, state: 'proposed' }, data: { state: 'rejected' } });
+    }
+  }
+
+  private async withNames(
+    organisationId: string,
+    rows: (Motion & { votes: { memberId: string; choice: VoteChoice | null; castAt: Date }[] })[],
+  ): Promise<MotionRecord[]> {
+    const ids = new Set<string>();
+    for (const r of rows) {
+      ids.add(r.createdById);
+      if (r.recordedById) ids.add(r.recordedById);
+      for (const v of r.votes) ids.add(v.memberId);
+    }
+    const members = ids.size
+      ? await this.db.member.findMany({ where: { organisationId, id: { in: [...ids] } }, select: { id: true, name: true, role: true, removedAt: true } })
+      : [];
+    const names = new Map(members.map((m) => [m.id, m.name]));
+    const voting = new Set(members.filter((m) => !m.removedAt && (VOTING_ROLES as readonly string[]).includes(m.role)).map((m) => m.id));
+    return rows.map((r) => ({
+      id: r.id,
+      organisationId: r.organisationId,
+      strikeId: r.strikeId,
+      status: r.status,
+      rule: { kind: r.decisionKind, ballot: r.ballot, quorumCount: r.quorumCount, quorumPercent: r.quorumPercent },
+      proposal: proposalFromJson(r.kind, r.payload),
+      createdById: r.createdById,
+      createdByName: names.get(r.createdById) ?? null,
+      createdAt: r.createdAt,
+      decidedAt: r.decidedAt,
+      approvals: r.approvals,
+      rejections: r.rejections,
+      eligible: r.eligible,
+      assembly:
+        r.assemblyDate && r.votesFor !== null && r.votesAgainst !== null && r.votesAbstain !== null
+          ? {
+              heldAt: r.assemblyDate,
+              votesFor: r.votesFor,
+              votesAgainst: r.votesAgainst,
+              votesAbstain: r.votesAbstain,
+              minutes: r.minutes ?? '',
+              recordedById: r.recordedById,
+              recordedByName: r.recordedById ? (names.get(r.recordedById) ?? null) : null,
+            }
+          : null,
+      // A secret ballot's row holds no clear choice: `choice` is null there by construction.
+      votes: r.votes.map((v) => ({
+        memberId: v.memberId,
+        memberName: names.get(v.memberId) ?? null,
+        choice: r.ballot === 'secret' ? null : v.choice,
+        castAt: v.castAt,
+        counts: voting.has(v.memberId),
+      })),
+    }));
+  }
+}

@@ -1,0 +1,34 @@
+import type { Prisma } from '../../../../libs/database/generated/client.js';
+import { specFromJson, specToJson } from '../../../../libs/database/strike-mappers.js';
+import type { MotionKind } from '../../../../libs/domain/strikes.js';
+import type { MotionProposal } from './records.js';
+
+/**
+ * A motion's payload column, for repositories only. The shapes are what applyMotion reads:
+ * amend: the whole new spec; extend: { endsAt: iso }; stop: { note }; approve: {}.
+ */
+export function proposalToJson(p: MotionProposal): Prisma.InputJsonValue {
+  switch (p.kind) {
+    case 'approve':
+      return {};
+    case 'amend':
+      return specToJson(p.spec);
+    case 'stop':
+      return p.note ? { note: p.note } : {};
+    case 'extend':
+      return { endsAt: p.endsAt.toISOString() };
+  }
+}
+
+export function proposalFromJson(kind: MotionKind, payload: unknown): MotionProposal {
+  switch (kind) {
+    case 'approve':
+      return { kind };
+    case 'amend':
+      return { kind, spec: specFromJson(payload) };
+    case 'stop':
+      return { kind, note: (payload as { note?: string } | null)?.note ?? null };
+    case 'extend':
+      return { kind, endsAt: new Date((payload as { endsAt: string }).endsAt) };
+  }
+}

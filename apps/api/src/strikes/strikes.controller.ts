@@ -1,0 +1,52 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Caller } from '../../../../libs/domain/models.js';
+import { CurrentCaller, Roles } from '../common/auth.js';
+import { motionView, strikeDetailView, strikeView } from './strike.view.js';
+import { CreateStrikeDto, ExtendStrikeDto, ListStrikesQuery, StopStrikeDto, UpdateStrikeDto } from './dto/strike.dto.js';
+import { StrikesService } from './strikes.service.js';
+
+@ApiTags('strikes')
+@ApiBearerAuth()
+@Controller('v1/strikes')
+export class StrikesController {
+  constructor(private readonly service: StrikesService) {}
+
+  @Post()
+  @Roles('admin', 'community_manager', 'member')
+  async propose(@CurrentCaller() caller: Caller, @Body() body: CreateStrikeDto) {
+    return strikeDetailView(await this.service.propose(caller, body));
+  }
+
+  @Get()
+  async list(@CurrentCaller() caller: Caller, @Query() query: ListStrikesQuery) {
+    const { items, nextCursor } = await this.service.list(caller, query);
+    return { items: items.map(strikeView), nextCursor };
+  }
+
+  @Get(':id')
+  async get(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
+    return strikeDetailView(await this.service.get(caller, id));
+  }
+
+  /** A proposed strike is edited (its votes reset); an approved one gets an amend motion instead. */
+  @Patch(':id')
+  @Roles('admin', 'community_manager', 'member')
+  async edit(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateStrikeDto) {
+    return strikeDetailView(await this.service.edit(caller, id, body));
+  }
+
+  @Post(':id/stop')
+  @Roles('admin', 'community_manager', 'member')
+  async stop(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Body() body: StopStrikeDto) {
+    const detail = await this.service.stop(caller, id, body.note);
+    return motionView(detail.motion, detail.eligibleNow);
+  }
+
+  @Post(':id/extend')
+  @Roles('admin', 'community_manager', 'member')
+  async extend(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Body() body: ExtendStrikeDto) {
+    const detail = await this.service.extend(caller, id, body.endsAt);
+    return motionView(detail.motion, detail.eligibleNow);
+  }
+}

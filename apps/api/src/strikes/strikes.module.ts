@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AuditRepository } from '../../../../libs/database/audit.repository.js';
+import { AccountsModule } from '../accounts/accounts.module.js';
+import { MediaModule } from '../media/media.module.js';
+import { DecisionsController } from './decisions.controller.js';
+import { DecisionsRepository } from './decisions.repository.js';
+import { DecisionsService } from './decisions.service.js';
+import { StrikeSpecBuilder } from './strike-spec.service.js';
+import { StrikesController } from './strikes.controller.js';
+import { StrikesRepository } from './strikes.repository.js';
+import { StrikesService } from './strikes.service.js';
+
+/** Strikes and the collective decisions that authorise and change them (PRODUCT.md rule 4). */
+@Module({
+  imports: [AccountsModule, MediaModule],
+  controllers: [StrikesController, DecisionsController],
+  providers: [StrikesService, StrikesRepository, StrikeSpecBuilder, DecisionsService, DecisionsRepository, AuditRepository],
+})
+export class StrikesModule {}
