@@ -20,7 +20,7 @@ describe('occupation, fates and decisions over a running strike', () => {
   let voters: string[];
 
   beforeAll(async () => {
-    t = await createTestEnv();
+    t = await createTestEnv({ NATIVE_SCAN_INTERVAL_MS: '1000' });
     await mastodon.start();
     api = await startApi(t.config);
     worker = await startWorker(t.env);
@@ -103,6 +103,13 @@ describe('occupation, fates and decisions over a running strike', () => {
     expect(parked.scheduledAt.getTime()).toBeGreaterThan(end);
     expect(mastodon.scheduledOf(a.remote.id).find((s) => s.id === native[1]!.id)!.scheduledAt).toEqual(native[1]!.scheduledAt);
 
+    // Another tool schedules a post into the window while the strike runs: parked too.
+    const sneaky = mastodon.addScheduled(a.remote.id, 'programmé pendant la grève', new Date(Date.now() + 6 * MINUTE));
+    await waitFor(
+      async () => (mastodon.scheduledOf(a.remote.id).find((x) => x.id === sneaky.id)!.scheduledAt.getTime() > end ? true : null),
+      'the post scheduled during the strike to be parked',
+    );
+
     // Someone edits the bio by hand during the strike.
     mastodon.editProfileByHand(a.remote.id, { note: 'Bio réécrite à la main' });
 
@@ -122,7 +129,12 @@ describe('occupation, fates and decisions over a running strike', () => {
     const back = mastodon.scheduledOf(a.remote.id).find((s) => s.id === native[0]!.id)!;
     expect(back.scheduledAt.getTime()).toBeLessThan(end);
     expect(back.scheduledAt.getTime()).toBeGreaterThanOrEqual(native[0]!.scheduledAt.getTime());
-    expect(done.nativeScheduled).toMatchObject([{ remoteId: native[0]!.id, fate: 'resumed' }]);
+    expect(done.nativeScheduled).toMatchObject([
+      { remoteId: sneaky.id, fate: 'resumed' },
+      { remoteId: native[0]!.id, fate: 'resumed' },
+    ]);
+    const sneakyBack = mastodon.scheduledOf(a.remote.id).find((x) => x.id === sneaky.id)!;
+    expect(sneakyBack.scheduledAt.getTime()).toBeLessThan(end);
   }, 90_000);
 
   it('gives held posts the fate each strike chose: shift, drop, review (then a person decides)', async () => {

@@ -92,7 +92,7 @@ describe('a lost start job', () => {
     const account = await connectAccount(setup.api, setup.admin, mastodon, 'lost');
     const start = Math.ceil((Date.now() + 8000) / 1000) * 1000;
     const end = start + 6000;
-    await scheduleAround(setup, [account], start + 250, 20, 300, 'ordinary');
+    await scheduleAround(setup, [account], start + 250, 20, 250, 'ordinary');
     const strike = await approvedStrike(setup.api, setup.admin, setup.voters, strikeBody([account], start, end));
 
     const queue = new Queue(QueueName.Strikes, { connection: { url: setup.t.config.redis.url }, prefix: setup.t.prefix });

@@ -35,6 +35,9 @@ const schema = z.object({
   PUBLISH_ATTEMPTS: int(1).max(50).default(8),
   PUBLISH_BACKOFF_MS: int(1).default(5000),
   RECONCILE_INTERVAL_MS: int(100).default(60_000),
+  // Mastodon refuses to schedule a post less than 5 minutes ahead: scanning more often than that
+  // catches every post scheduled natively into a running strike before it can go out.
+  NATIVE_SCAN_INTERVAL_MS: int(1000).max(290_000).default(240_000),
   LOCK_DURATION_MS: int(1000).default(30_000),
   PUBLISH_LEASE_MS: int(1000).default(120_000),
   HTTP_TIMEOUT_MS: int(100).default(30_000),
@@ -58,6 +61,7 @@ export interface AppConfig {
     publishLeaseMs: number;
   };
   reconcileIntervalMs: number;
+  nativeScanIntervalMs: number;
   networks: { allowPrivateInstances: boolean; timeoutMs: number };
   mediaMaxBytes: number;
   logLevel: string;
@@ -95,6 +99,7 @@ export function loadConfig(env: Env): AppConfig {
       publishLeaseMs: c.PUBLISH_LEASE_MS,
     },
     reconcileIntervalMs: c.RECONCILE_INTERVAL_MS,
+    nativeScanIntervalMs: c.NATIVE_SCAN_INTERVAL_MS,
     networks: { allowPrivateInstances: c.ALLOW_PRIVATE_INSTANCES, timeoutMs: c.HTTP_TIMEOUT_MS },
     mediaMaxBytes: c.MEDIA_MAX_BYTES,
     logLevel: c.LOG_LEVEL,

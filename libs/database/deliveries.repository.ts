@@ -110,13 +110,13 @@ export class DeliveriesRepository {
   }
 
   /** Deliveries that should have a job: scheduled ones, and publishes whose holder's lease ran out. */
-  async pendingPage(afterId: string | null, limit: number): Promise<{ id: string; scheduledAt: Date }[]> {
+  async pendingPage(afterId: string | null, limit: number): Promise<{ id: string; scheduledAt: Date; strikeId: string | null }[]> {
     return this.db.delivery.findMany({
       where: {
         ...(afterId ? { id: { gt: afterId } } : {}),
         OR: [{ state: 'scheduled' }, { state: 'publishing', leaseUntil: { lt: new Date() } }],
       },
-      select: { id: true, scheduledAt: true },
+      select: { id: true, scheduledAt: true, strikeId: true },
       orderBy: { id: 'asc' },
       take: limit,
     });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { StrikeState } from '../domain/strikes.js';
+import type { ScheduledJob } from '../queue/delivery-queue.js';
 import { STRIKE_INCLUDE, toStrike } from './strike-mappers.js';
 import { occupySlots } from './strike-posts.js';
 import { PrismaService } from './prisma.service.js';
@@ -44,7 +45,7 @@ export class GateRepository {
    * Holds a claimed delivery for a strike, and in occupation mode gives its slot a strike message.
    * Returns the strike posts created, to enqueue. Nothing happens if the claim was lost meanwhile.
    */
-  async hold(deliveryId: string, claimToken: string, strikeId: string, now: Date): Promise<{ deliveryId: string; scheduledAt: Date }[]> {
+  async hold(deliveryId: string, claimToken: string, strikeId: string, now: Date): Promise<ScheduledJob[]> {
     return this.db.$transaction(async (tx) => {
       const delivery = await tx.delivery.findUnique({ where: { id: deliveryId } });
       if (!delivery || delivery.claimToken !== claimToken || delivery.state !== 'publishing') return [];

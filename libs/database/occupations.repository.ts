@@ -140,6 +140,14 @@ export class OccupationsRepository {
     return { occupy, restore };
   }
 
+  /** Accounts of running strikes whose occupation is done: their native schedule is watched. */
+  async occupied(): Promise<{ strikeId: string; accountId: string }[]> {
+    return this.db.accountOccupation.findMany({
+      where: { occupyState: 'done', strike: { state: 'running' } },
+      select: { strikeId: true, accountId: true },
+    });
+  }
+
   async mediaImage(mediaId: string): Promise<{ data: Uint8Array; mimeType: string }> {
     const m = await this.db.media.findUniqueOrThrow({ where: { id: mediaId }, select: { data: true, mimeType: true } });
     return { data: m.data, mimeType: m.mimeType };

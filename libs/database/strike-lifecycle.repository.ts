@@ -11,6 +11,7 @@ type Tx = Prisma.TransactionClient;
 export interface Rescheduled {
   deliveryId: string;
   scheduledAt: Date;
+  strike?: boolean;
 }
 
 export interface StartResult {
@@ -45,12 +46,12 @@ export class StrikeLifecycleRepository {
 
   /** The strike's own posts and its resumed or shifted deliveries that wait for the queue. */
   async pendingDeliveries(strikeId: string): Promise<Rescheduled[]> {
-    const rows = await this.db.$queryRaw<{ id: string; scheduled_at: Date }[]>`
-      SELECT d.id::text AS id, d.scheduled_at FROM deliveries d WHERE d.strike_id = ${strikeId}::uuid AND d.state = 'scheduled'
+    const rows = await this.db.$queryRaw<{ id: string; scheduled_at: Date; strike: boolean }[]>`
+      SELECT d.id::text AS id, d.scheduled_at, true AS strike FROM deliveries d WHERE d.strike_id = ${strikeId}::uuid AND d.state = 'scheduled'
       UNION ALL
-      SELECT d.id::text, d.scheduled_at FROM holds h JOIN deliveries d ON d.id = h.delivery_id
+      SELECT d.id::text, d.scheduled_at, false FROM holds h JOIN deliveries d ON d.id = h.delivery_id
       WHERE h.strike_id = ${strikeId}::uuid AND h.fate IN ('resumed', 'shifted') AND d.state = 'scheduled'`;
-    return rows.map((r) => ({ deliveryId: r.id, scheduledAt: r.scheduled_at }));
+    return rows.map((r) => ({ deliveryId: r.id, scheduledAt: r.scheduled_at, strike: r.strike }));
   }
 
   /** Approved strikes whose window has opened, and running (or stopped) strikes whose end has come. */

@@ -56,7 +56,7 @@ export async function occupySlots(
   accountId: string,
   heldTimes: Date[],
   from: Date,
-): Promise<{ deliveryId: string; scheduledAt: Date }[]> {
+): Promise<{ deliveryId: string; scheduledAt: Date; strike: true }[]> {
   if (strike.mode !== 'occupation' || heldTimes.length === 0) return [];
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`slots:${strike.id}:${accountId}`}))`;
   const existing = await tx.delivery.findMany({
@@ -73,11 +73,11 @@ export async function occupySlots(
   );
   const rotation = strike.messages.rotation.length > 0 ? strike.messages.rotation : strike.messages.opening ? [strike.messages.opening] : [];
   if (rotation.length === 0) return [];
-  const created: { deliveryId: string; scheduledAt: Date }[] = [];
+  const created: { deliveryId: string; scheduledAt: Date; strike: true }[] = [];
   for (const [i, at] of times.entries()) {
     const message = rotation[rotationIndex(slotsSoFar + i, rotation.length)]!;
     const [deliveryId] = await createStrikePost(tx, strike, 'slot', message, at, [accountId]);
-    created.push({ deliveryId: deliveryId!, scheduledAt: at });
+    created.push({ deliveryId: deliveryId!, scheduledAt: at, strike: true });
   }
   return created;
 }

@@ -10,6 +10,7 @@ export const JobName = {
   EndStrike: 'end-strike',
   OccupyAccount: 'occupy-account',
   RestoreAccount: 'restore-account',
+  RescanNative: 'rescan-native',
 } as const;
 
 export interface PublishDeliveryJob {
@@ -32,4 +33,5 @@ export const deliveryJobId = (deliveryId: string): string => `delivery-${deliver
 export const startJobId = (strikeId: string): string => `start-${strikeId}`;
 export const endJobId = (strikeId: string, endsAt: Date): string => `end-${strikeId}-${endsAt.getTime()}`;
 export const occupyJobId = (strikeId: string, accountId: string): string => `occupy-${strikeId}-${accountId}`;
+export const rescanJobId = (strikeId: string, accountId: string, round: number): string => `rescan-${strikeId}-${accountId}-${round}`;
 export const restoreJobId = (strikeId: string, accountId: string): string => `restore-${strikeId}-${accountId}`;

@@ -8,7 +8,12 @@ import { createRedis } from './redis.js';
 export interface ScheduledJob {
   deliveryId: string;
   scheduledAt: Date;
+  /** A strike post: it goes ahead of ordinary posts due at the same moment, so it is on time. */
+  strike?: boolean;
 }
+
+// BullMQ takes jobs without a priority before prioritized ones: ordinary posts get one, strike posts none.
+const ORDINARY_PRIORITY = 10;
 
 /** Producer side of the deliveries queue, used by the API and by the worker's reconciler. */
 @Injectable()
@@ -37,7 +42,11 @@ export class DeliveryQueue implements OnApplicationShutdown {
       jobs.map((j) => ({
         name: JobName.PublishDelivery,
         data: { deliveryId: j.deliveryId },
-        opts: { jobId: deliveryJobId(j.deliveryId), delay: Math.max(0, j.scheduledAt.getTime() - now) },
+        opts: {
+          jobId: deliveryJobId(j.deliveryId),
+          delay: Math.max(0, j.scheduledAt.getTime() - now),
+          ...(j.strike ? {} : { priority: ORDINARY_PRIORITY }),
+        },
       })),
     );
   }

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { Redis } from 'ioredis';
 import { createRedis } from './redis.js';
-import { endJobId, JobName, occupyJobId, QueueName, restoreJobId, startJobId, type StrikeQueueJob } from './contracts.js';
+import { endJobId, JobName, occupyJobId, QueueName, rescanJobId, restoreJobId, startJobId, type StrikeQueueJob } from './contracts.js';
 
 /**
  * Producer side of the strikes queue: start and end at their minute, and per-account occupation and
@@ -41,6 +41,13 @@ export class StrikeQueue implements OnApplicationShutdown {
   async occupy(strikeId: string, accountIds: string[]): Promise<void> {
     await this.queue.addBulk(
       accountIds.map((accountId) => ({ name: JobName.OccupyAccount, data: { strikeId, accountId }, opts: { jobId: occupyJobId(strikeId, accountId) } })),
+    );
+  }
+
+  /** One rescan per account and round: several workers asking for the same round add one job. */
+  async rescanNative(accounts: { strikeId: string; accountId: string }[], round: number): Promise<void> {
+    await this.queue.addBulk(
+      accounts.map((a) => ({ name: JobName.RescanNative, data: a, opts: { jobId: rescanJobId(a.strikeId, a.accountId, round) } })),
     );
   }
 

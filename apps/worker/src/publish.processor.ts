@@ -10,7 +10,7 @@ import type { AccountConnection } from '../../../libs/networks/network-adapter.j
 import { NetworkRegistry } from '../../../libs/networks/network-registry.js';
 import { ACCOUNT_TOKEN_CONTEXT } from '../../../libs/crypto/contexts.js';
 import { GateRepository } from '../../../libs/database/gate.repository.js';
-import { DeliveryQueue } from '../../../libs/queue/delivery-queue.js';
+import { DeliveryQueue, type ScheduledJob } from '../../../libs/queue/delivery-queue.js';
 
 // A held delivery waits for its strike's end, where it gets its fate: no job may publish it before.
 const TERMINAL = new Set(['published', 'failed', 'cancelled', 'held']);
@@ -93,7 +93,7 @@ export class PublishProcessor {
     return 'held';
   }
 
-  private async enqueue(jobs: { deliveryId: string; scheduledAt: Date }[]): Promise<void> {
+  private async enqueue(jobs: ScheduledJob[]): Promise<void> {
     try {
       await this.queue.schedule(jobs);
     } catch (err) {

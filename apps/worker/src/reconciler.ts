@@ -58,7 +58,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       if (page.length === 0) break;
       after = page[page.length - 1]!.id;
       const missing = new Set(await this.queue.missing(page.map((d) => d.id)));
-      const toAdd = page.filter((d) => missing.has(d.id)).map((d) => ({ deliveryId: d.id, scheduledAt: d.scheduledAt }));
+      const toAdd = page.filter((d) => missing.has(d.id)).map((d) => ({ deliveryId: d.id, scheduledAt: d.scheduledAt, strike: d.strikeId !== null }));
       await this.queue.reschedule(toAdd);
       restored += toAdd.length;
     }

@@ -9,6 +9,16 @@ import { StrikeTimelineRepository } from './strike-timeline.repository.js';
 const PREVIEW_LIMIT = 5000;
 const LIVE_LIMIT = 1000;
 
+// At one instant on one account: the profile changes, the strike post takes the slot, then the held post.
+const KIND_ORDER: Record<TimelineEvent['kind'], number> = {
+  profile: 0,
+  'strike-post': 1,
+  hold: 2,
+  'held-post-returns': 3,
+  'held-post-dropped': 3,
+  'held-post-review': 3,
+};
+
 export interface TimelineEvent {
   at: Date;
   accountId: string;
@@ -79,7 +89,7 @@ export class StrikeTimelineService {
         push(strike.endsAt, 'profile', { action: 'restore', fields: Object.keys(changes).filter((k) => changes[k as keyof typeof changes]) });
       }
     }
-    events.sort((a, b) => a.at.getTime() - b.at.getTime() || a.handle.localeCompare(b.handle));
+    events.sort((a, b) => a.at.getTime() - b.at.getTime() || a.handle.localeCompare(b.handle) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
     return {
       strikeId: strike.id,
       state: strike.state,

@@ -51,6 +51,15 @@ export class OccupationProcessor {
     });
   }
 
+  /** Parks what other tools scheduled into the window since the last look. */
+  async rescan(job: Job<AccountOccupationJob>): Promise<string> {
+    const { strikeId, accountId } = job.data;
+    const occ = await this.occupations.load(strikeId, accountId);
+    if (!occ || occ.strike.state !== 'running' || occ.account.status !== 'active') return 'skipped';
+    await this.parkNative(this.context(occ));
+    return 'rescanned';
+  }
+
   async restore(job: Job<AccountOccupationJob>): Promise<string> {
     const { strikeId, accountId } = job.data;
     const occ = await this.occupations.load(strikeId, accountId);

@@ -15,6 +15,7 @@ import { StrikeRunner } from './strike-runner.js';
 export class StrikeClock implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private lastRound = -1;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -52,6 +53,12 @@ export class StrikeClock implements OnApplicationBootstrap, OnModuleDestroy {
     for (const s of await this.strikes.upcoming()) {
       if (s.state === 'approved' && s.effectiveFrom) await this.queue.startAt(s.id, s.effectiveFrom);
       await this.queue.endAt(s.id, s.endsAt);
+    }
+    // Other tools may schedule posts into the window while it runs: park those too, in rounds.
+    const round = Math.floor(now.getTime() / this.config.nativeScanIntervalMs);
+    if (round !== this.lastRound) {
+      await this.queue.rescanNative(await this.occupations.occupied(), round);
+      this.lastRound = round;
     }
     const waiting = await this.occupations.waiting();
     for (const o of waiting.occupy) await this.queue.occupy(o.strikeId, [o.accountId]);

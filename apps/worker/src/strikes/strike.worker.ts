@@ -42,6 +42,8 @@ export class StrikeWorker implements OnApplicationBootstrap, OnModuleDestroy {
         return 'ended';
       case JobName.OccupyAccount:
         return this.occupations.occupy(job as Job<AccountOccupationJob>, token);
+      case JobName.RescanNative:
+        return this.occupations.rescan(job as Job<AccountOccupationJob>);
       case JobName.RestoreAccount:
         return this.occupations.restore(job as Job<AccountOccupationJob>);
       default:

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
+import { connectAccount, startApi, type Api } from './support/api.js';
+import { createTestEnv, type TestEnv } from './support/env.js';
+import { message } from './support/strikes.js';
+
+const MIN = 60_000;
+const at = (ms: number) => new Date(ms).toISOString();
+
+describe('strike preview', () => {
+  let t: TestEnv;
+  let api: Api;
+  let admin: string;
+  const mastodon = new FakeMastodon();
+
+  beforeAll(async () => {
+    t = await createTestEnv();
+    await mastodon.start();
+    api = await startApi(t.config);
+    ({ token: admin } = await api.createOrganisation('Aperçu'));
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await mastodon.stop();
+    await t?.cleanup();
+  });
+
+  it('shows the exact timeline: held posts, rotating strike posts with their spacing, fates and profile changes', async () => {
+    const a = await connectAccount(api, admin, mastodon, 'journal');
+    const other = await connectAccount(api, admin, mastodon, 'ailleurs');
+    const start = Math.ceil((Date.now() + 60 * MIN) / MIN) * MIN;
+    const end = start + 60 * MIN;
+    const held: string[] = [];
+    for (const m of [1, 2, 20, 40]) {
+      const r = await api.call('POST', '/v1/posts', admin, { text: `à +${m}`, scheduledAt: at(start + m * MIN), accountIds: [a.account.id, other.account.id] });
+      held.push(r.body.deliveries.find((d: { accountId: string }) => d.accountId === a.account.id).id);
+    }
+    await api.call('POST', '/v1/posts', admin, { text: 'après', scheduledAt: at(end + 5 * MIN), accountIds: [a.account.id] });
+
+    const created = await api.call('POST', '/v1/strikes', admin, {
+      title: 'Grève',
+      reason: 'Salaires',
+      startsAt: at(start),
+      endsAt: at(end),
+      accountIds: [a.account.id],
+      mode: 'occupation',
+      heldPolicy: 'resume',
+      resumeSpacingSeconds: 300,
+      occupationSpacingSeconds: 900,
+      messages: { opening: message('Ouverture'), rotation: [message('R1'), message('R2')], closing: message('Clôture') },
+      profile: { displayNamePrefix: '✊', bio: 'En grève' },
+    });
+    expect(created.status).toBe(201);
+    const preview = await api.call('GET', `/v1/strikes/${created.body.id}/preview`, admin);
+    expect(preview.status).toBe(200);
+    const timeline = preview.body.timeline as { at: string; kind: string; accountId: string; detail: Record<string, unknown> }[];
+    expect(timeline.every((e) => e.accountId === a.account.id)).toBe(true);
+    const rows = timeline.map((e) => [Date.parse(e.at) - start, e.kind, e.detail['role'] ?? e.detail['action'] ?? e.detail['fate'], e.detail['text'] ?? null]);
+    expect(rows).toEqual([
+      [0, 'profile', 'occupy', null],
+      [0, 'strike-post', 'opening', 'Ouverture'],
+      [1 * MIN, 'hold', undefined, 'à +1'],
+      [2 * MIN, 'hold', undefined, 'à +2'],
+      [20 * MIN, 'strike-post', 'slot', 'R1'],
+      [20 * MIN, 'hold', undefined, 'à +20'],
+      [40 * MIN, 'strike-post', 'slot', 'R2'],
+      [40 * MIN, 'hold', undefined, 'à +40'],
+      [60 * MIN, 'profile', 'restore', null],
+      [60 * MIN, 'strike-post', 'closing', 'Clôture'],
+      [60 * MIN, 'held-post-returns', 'resume', null],
+      [65 * MIN, 'held-post-returns', 'resume', null],
+      [70 * MIN, 'held-post-returns', 'resume', null],
+      [75 * MIN, 'held-post-returns', 'resume', null],
+    ]);
+    expect(preview.body.profiles[0].changes).toMatchObject({ displayName: { from: 'journal', to: '✊ journal' }, bio: { to: 'En grève' } });
+    expect(preview.body.counts).toMatchObject({ held: 4, strikePosts: 4 });
+    // Previewing changes nothing.
+    const post = await api.call('GET', `/v1/posts?accountId=${a.account.id}&state=held`, admin);
+    expect(post.body.items).toHaveLength(0);
+  });
+});
