@@ -146,6 +146,7 @@ describe('occupation, fates and decisions over a running strike', () => {
     const start = Math.ceil((Date.now() + 7000) / 1000) * 1000;
     const end = start + 4000;
     const nativeDrop = mastodon.addScheduled(drop.remote.id, 'natif', new Date(start + 1000));
+    const nativeReview = mastodon.addScheduled(review.remote.id, 'natif à revoir', new Date(start + 2000));
     const posts: Record<string, { id: string; deliveries: { id: string }[] }> = {};
     for (const [name, c] of Object.entries({ shift, drop, review })) {
       const r = await api.call('POST', '/v1/posts', admin, { text: `ordinaire ${name}`, scheduledAt: at(start + 1000), accountIds: [c.account.id] });
@@ -178,6 +179,18 @@ describe('occupation, fates and decisions over a running strike', () => {
     expect(resumed.status).toBe(200);
     expect((await api.call('POST', `/v1/holds/${holdId}/drop`, admin, {})).status).toBe(409);
     await waitFor(async () => (mastodon.statusesOf(review.remote.id).length === 1 ? true : null), 'the reviewed post to be published');
+    // The natively scheduled post in review stays parked until a person brings it back, on the instance.
+    const parked = await waitFor(async () => {
+      const l = await live(strikes.review.id);
+      return l.nativeScheduled[0]?.fate === 'review' ? l.nativeScheduled[0] : null;
+    }, 'the native post to wait for review');
+    expect(mastodon.scheduledOf(review.remote.id)[0]!.scheduledAt.getTime()).toBeGreaterThan(end + 300 * 24 * 3600_000);
+    expect((await api.call('POST', `/v1/native-holds/${parked.id}/resume`, admin, { scheduledAt: at(Date.now() + 60_000) })).status).toBe(400);
+    const when = Math.ceil((Date.now() + 10 * MINUTE) / 1000) * 1000;
+    const back = await api.call('POST', `/v1/native-holds/${parked.id}/resume`, admin, { scheduledAt: at(when) });
+    expect(back.status).toBe(200);
+    expect(mastodon.scheduledOf(review.remote.id).find((x) => x.id === nativeReview.id)!.scheduledAt.getTime()).toBe(when);
+    expect((await api.call('POST', `/v1/native-holds/${parked.id}/drop`, admin, {})).status).toBe(409);
   }, 90_000);
 
   it('overlapping strikes on one account, an extension and a cancellation by decision: no leak anywhere', async () => {

@@ -29,6 +29,20 @@ export class StrikeTimelineController {
     return this.service.reviewHold(caller, id, { action: 'resume', scheduledAt: body.scheduledAt });
   }
 
+  @Post('native-holds/:id/resume')
+  @Roles('admin', 'community_manager')
+  @HttpCode(200)
+  resumeNative(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Body() body: ResumeHoldDto) {
+    return this.service.reviewNative(caller, id, { action: 'resume', scheduledAt: body.scheduledAt });
+  }
+
+  @Post('native-holds/:id/drop')
+  @Roles('admin', 'community_manager')
+  @HttpCode(200)
+  dropNative(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
+    return this.service.reviewNative(caller, id, { action: 'drop' });
+  }
+
   @Post('holds/:id/drop')
   @Roles('admin', 'community_manager')
   @HttpCode(200)

@@ -50,6 +50,7 @@ export interface OccupationView {
 }
 
 export interface NativeHoldView {
+  id: string;
   accountId: string;
   remoteId: string;
   originalScheduledAt: Date;
@@ -160,6 +161,7 @@ export class StrikeTimelineRepository {
   async nativeHolds(strikeId: string): Promise<NativeHoldView[]> {
     const rows = await this.db.nativeHold.findMany({ where: { strikeId }, orderBy: { originalScheduledAt: 'asc' } });
     return rows.map((n) => ({
+      id: n.id,
       accountId: n.accountId,
       remoteId: n.remoteId,
       originalScheduledAt: n.originalScheduledAt,
@@ -167,6 +169,31 @@ export class StrikeTimelineRepository {
       newScheduledAt: n.newScheduledAt,
       text: n.text,
     }));
+  }
+
+  /** A natively scheduled post parked for review, with the account it waits on. */
+  async nativeInReview(organisationId: string, id: string): Promise<{ hold: NativeHoldView; strikeId: string; account: AccountRecord } | null> {
+    const n = await this.db.nativeHold.findFirst({ where: { id, strike: { organisationId } } });
+    if (!n) return null;
+    const account = await this.db.account.findUniqueOrThrow({ where: { id: n.accountId } });
+    return {
+      hold: { id: n.id, accountId: n.accountId, remoteId: n.remoteId, originalScheduledAt: n.originalScheduledAt, fate: n.fate, newScheduledAt: n.newScheduledAt, text: n.text },
+      strikeId: n.strikeId,
+      account: toAccount(account),
+    };
+  }
+
+  /** Records a reviewer's decision on a native post, once the network has carried it out. */
+  async decideNative(organisationId: string, id: string, memberId: string, fate: 'resumed' | 'dropped', at: Date | null): Promise<boolean> {
+    return this.db.$transaction(async (tx) => {
+      const { count } = await tx.nativeHold.updateMany({ where: { id, fate: 'review' }, data: { fate, fateAt: new Date(), newScheduledAt: at } });
+      if (count === 0) return false;
+      const n = await tx.nativeHold.findUniqueOrThrow({ where: { id } });
+      await tx.auditEntry.create({
+        data: { organisationId, strikeId: n.strikeId, actorId: memberId, action: `native-post.${fate}`, detail: { nativeHoldId: id, remoteId: n.remoteId } },
+      });
+      return true;
+    });
   }
 
   /**

@@ -1,8 +1,12 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadGatewayException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { NetworkError } from '../../../../libs/networks/errors.js';
 import type { Caller } from '../../../../libs/domain/models.js';
 import type { StrikeRecord } from '../../../../libs/domain/strikes.js';
+import { ACCOUNT_TOKEN_CONTEXT } from '../../../../libs/crypto/contexts.js';
+import { SecretBox } from '../../../../libs/crypto/secret-box.js';
+import { NetworkRegistry } from '../../../../libs/networks/network-registry.js';
 import { DeliveryQueue } from '../../../../libs/queue/delivery-queue.js';
-import { occupiedDisplayName, planSlots, resumeTimes, rotationIndex, shiftedTime } from '../../../../libs/strikes/planner.js';
+import { NATIVE_MIN_LEAD_MS, occupiedDisplayName, planSlots, resumeTimes, rotationIndex, shiftedTime } from '../../../../libs/strikes/planner.js';
 import { invalidField } from '../common/errors.js';
 import { StrikeTimelineRepository } from './strike-timeline.repository.js';
 
@@ -33,6 +37,8 @@ export class StrikeTimelineService {
   constructor(
     private readonly repo: StrikeTimelineRepository,
     private readonly queue: DeliveryQueue,
+    private readonly networks: NetworkRegistry,
+    private readonly secrets: SecretBox,
   ) {}
 
   private async strike(caller: Caller, id: string): Promise<StrikeRecord> {
@@ -150,6 +156,33 @@ export class StrikeTimelineService {
     };
   }
 
+  /**
+   * A person decides a natively scheduled post parked for review: scheduled again on its instance
+   * (at least Mastodon's five minutes ahead), or deleted there. Network errors come back as 502.
+   */
+  async reviewNative(caller: Caller, id: string, decision: { action: 'resume'; scheduledAt?: string } | { action: 'drop' }) {
+    const found = await this.repo.nativeInReview(caller.organisationId, id);
+    if (!found) throw new NotFoundException(`No natively scheduled post ${id} held by a strike of your organisation`);
+    if (found.hold.fate !== 'review') throw new ConflictException('This natively scheduled post is not waiting for review: it already has its fate');
+    const adapter = this.networks.get(found.account.network);
+    const conn = { instanceUrl: found.account.instanceUrl, accessToken: this.secrets.open(found.account.tokenCiphertext, ACCOUNT_TOKEN_CONTEXT) };
+    let at: Date | null = null;
+    if (decision.action === 'resume') {
+      at = decision.scheduledAt ? new Date(decision.scheduledAt) : new Date(Date.now() + NATIVE_MIN_LEAD_MS);
+      if (at.getTime() < Date.now() + 5 * 60_000) {
+        throw invalidField('scheduledAt', 'must be at least 5 minutes ahead: the instance refuses to schedule a post sooner');
+      }
+      await onInstance(adapter.rescheduleNative(conn, found.hold.remoteId, at));
+    } else {
+      await onInstance(adapter.deleteNative(conn, found.hold.remoteId));
+    }
+    const fate = decision.action === 'resume' ? 'resumed' : 'dropped';
+    if (!(await this.repo.decideNative(caller.organisationId, id, caller.memberId, fate, at))) {
+      throw new ConflictException('Someone else decided this post meanwhile');
+    }
+    return { id, remoteId: found.hold.remoteId, fate, scheduledAt: at };
+  }
+
   async reviewHold(caller: Caller, holdId: string, decision: { action: 'resume'; scheduledAt?: string } | { action: 'drop'; reason?: string }) {
     let at = new Date();
     if (decision.action === 'resume' && decision.scheduledAt) {
@@ -168,5 +201,15 @@ export class StrikeTimelineService {
     }
     if (decision.action === 'resume') await this.queue.reschedule([{ deliveryId: result.deliveryId, scheduledAt: at }]).catch(() => undefined /* the reconciler enqueues it */);
     return { holdId, deliveryId: result.deliveryId, fate: decision.action === 'resume' ? 'resumed' : 'dropped', scheduledAt: decision.action === 'resume' ? at : null };
+  }
+}
+
+/** The instance's refusal or absence is not the caller's fault: a 502 that says what it answered. */
+async function onInstance<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    if (err instanceof NetworkError) throw new BadGatewayException(`The instance did not carry it out: ${err.message}`);
+    throw err;
   }
 }
