@@ -76,7 +76,7 @@ async function figureEffective(defer: Defer): Promise<void> {
       messages: { opening: strikeMessage('We are on strike.'), rotation: [], closing: strikeMessage('The strike is over.') },
     });
     const t0 = performance.now();
-    await approve(s.db, org, strikeId, motionId);
+    await approve(s.db, org, strikeId, motionId, MARGIN_MS);
     const t1 = performance.now();
     await s.scheduler.kick(strikeId);
     const t2 = performance.now();
@@ -161,7 +161,7 @@ async function figureBurst(defer: Defer): Promise<void> {
     startsAt: new Date(start), endsAt: new Date(end), mode: 'occupation', heldPolicy: 'resume', resumeSpacingSeconds: 1, occupationSpacingSeconds: 60,
     messages: { opening: strikeMessage('We are on strike.'), rotation: [], closing: null },
   });
-  await approve(s.db, org, strikeId, motionId);
+  await approve(s.db, org, strikeId, motionId, MARGIN_MS);
   await s.scheduler.kick(strikeId);
   await checkScheduled(s, strikeId);
   const rows = await seedDeliveries(s.db, org, { count: BURST, from: new Date(start - 2000), spanMs: 4000 });

@@ -254,7 +254,7 @@ export async function proposeStrike(db: PrismaClient, org: Organisation, shape: 
 }
 
 /** The decision, as the API records it: the motion approved and its effect applied, in one transaction. */
-export async function approve(db: PrismaClient, org: Organisation, strikeId: string, motionId: string): Promise<void> {
+export async function approve(db: PrismaClient, org: Organisation, strikeId: string, motionId: string, gateMarginMs: number): Promise<void> {
   await db.$transaction(async (tx) => {
     const decidedAt = new Date();
     const { count } = await tx.motion.updateMany({
@@ -265,6 +265,6 @@ export async function approve(db: PrismaClient, org: Organisation, strikeId: str
     await tx.auditEntry.create({
       data: { organisationId: org.organisationId, strikeId, motionId, action: 'motion.approved', detail: { kind: 'approve' } },
     });
-    await applyMotion(tx, { id: motionId, strikeId, kind: 'approve', payload: {} }, decidedAt);
+    await applyMotion(tx, { id: motionId, strikeId, kind: 'approve', payload: {} }, decidedAt, gateMarginMs);
   });
 }

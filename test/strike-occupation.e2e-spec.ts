@@ -143,7 +143,7 @@ describe('occupation, fates and decisions over a running strike', () => {
       await connectAccount(api, admin, mastodon, 'drop'),
       await connectAccount(api, admin, mastodon, 'review'),
     ];
-    const start = Math.ceil((Date.now() + 7000) / 1000) * 1000;
+    const start = Math.ceil((Date.now() + 12_000) / 1000) * 1000;
     const end = start + 4000;
     const nativeDrop = mastodon.addScheduled(drop.remote.id, 'natif', new Date(start + 1000));
     const nativeReview = mastodon.addScheduled(review.remote.id, 'natif à revoir', new Date(start + 2000));
@@ -196,7 +196,7 @@ describe('occupation, fates and decisions over a running strike', () => {
   it('overlapping strikes on one account, an extension and a cancellation by decision: no leak anywhere', async () => {
     const a = await connectAccount(api, admin, mastodon, 'overlap');
     const b = await connectAccount(api, admin, mastodon, 'cancelled');
-    const start = Math.ceil((Date.now() + 9000) / 1000) * 1000;
+    const start = Math.ceil((Date.now() + 14_000) / 1000) * 1000;
     // First strike [0, 4 s), second [2 s, 6 s), extended by decision to 8 s.
     const first = await approvedStrike(api, admin, voters, body([a], start, start + 4000, { messages: { opening: message('Grève une'), rotation: [message('Message de grève')] } }));
     const second = await approvedStrike(api, admin, voters, body([a], start + 2000, start + 6000, { messages: { opening: message('Grève deux'), rotation: [message('Message de grève')] } }));

@@ -90,7 +90,7 @@ describe('a lost start job', () => {
   it('still leaks nothing, and the opening post still goes out on time', async () => {
     const setup = s!;
     const account = await connectAccount(setup.api, setup.admin, mastodon, 'lost');
-    const start = Math.ceil((Date.now() + 8000) / 1000) * 1000;
+    const start = Math.ceil((Date.now() + 10_000) / 1000) * 1000;
     const end = start + 6000;
     await scheduleAround(setup, [account], start + 250, 20, 250, 'ordinary');
     const strike = await approvedStrike(setup.api, setup.admin, setup.voters, strikeBody([account], start, end));
@@ -135,7 +135,7 @@ describe('FLUSHALL during a running strike', () => {
   it('rebuilds gate, holds and strike posts from Postgres: no leak, no duplicate, every held post resumed', async () => {
     const setup = s!;
     const accounts = [await connectAccount(setup.api, setup.admin, mastodon, 'un'), await connectAccount(setup.api, setup.admin, mastodon, 'deux')];
-    const start = Math.ceil((Date.now() + 8000) / 1000) * 1000;
+    const start = Math.ceil((Date.now() + 10_000) / 1000) * 1000;
     const end = start + 10_000;
     await scheduleAround(setup, accounts, start - 2000, 28, 500, 'ordinary');
     const strike = await approvedStrike(setup.api, setup.admin, setup.voters, strikeBody(accounts, start, end));

@@ -18,7 +18,7 @@ export interface DecidedMotion {
  * approve makes the window effective (and creates the opening and closing posts), amend applies the
  * new spec, stop ends or cancels, extend moves the end. Nothing else changes a strike's window.
  */
-export async function applyMotion(tx: Tx, motion: DecidedMotion, decidedAt: Date): Promise<void> {
+export async function applyMotion(tx: Tx, motion: DecidedMotion, decidedAt: Date, gateMarginMs: number): Promise<void> {
   // Serialises decisions on one strike with its start and end steps.
   await tx.$queryRaw`SELECT id FROM strikes WHERE id = ${motion.strikeId}::uuid FOR UPDATE`;
   const strike = toStrike(await tx.strike.findUniqueOrThrow({ where: { id: motion.strikeId }, include: STRIKE_INCLUDE }));
@@ -33,8 +33,9 @@ export async function applyMotion(tx: Tx, motion: DecidedMotion, decidedAt: Date
         await audit('strike.cancelled', { why: 'the window was over when the decision was reached' });
         return;
       }
-      await makeEffective(tx, strike, decidedAt);
-      await audit('strike.approved', { effectiveFrom: effectiveFrom(strike, decidedAt).toISOString(), endsAt: strike.endsAt.toISOString() });
+      const from = effectiveFrom(strike, decidedAt, gateMarginMs);
+      await makeEffective(tx, strike, decidedAt, from);
+      await audit('strike.approved', { effectiveFrom: from.toISOString(), endsAt: strike.endsAt.toISOString() });
       return;
     }
     case 'amend': {
@@ -54,7 +55,7 @@ export async function applyMotion(tx: Tx, motion: DecidedMotion, decidedAt: Date
         },
       });
       const amended = toStrike(await tx.strike.findUniqueOrThrow({ where: { id: strike.id }, include: STRIKE_INCLUDE }));
-      await makeEffective(tx, amended, decidedAt);
+      await makeEffective(tx, amended, decidedAt, effectiveFrom(amended, decidedAt, gateMarginMs));
       await audit('strike.amended', { startsAt: spec.startsAt.toISOString(), endsAt: spec.endsAt.toISOString() });
       return;
     }
@@ -88,11 +89,17 @@ export async function applyMotion(tx: Tx, motion: DecidedMotion, decidedAt: Date
   }
 }
 
-const effectiveFrom = (strike: StrikeRecord, decidedAt: Date): Date => (strike.startsAt > decidedAt ? strike.startsAt : decidedAt);
+/**
+ * A strike decided after its start takes effect once the publishes already in flight at the decision
+ * (checked by the gate just before it) have landed: the gate's margin later. Never before its start.
+ */
+function effectiveFrom(strike: StrikeRecord, decidedAt: Date, gateMarginMs: number): Date {
+  const earliest = decidedAt.getTime() + gateMarginMs;
+  return strike.startsAt.getTime() >= earliest ? strike.startsAt : new Date(earliest);
+}
 
 /** The window is in force from here on; opening and closing posts wait in the queue for their minute. */
-async function makeEffective(tx: Tx, strike: StrikeRecord, decidedAt: Date): Promise<void> {
-  const from = effectiveFrom(strike, decidedAt);
+async function makeEffective(tx: Tx, strike: StrikeRecord, decidedAt: Date, from: Date): Promise<void> {
   await tx.strike.update({ where: { id: strike.id }, data: { state: 'approved', approvedAt: decidedAt, effectiveFrom: from } });
   if (strike.mode !== 'occupation') return;
   const targets = await strikeTargets(tx, strike);

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
 import { SecretBox } from '../../../../libs/crypto/secret-box.js';
 import { AuditRepository } from '../../../../libs/database/audit.repository.js';
 import type { Motion, Prisma } from '../../../../libs/database/generated/client.js';
@@ -51,6 +52,7 @@ export class DecisionsRepository {
     private readonly prisma: PrismaService,
     private readonly audit: AuditRepository,
     private readonly box: SecretBox,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   private get db() {
@@ -289,7 +291,9 @@ export class DecisionsRepository {
       detail: { kind: motion.kind, ...detail },
     });
     if (decision === 'approved') {
-      await applyMotion(tx, { id: motion.id, strikeId: motion.strikeId, kind: motion.kind, payload: motion.payload }, decidedAt);
+      // Publishes the gate let through just before the decision may still land for this long.
+      const margin = this.config.networks.timeoutMs;
+      await applyMotion(tx, { id: motion.id, strikeId: motion.strikeId, kind: motion.kind, payload: motion.payload }, decidedAt, margin);
     } else if (motion.kind === 'approve') {
       await tx.strike.updateMany({ where: { id: motion.strikeId, state: 'proposed' }, data: { state: 'rejected' } });
     }
