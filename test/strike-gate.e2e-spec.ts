@@ -107,6 +107,24 @@ describe('the gate: a strike stops the queue on the minute, two workers, nothing
       for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1000);
     }
 
+    // Every hold can be walked page by page, each exactly once.
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { items: { id: string }[]; nextCursor: string | null } } = await api.call(
+        'GET',
+        `/v1/strikes/${strike.id}/holds?limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+        admin,
+      );
+      expect(page.status).toBe(200);
+      walked.push(...page.body.items.map((h) => h.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(new Set(walked).size).toBe(holds.length);
+    expect(walked).toHaveLength(holds.length);
+    expect((await api.call('GET', `/v1/strikes/${strike.id}/holds?fate=dropped`, admin)).body.items).toEqual([]);
+    expect((await api.call('GET', `/v1/strikes/${strike.id}/holds?fate=gone`, admin)).status).toBe(400);
+
     // Out of scope: published on time, inside the window.
     const others = mastodon.statusesOf(outside.remote.id);
     expect(others).toHaveLength(5);

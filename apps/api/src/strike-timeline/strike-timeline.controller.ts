@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Caller } from '../../../../libs/domain/models.js';
 import { CurrentCaller, Roles } from '../common/auth.js';
-import { DropHoldDto, ResumeHoldDto } from './strike-timeline.dto.js';
+import { DropHoldDto, ListHoldsQuery, ResumeHoldDto } from './strike-timeline.dto.js';
 import { StrikeTimelineService } from './strike-timeline.service.js';
 
 @ApiTags('strikes')
@@ -20,6 +20,11 @@ export class StrikeTimelineController {
   @Get('strikes/:id/live')
   live(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
     return this.service.live(caller, id);
+  }
+
+  @Get('strikes/:id/holds')
+  holds(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Query() query: ListHoldsQuery) {
+    return this.service.holds(caller, id, query);
   }
 
   @Post('holds/:id/resume')

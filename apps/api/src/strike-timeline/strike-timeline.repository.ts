@@ -92,10 +92,11 @@ export class StrikeTimelineRepository {
     return rows.map((r) => ({ deliveryId: r.id, postId: r.postId, accountId: r.accountId, scheduledAt: r.scheduledAt, text: r.post.text }));
   }
 
-  async holds(strikeId: string, limit: number): Promise<HoldRecord[]> {
+  /** In time order for the live view; with `page`, in id order so a cursor can walk all of them. */
+  async holds(strikeId: string, limit: number, page?: { fate?: HoldFate; afterId?: string }): Promise<HoldRecord[]> {
     const rows = await this.db.hold.findMany({
-      where: { strikeId },
-      orderBy: [{ originalScheduledAt: 'asc' }, { id: 'asc' }],
+      where: { strikeId, ...(page?.fate ? { fate: page.fate } : {}), ...(page?.afterId ? { id: { gt: page.afterId } } : {}) },
+      orderBy: page ? { id: 'asc' } : [{ originalScheduledAt: 'asc' }, { id: 'asc' }],
       take: limit,
     });
     const deliveries = await this.db.delivery.findMany({

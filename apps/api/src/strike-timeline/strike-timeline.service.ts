@@ -1,7 +1,7 @@
 import { BadGatewayException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { NetworkError } from '../../../../libs/networks/errors.js';
 import type { Caller } from '../../../../libs/domain/models.js';
-import type { StrikeRecord } from '../../../../libs/domain/strikes.js';
+import type { HoldFate, StrikeRecord } from '../../../../libs/domain/strikes.js';
 import { ACCOUNT_TOKEN_CONTEXT } from '../../../../libs/crypto/contexts.js';
 import { SecretBox } from '../../../../libs/crypto/secret-box.js';
 import { NetworkRegistry } from '../../../../libs/networks/network-registry.js';
@@ -127,6 +127,15 @@ export class StrikeTimelineService {
       const kind = strike.heldPolicy === 'drop' ? 'held-post-dropped' : 'held-post-review';
       for (const h of held) push(strike.endsAt, kind, { deliveryId: h.deliveryId, fate: strike.heldPolicy });
     }
+  }
+
+  /** Every held post of a strike with its fate, page by page (the live view shows the first ones). */
+  async holds(caller: Caller, id: string, q: { fate?: HoldFate; limit?: number; cursor?: string }) {
+    const strike = await this.strike(caller, id);
+    const limit = q.limit ?? 200;
+    const items = await this.repo.holds(strike.id, limit + 1, { fate: q.fate, afterId: q.cursor });
+    const page = items.slice(0, limit);
+    return { items: page, nextCursor: items.length > limit ? (page[page.length - 1]?.id ?? null) : null };
   }
 
   async live(caller: Caller, id: string) {
