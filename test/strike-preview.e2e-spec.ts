@@ -79,4 +79,30 @@ describe('strike preview', () => {
     const post = await api.call('GET', `/v1/posts?accountId=${a.account.id}&state=held`, admin);
     expect(post.body.items).toHaveLength(0);
   });
+
+  it('reads windows with their offsets, across a daylight-saving change', async () => {
+    const a = await connectAccount(api, admin, mastodon, 'heure');
+    // Paris moves from +01:00 to +02:00 at 02:00 on 28 March 2027: this window lasts one hour.
+    const r = await api.call('POST', '/v1/strikes', admin, {
+      title: 'Grève à l’heure d’été',
+      reason: 'Horaires',
+      startsAt: '2027-03-28T01:30:00+01:00',
+      endsAt: '2027-03-28T03:30:00+02:00',
+      accountIds: [a.account.id],
+      mode: 'silence',
+    });
+    expect(r.status).toBe(201);
+    expect(r.body.startsAt).toBe('2027-03-28T00:30:00.000Z');
+    expect(Date.parse(r.body.endsAt) - Date.parse(r.body.startsAt)).toBe(60 * MIN);
+    const noOffset = await api.call('POST', '/v1/strikes', admin, {
+      title: 'x',
+      reason: 'y',
+      startsAt: '2027-03-28T01:30:00',
+      endsAt: '2027-03-28T03:30:00+02:00',
+      accountIds: [a.account.id],
+      mode: 'silence',
+    });
+    expect(noOffset.status).toBe(400);
+    expect(noOffset.body.errors.map((e: { field: string }) => e.field)).toEqual(['startsAt']);
+  });
 });
