@@ -33,3 +33,6 @@ export class NetworkTransientError extends NetworkError {
 
 /** The instance URL is not acceptable (scheme, private address, unreachable host). */
 export class InstanceUrlError extends Error {}
+
+/** The server lacks an optional endpoint (a 404 on it): callers take the slower path it allows. */
+export class NetworkUnsupportedError extends NetworkPermanentError {}

@@ -68,6 +68,31 @@ export interface NativeScheduledPost {
   text: string;
 }
 
+/** Engagement counts of one published post; quotes and impressions only where the network gives them. */
+export interface PostCounts {
+  remoteId: string;
+  favourites: number;
+  boosts: number;
+  replies: number;
+  quotes: number | null;
+  impressions: number | null;
+}
+
+/** A reply somewhere below a post, as the network shows it. `html` is unsanitised: callers reduce it. */
+export interface RemoteReply {
+  remoteId: string;
+  inReplyToRemoteId: string | null;
+  visibility: 'public' | 'unlisted' | 'private' | 'direct';
+  authorHandle: string;
+  authorName: string;
+  authorUrl: string | null;
+  html: string;
+  language: string | null;
+  url: string | null;
+  postedAt: Date;
+  editedAt: Date | null;
+}
+
 export interface NetworkCapabilities {
   pin: boolean;
   nativeScheduling: boolean;
@@ -97,6 +122,18 @@ export interface NetworkAdapter {
   rescheduleNative(conn: AccountConnection, remoteId: string, at: Date): Promise<void>;
   /** Also succeeds when the scheduled post no longer exists. */
   deleteNative(conn: AccountConnection, remoteId: string): Promise<void>;
+
+  /** At most this many ids per fetchCountsBatch call. */
+  readonly countsBatchSize: number;
+  /**
+   * Counts of several posts in ONE request; posts missing from the answer are gone. Throws
+   * NetworkUnsupportedError when the server has no multi-post endpoint (callers fall back to fetchCounts).
+   */
+  fetchCountsBatch(conn: AccountConnection, remoteIds: string[]): Promise<PostCounts[]>;
+  /** Counts of one post in one request; null when the post is gone. */
+  fetchCounts(conn: AccountConnection, remoteId: string): Promise<PostCounts | null>;
+  /** Every reply below the post (the whole tree), in one request; null when the post is gone. */
+  fetchReplies(conn: AccountConnection, remoteId: string): Promise<RemoteReply[] | null>;
 }
 
 export const NETWORK_ADAPTERS = Symbol('NETWORK_ADAPTERS');
