@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSchedule, type ScheduleStep } from '../engagement/schedule.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -42,6 +43,23 @@ const schema = z.object({
   PUBLISH_LEASE_MS: int(1000).default(120_000),
   HTTP_TIMEOUT_MS: int(100).default(30_000),
   MEDIA_MAX_BYTES: int(1).default(10 * 1024 * 1024),
+  ENGAGEMENT_SCHEDULE: z
+    .string()
+    .default('5m@2h,1h@2d,1d@30d')
+    .transform((v, ctx) => {
+      try {
+        return parseSchedule(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `${(err as Error).message} (expected steps such as 5m@2h,1h@2d,1d@30d)` });
+        return z.NEVER;
+      }
+    }),
+  // How often each account's engagement poller looks for due snapshots.
+  ENGAGEMENT_TICK_MS: int(100).default(60_000),
+  // Mastodon's documented limit: 300 requests per 5 minutes per account.
+  RATE_LIMIT_REQUESTS: int(1).default(300),
+  RATE_LIMIT_WINDOW_MS: int(1000).default(300_000),
+  RATE_BUDGET_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -62,6 +80,13 @@ export interface AppConfig {
   };
   reconcileIntervalMs: number;
   nativeScanIntervalMs: number;
+  engagement: {
+    schedule: ScheduleStep[];
+    tickMs: number;
+    /** Piquet's own calls allowed per account in any window: its share of the account's rate limit. */
+    budget: number;
+    windowMs: number;
+  };
   networks: { allowPrivateInstances: boolean; timeoutMs: number };
   mediaMaxBytes: number;
   logLevel: string;
@@ -100,6 +125,12 @@ export function loadConfig(env: Env): AppConfig {
     },
     reconcileIntervalMs: c.RECONCILE_INTERVAL_MS,
     nativeScanIntervalMs: c.NATIVE_SCAN_INTERVAL_MS,
+    engagement: {
+      schedule: c.ENGAGEMENT_SCHEDULE,
+      tickMs: c.ENGAGEMENT_TICK_MS,
+      budget: Math.max(1, Math.floor(c.RATE_LIMIT_REQUESTS * c.RATE_BUDGET_SHARE)),
+      windowMs: c.RATE_LIMIT_WINDOW_MS,
+    },
     networks: { allowPrivateInstances: c.ALLOW_PRIVATE_INSTANCES, timeoutMs: c.HTTP_TIMEOUT_MS },
     mediaMaxBytes: c.MEDIA_MAX_BYTES,
     logLevel: c.LOG_LEVEL,

@@ -6,6 +6,8 @@ import { DeliveriesRepository } from '../database/deliveries.repository.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DeliveryQueue } from '../queue/delivery-queue.js';
 import { StrikeQueue } from '../queue/strike-queue.js';
+import { EngagementQueue } from '../queue/engagement-queue.js';
+import { EngagementRepository } from '../database/engagement.repository.js';
 import { GateRepository } from '../database/gate.repository.js';
 import { OccupationsRepository } from '../database/occupations.repository.js';
 import { StrikeLifecycleRepository } from '../database/strike-lifecycle.repository.js';
@@ -28,6 +30,21 @@ export const REDACTED_PATHS = [
   '*.code',
 ];
 
+const SHARED = [
+  PrismaService,
+  DeliveriesRepository,
+  DeliveryQueue,
+  StrikeQueue,
+  EngagementQueue,
+  GateRepository,
+  StrikeLifecycleRepository,
+  OccupationsRepository,
+  EngagementRepository,
+  StrikeScheduler,
+  MastodonAdapter,
+  NetworkRegistry,
+];
+
 /** What both processes share: the validated config, Postgres, the queue, secrets and network adapters. */
 @Global()
 @Module({})
@@ -48,32 +65,10 @@ export class CoreModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: SecretBox, useValue: new SecretBox(config.encryptionKey) },
-        PrismaService,
-        DeliveriesRepository,
-        DeliveryQueue,
-        StrikeQueue,
-        GateRepository,
-        StrikeLifecycleRepository,
-        OccupationsRepository,
-        StrikeScheduler,
-        MastodonAdapter,
+        ...SHARED,
         { provide: NETWORK_ADAPTERS, useFactory: (m: MastodonAdapter) => [m], inject: [MastodonAdapter] },
-        NetworkRegistry,
       ],
-      exports: [
-        APP_CONFIG,
-        SecretBox,
-        PrismaService,
-        DeliveriesRepository,
-        DeliveryQueue,
-        StrikeQueue,
-        GateRepository,
-        StrikeLifecycleRepository,
-        OccupationsRepository,
-        StrikeScheduler,
-        MastodonAdapter,
-        NetworkRegistry,
-      ],
+      exports: [APP_CONFIG, SecretBox, ...SHARED],
     };
   }
 }

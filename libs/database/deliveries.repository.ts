@@ -78,20 +78,27 @@ export class DeliveriesRepository {
     await this.db.delivery.updateMany({ where: { id, claimToken: token }, data: { remoteMediaIds } });
   }
 
-  async markPublished(id: string, token: string, r: { remoteId: string; url: string | null; publishedAt: Date }): Promise<boolean> {
-    const { count } = await this.db.delivery.updateMany({
-      where: { id, claimToken: token, state: 'publishing' },
-      data: {
-        state: 'published',
-        remoteId: r.remoteId,
-        remoteUrl: r.url,
-        publishedAt: r.publishedAt,
-        claimToken: null,
-        leaseUntil: null,
-        lastError: null,
-      },
-    });
-    return count === 1;
+  /**
+   * Records the publication and starts following the post's engagement, in one statement: a post
+   * is tracked exactly when it is recorded as published.
+   */
+  async markPublished(
+    id: string,
+    token: string,
+    r: { remoteId: string; url: string | null; publishedAt: Date },
+    firstSnapshotAt: Date,
+  ): Promise<boolean> {
+    const rows = await this.db.$queryRaw<{ id: string }[]>`
+      WITH published AS (
+        UPDATE deliveries SET state = 'published', remote_id = ${r.remoteId}, remote_url = ${r.url},
+          published_at = ${r.publishedAt}, claim_token = NULL, lease_until = NULL, last_error = NULL, updated_at = now()
+        WHERE id = ${id}::uuid AND claim_token = ${token} AND state = 'publishing'
+        RETURNING id, organisation_id, account_id, strike_id)
+      INSERT INTO tracked_posts (delivery_id, organisation_id, account_id, strike_id, remote_id, published_at, next_at)
+      SELECT id, organisation_id, account_id, strike_id, ${r.remoteId}, ${r.publishedAt}, ${firstSnapshotAt} FROM published
+      ON CONFLICT (delivery_id) DO NOTHING
+      RETURNING delivery_id::text AS id`;
+    return rows.length === 1;
   }
 
   /** Gives the publish right back after a transient failure: the next attempt may claim it again. */

@@ -2,6 +2,7 @@
 export const QueueName = {
   Deliveries: 'deliveries',
   Strikes: 'strikes',
+  Engagement: 'engagement',
 } as const;
 
 export const JobName = {
@@ -11,6 +12,7 @@ export const JobName = {
   OccupyAccount: 'occupy-account',
   RestoreAccount: 'restore-account',
   RescanNative: 'rescan-native',
+  PollAccount: 'poll-account',
 } as const;
 
 export interface PublishDeliveryJob {
@@ -28,8 +30,14 @@ export interface AccountOccupationJob {
 
 export type StrikeQueueJob = StrikeJob | AccountOccupationJob;
 
+export interface PollAccountJob {
+  accountId: string;
+}
+
 /** Fixed ids: adding a job whose id exists is a no-op, so a delivery is never enqueued twice. */
 export const deliveryJobId = (deliveryId: string): string => `delivery-${deliveryId}`;
+/** One job scheduler per account with posts on a snapshot schedule. */
+export const pollSchedulerId = (accountId: string): string => `poll-${accountId}`;
 export const startJobId = (strikeId: string): string => `start-${strikeId}`;
 export const endJobId = (strikeId: string, endsAt: Date): string => `end-${strikeId}-${endsAt.getTime()}`;
 export const occupyJobId = (strikeId: string, accountId: string): string => `occupy-${strikeId}-${accountId}`;

@@ -11,6 +11,8 @@ export interface RouteContext {
   body: Record<string, unknown>;
   account: FakeAccount | null;
   idempotencyKey: string | null;
+  /** A token was sent and matches no account (revoked): endpoints that allow no token still answer 401. */
+  tokenRefused: boolean;
   send(status: number, body: unknown, headers?: Record<string, string>): void;
   sendBytes(status: number, bytes: Buffer, contentType: string): void;
 }

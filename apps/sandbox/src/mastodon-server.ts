@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { routeEngagement } from './mastodon-engagement-routes.js';
 import { routeProfileAndScheduling, type RouteContext } from './mastodon-profile-routes.js';
 
 /**
@@ -17,6 +18,8 @@ export interface FakeAccount {
   /** null: Mastodon's placeholder image. */
   avatar: FakeImage | null;
   header: FakeImage | null;
+  /** Set for an account of another instance (a remote replier): its acct is `username@instance`. */
+  instance?: string;
 }
 
 /** An uploaded profile image, served back at `url` like Mastodon's /system files. */
@@ -54,7 +57,28 @@ export interface FakeStatus {
   idempotencyKey: string | null;
   createdAt: Date;
   pinned: boolean;
+  /** Counts a test sets over time (`setCounts`). */
+  favourites: number;
+  boosts: number;
+  /** null: counted from the stored replies (public and unlisted direct replies, as Mastodon counts). */
+  replies: number | null;
+  /** null: not reported (servers before Mastodon 4.5 send no quotes_count). */
+  quotes: number | null;
+  editedAt: Date | null;
+  inReplyToId: string | null;
+  inReplyToAccountId: string | null;
+  /** Content as HTML as given by a test (replies, edits); null: rendered from `text`. */
+  html: string | null;
 }
+
+export interface ReplyAuthor {
+  username: string;
+  displayName?: string;
+  /** Another instance's host: a remote account. Left out: another account of this instance. */
+  instance?: string;
+}
+
+export type FakeVisibility = 'public' | 'unlisted' | 'private' | 'direct';
 
 export interface RequestRecord {
   method: string;
@@ -68,6 +92,8 @@ type Fault = { status: number; body?: string; retryAfterS?: number; when: (r: { 
 
 export class FakeMastodon {
   readonly accounts = new Map<string, FakeAccount>();
+  /** Accounts of other instances (authors of replies), by id: they have no token here. */
+  readonly remoteAccounts = new Map<string, FakeAccount>();
   readonly statuses: FakeStatus[] = [];
   readonly requests: RequestRecord[] = [];
   readonly media = new Map<string, { accountId: string; description: string; bytes: number }>();
@@ -79,6 +105,14 @@ export class FakeMastodon {
   /** Delay before answering a status creation that has been recorded (to kill a worker mid-call). */
   statusResponseDelayMs = 0;
   latencyMs = 0;
+  /** false: `GET /api/v1/statuses?id[]=` answers 404, like Mastodon before 4.3. */
+  multiStatus = true;
+  /**
+   * Mastodon's per-account budget: a fixed window counted per account, reported in x-ratelimit-*
+   * headers on every authenticated answer. `enforce`: answer 429 once it is spent, as Mastodon does.
+   */
+  rateLimit = { limit: 300, windowMs: 5 * 60_000, enforce: false };
+  private readonly rateWindows = new Map<string, { start: number; count: number }>();
   private readonly idempotency = new Map<string, FakeStatus>();
   private readonly faults: Fault[] = [];
   private readonly codes = new Map<string, string>();
@@ -98,7 +132,130 @@ export class FakeMastodon {
   }
 
   accountById(accountId: string): FakeAccount | undefined {
-    return [...this.accounts.values()].find((a) => a.id === accountId);
+    return [...this.accounts.values()].find((a) => a.id === accountId) ?? this.remoteAccounts.get(accountId);
+  }
+
+  statusById(id: string): FakeStatus | undefined {
+    return this.statuses.find((s) => s.id === id);
+  }
+
+  /**
+   * Someone replies to a status (a reply to a reply too), from another account of this instance or
+   * from a remote one. The parent's replies count follows unless a test has set it.
+   */
+  addReply(parentStatusId: string, author: ReplyAuthor, html: string, opts: { visibility?: FakeVisibility; language?: string | null } = {}): FakeStatus {
+    const parent = this.statusById(parentStatusId);
+    if (!parent) throw new Error(`No fake status ${parentStatusId}`);
+    const account = this.replyAuthor(author);
+    const visibility = opts.visibility ?? 'public';
+    const reply = this.newStatus(account.id, '', { visibility, language: opts.language ?? null, html });
+    reply.inReplyToId = parent.id;
+    reply.inReplyToAccountId = parent.accountId;
+    this.statuses.push(reply);
+    if (parent.replies !== null && countsAsReply(reply)) parent.replies++;
+    return reply;
+  }
+
+  /** The author edits a status: new content and an edit time, as Mastodon reports them. */
+  editStatus(id: string, html: string): FakeStatus {
+    const s = this.statusById(id);
+    if (!s) throw new Error(`No fake status ${id}`);
+    s.html = html;
+    // Strictly after creation, even within the same millisecond.
+    s.editedAt = new Date(Math.max(Date.now(), s.createdAt.getTime() + 1, (s.editedAt?.getTime() ?? 0) + 1));
+    return s;
+  }
+
+  /** Deletes a status. Its replies stay, orphaned, as on Mastodon: they leave the thread's context. */
+  deleteStatus(id: string): void {
+    const index = this.statuses.findIndex((s) => s.id === id);
+    if (index < 0) throw new Error(`No fake status ${id}`);
+    const [s] = this.statuses.splice(index, 1);
+    const parent = s?.inReplyToId ? this.statusById(s.inReplyToId) : undefined;
+    if (s && parent && parent.replies !== null && countsAsReply(s)) parent.replies = Math.max(0, parent.replies - 1);
+  }
+
+  /** Favourites, boosts, replies and quotes as others' activity left them. `replies: null` counts again. */
+  setCounts(id: string, counts: { favourites?: number; boosts?: number; replies?: number | null; quotes?: number | null }): FakeStatus {
+    const s = this.statusById(id);
+    if (!s) throw new Error(`No fake status ${id}`);
+    if (counts.favourites !== undefined) s.favourites = counts.favourites;
+    if (counts.boosts !== undefined) s.boosts = counts.boosts;
+    if (counts.replies !== undefined) s.replies = counts.replies;
+    if (counts.quotes !== undefined) s.quotes = counts.quotes;
+    return s;
+  }
+
+  repliesCount(s: FakeStatus): number {
+    return s.replies ?? this.statuses.filter((r) => r.inReplyToId === s.id && countsAsReply(r)).length;
+  }
+
+  /** Requests the account made in the current rate-limit window (what x-ratelimit-remaining is based on). */
+  requestsInWindow(accountId: string, at = Date.now()): number {
+    const w = this.rateWindows.get(accountId);
+    return w && w.start === this.windowStart(at) ? w.count : 0;
+  }
+
+  private windowStart(at: number): number {
+    return Math.floor(at / this.rateLimit.windowMs) * this.rateLimit.windowMs;
+  }
+
+  /** Counts one request against the account's fixed window; returns its x-ratelimit-* headers. */
+  private countRequest(accountId: string, at: number): { headers: Record<string, string>; exceeded: boolean } {
+    const start = this.windowStart(at);
+    let w = this.rateWindows.get(accountId);
+    if (!w || w.start !== start) {
+      w = { start, count: 0 };
+      this.rateWindows.set(accountId, w);
+    }
+    w.count++;
+    const { limit, windowMs, enforce } = this.rateLimit;
+    return {
+      headers: {
+        'x-ratelimit-limit': String(limit),
+        'x-ratelimit-remaining': String(Math.max(0, limit - w.count)),
+        'x-ratelimit-reset': new Date(start + windowMs).toISOString(),
+      },
+      exceeded: enforce && w.count > limit,
+    };
+  }
+
+  private replyAuthor(author: ReplyAuthor): FakeAccount {
+    const existing = author.instance
+      ? [...this.remoteAccounts.values()].find((a) => a.username === author.username && a.instance === author.instance)
+      : [...this.accounts.values()].find((a) => a.username === author.username);
+    let account = existing;
+    if (!account && author.instance) {
+      account = { id: this.newId(), username: author.username, token: '', displayName: author.username, note: '', avatar: null, header: null, instance: author.instance };
+      this.remoteAccounts.set(account.id, account);
+    }
+    account ??= this.addAccount(author.username);
+    if (author.displayName !== undefined) account.displayName = author.displayName;
+    return account;
+  }
+
+  private newStatus(accountId: string, text: string, fields: Partial<FakeStatus> = {}): FakeStatus {
+    return {
+      id: this.newId(),
+      accountId,
+      text,
+      spoilerText: '',
+      visibility: 'public',
+      language: null,
+      mediaIds: [],
+      idempotencyKey: null,
+      createdAt: new Date(),
+      pinned: false,
+      favourites: 0,
+      boosts: 0,
+      replies: null,
+      quotes: null,
+      editedAt: null,
+      inReplyToId: null,
+      inReplyToAccountId: null,
+      html: null,
+      ...fields,
+    };
   }
 
   profileOf(accountId: string): {
@@ -213,22 +370,27 @@ export class FakeMastodon {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const account = this.accounts.get((req.headers.authorization ?? '').replace(/^Bearer\s+/i, '')) ?? null;
+    const token = bearer(req);
+    const account = this.accounts.get(token) ?? null;
     const record: RequestRecord = { method: req.method ?? 'GET', path: url.pathname, accountId: account?.id ?? null, at: Date.now(), status: 200 };
     this.requests.push(record);
+    // Every request with a valid token counts against its account, whatever the answer.
+    const rate = account ? this.countRequest(account.id, record.at) : null;
+    const rateHeaders = rate?.headers ?? {};
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...rateHeaders, ...headers });
       res.end(JSON.stringify(body));
     };
     const sendBytes = (status: number, bytes: Buffer, contentType: string) => {
       record.status = status;
-      res.writeHead(status, { 'content-type': contentType, 'content-length': String(bytes.length) });
+      res.writeHead(status, { ...rateHeaders, 'content-type': contentType, 'content-length': String(bytes.length) });
       res.end(bytes);
     };
     try {
       const body = await readBody(req);
       if (this.latencyMs) await sleep(this.latencyMs);
+      if (rate?.exceeded) return send(429, { error: 'Too many requests' });
       const fault = this.faults.find((f) => f.when({ path: url.pathname, accountId: record.accountId }));
       if (fault) {
         const headers: Record<string, string> = {};
@@ -248,9 +410,11 @@ export class FakeMastodon {
         body,
         account,
         idempotencyKey: typeof key === 'string' ? key : null,
+        tokenRefused: token !== '' && !account,
         send,
         sendBytes,
       };
+      if (routeEngagement(ctx)) return;
       if (await routeProfileAndScheduling(ctx)) return;
       await this.route(req.method ?? 'GET', url, body, account, req, send, res);
     } catch (err) {
@@ -344,18 +508,13 @@ export class FakeMastodon {
         return send(422, { error: `Validation failed: Text character limit of ${this.limits.maxCharacters} exceeded` });
       }
       if (mediaIds.some((m) => this.media.get(m)?.accountId !== account.id)) return send(422, { error: 'Validation failed: unknown media' });
-      const status: FakeStatus = {
-        id: this.newId(),
-        accountId: account.id,
-        text,
+      const status = this.newStatus(account.id, text, {
         spoilerText: String(body.spoiler_text ?? ''),
         visibility: String(body.visibility ?? 'public'),
         language: body.language ? String(body.language) : null,
         mediaIds,
         idempotencyKey: typeof key === 'string' ? key : null,
-        createdAt: new Date(),
-        pinned: false,
-      };
+      });
       this.statuses.push(status);
       if (idemKey) this.idempotency.set(idemKey, status);
       if (this.statusResponseDelayMs) await sleep(this.statusResponseDelayMs);
@@ -363,6 +522,8 @@ export class FakeMastodon {
     }
     const statusMatch = /^\/api\/v1\/statuses\/([^/]+)$/.exec(path);
     if (method === 'GET' && statusMatch) {
+      // Reading a post needs no token, but one that is sent must be valid (Doorkeeper answers 401).
+      if (bearer(req) && !account) return unauthorized();
       const s = this.statuses.find((x) => x.id === statusMatch[1]);
       const owner = s && this.accountById(s.accountId);
       return s && owner ? send(200, this.statusJson(s, owner, account)) : send(404, { error: 'Record not found' });
@@ -377,9 +538,9 @@ export class FakeMastodon {
     return {
       id: a.id,
       username: a.username,
-      acct: a.username,
+      acct: a.instance ? `${a.username}@${a.instance}` : a.username,
       display_name: a.displayName,
-      url: `${this.url}/@${a.username}`,
+      url: a.instance ? `https://${a.instance}/@${a.username}` : `${this.url}/@${a.username}`,
       note: noteHtml(a.note),
       avatar,
       avatar_static: avatar,
@@ -406,12 +567,17 @@ export class FakeMastodon {
 
   /** `pinned` is only reported to the author, as Mastodon does. */
   statusJson(s: FakeStatus, a: FakeAccount, viewer: FakeAccount | null) {
+    // A remote account's post lives on its instance (the id stays this server's, as on Mastodon).
+    const origin = a.instance ? `https://${a.instance}` : this.url;
     return {
       id: s.id,
-      uri: `${this.url}/users/${a.username}/statuses/${s.id}`,
-      url: `${this.url}/@${a.username}/${s.id}`,
+      uri: `${origin}/users/${a.username}/statuses/${s.id}`,
+      url: `${origin}/@${a.username}/${s.id}`,
       created_at: s.createdAt.toISOString(),
-      content: `<p>${escapeHtml(s.text)}</p>`,
+      edited_at: s.editedAt?.toISOString() ?? null,
+      in_reply_to_id: s.inReplyToId,
+      in_reply_to_account_id: s.inReplyToAccountId,
+      content: s.html ?? `<p>${escapeHtml(s.text)}</p>`,
       spoiler_text: s.spoilerText,
       visibility: s.visibility,
       language: s.language,
@@ -420,13 +586,21 @@ export class FakeMastodon {
       mentions: [],
       tags: [],
       emojis: [],
-      favourites_count: 0,
-      reblogs_count: 0,
-      replies_count: 0,
+      favourites_count: s.favourites,
+      reblogs_count: s.boosts,
+      replies_count: this.repliesCount(s),
+      ...(s.quotes !== null && { quotes_count: s.quotes }),
       account: this.accountJson(a),
       ...(viewer?.id === s.accountId && { pinned: s.pinned }),
     };
   }
+}
+
+/** Mastodon counts public and unlisted replies in replies_count (Status#distributable?). */
+const countsAsReply = (s: FakeStatus) => s.visibility === 'public' || s.visibility === 'unlisted';
+
+function bearer(req: IncomingMessage): string {
+  return (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

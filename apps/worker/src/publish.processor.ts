@@ -10,6 +10,7 @@ import type { AccountConnection } from '../../../libs/networks/network-adapter.j
 import { NetworkRegistry } from '../../../libs/networks/network-registry.js';
 import { ACCOUNT_TOKEN_CONTEXT } from '../../../libs/crypto/contexts.js';
 import { GateRepository } from '../../../libs/database/gate.repository.js';
+import { firstSnapshotAt } from '../../../libs/engagement/schedule.js';
 import { DeliveryQueue, type ScheduledJob } from '../../../libs/queue/delivery-queue.js';
 
 // A held delivery waits for its strike's end, where it gets its fate: no job may publish it before.
@@ -128,7 +129,8 @@ export class PublishProcessor {
     const held = await this.stoppedByStrike(work, claim);
     if (held) return held;
     const published = await adapter.publish(conn, { ...post, remoteMediaIds }, delivery.id);
-    if (!(await this.deliveries.markPublished(delivery.id, claim, published))) {
+    const firstSnapshot = firstSnapshotAt(published.publishedAt, this.config.engagement.schedule);
+    if (!(await this.deliveries.markPublished(delivery.id, claim, published, firstSnapshot))) {
       this.logger.warn({ deliveryId: delivery.id }, 'published, but the claim had been taken over');
     }
     return 'published';

@@ -4,6 +4,8 @@ import { CoreModule } from '../../../libs/core/core.module.js';
 import { DeliveryWorker } from './delivery.worker.js';
 import { PublishProcessor } from './publish.processor.js';
 import { Reconciler } from './reconciler.js';
+import { EngagementPoller } from './engagement/engagement.poller.js';
+import { EngagementWorker } from './engagement/engagement.worker.js';
 import { OccupationProcessor } from './strikes/occupation.processor.js';
 import { StrikeClock } from './strikes/strike-clock.js';
 import { StrikeRunner } from './strikes/strike-runner.js';
@@ -15,7 +17,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [CoreModule.forRoot(config, 'worker')],
-      providers: [PublishProcessor, DeliveryWorker, Reconciler, StrikeRunner, OccupationProcessor, StrikeWorker, StrikeClock],
+      providers: [PublishProcessor, DeliveryWorker, Reconciler, StrikeRunner, OccupationProcessor, StrikeWorker, StrikeClock, EngagementPoller, EngagementWorker],
     };
   }
 }

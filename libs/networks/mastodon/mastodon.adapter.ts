@@ -9,6 +9,7 @@ import {
   NetworkPermanentError,
   NetworkRateLimitedError,
   NetworkTransientError,
+  NetworkUnsupportedError,
 } from '../errors.js';
 import type {
   AccountConnection,
@@ -18,10 +19,12 @@ import type {
   NetworkLimits,
   OutgoingMedia,
   OutgoingPost,
+  PostCounts,
   ProfileImage,
   ProfileState,
   ProfileUpdate,
   PublishedPost,
+  RemoteReply,
   VerifiedAccount,
 } from '../network-adapter.js';
 import { createGuardedDispatcher, isPrivateAddress } from '../url-guard.js';
@@ -30,6 +33,8 @@ import { mastodonPostLength } from './text-length.js';
 const OAUTH_SCOPES = 'read write';
 const DEFAULT_LIMITS: NetworkLimits = { maxCharacters: 500, maxMedia: 4, charactersPerUrl: 23 };
 const MAX_IMAGE_REDIRECTS = 3;
+// Mastodon 4.3+ answers GET /api/v1/statuses?id[]= for at most 20 ids (422 above).
+const MULTI_STATUS_LIMIT = 20;
 // Mastodon's image processing goes by the file name as well as the declared type.
 const IMAGE_EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' };
 
@@ -37,6 +42,7 @@ const IMAGE_EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jp
 export class MastodonAdapter implements NetworkAdapter {
   readonly network = 'mastodon' as const;
   readonly capabilities: NetworkCapabilities = { pin: true, nativeScheduling: true, profileImages: true };
+  readonly countsBatchSize = MULTI_STATUS_LIMIT;
   private readonly dispatcher: Agent | undefined;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
@@ -211,6 +217,56 @@ export class MastodonAdapter implements NetworkAdapter {
     });
   }
 
+  /**
+   * One `GET /api/v1/statuses?id[]=…` (Mastodon 4.3+). Ids are passed through as given: the
+   * caller keeps to `countsBatchSize`. Posts the server leaves out (deleted, or no longer visible)
+   * are simply absent. Older servers have no such route and answer 404.
+   */
+  async fetchCountsBatch(conn: AccountConnection, remoteIds: string[]): Promise<PostCounts[]> {
+    if (remoteIds.length === 0) return [];
+    return translate(async () => {
+      try {
+        const statuses = await this.client(conn).v1.statuses.fetch({ id: remoteIds });
+        return statuses.map(toPostCounts);
+      } catch (err) {
+        if (hasStatus(err, 404)) {
+          throw new NetworkUnsupportedError(`${conn.instanceUrl} has no multi-status endpoint (GET /api/v1/statuses?id[]= answered 404)`, 404);
+        }
+        throw err;
+      }
+    });
+  }
+
+  /** One `GET /api/v1/statuses/:id`; null when the post is gone. */
+  async fetchCounts(conn: AccountConnection, remoteId: string): Promise<PostCounts | null> {
+    return translate(async () => {
+      try {
+        return toPostCounts(await this.client(conn).v1.statuses.$select(remoteId).fetch());
+      } catch (err) {
+        if (isGone(err)) return null;
+        throw err;
+      }
+    });
+  }
+
+  /**
+   * One `GET /api/v1/statuses/:id/context`: its descendants are the whole tree below the post.
+   * Every visibility is reported (the author sees direct replies that mention it): callers filter.
+   */
+  async fetchReplies(conn: AccountConnection, remoteId: string): Promise<RemoteReply[] | null> {
+    return translate(async () => {
+      let context: mastodon.v1.Context;
+      try {
+        context = await this.client(conn).v1.statuses.$select(remoteId).context.fetch();
+      } catch (err) {
+        if (isGone(err)) return null;
+        throw err;
+      }
+      const host = new URL(conn.instanceUrl).host;
+      return context.descendants.map((s) => toRemoteReply(s, host));
+    });
+  }
+
   /** OAuth: registers Piquet as an app on the instance (one registration per connection attempt). */
   async registerApp(instanceUrl: string, redirectUri: string): Promise<{ clientId: string; clientSecret: string }> {
     return translate(async () => {
@@ -322,6 +378,53 @@ export function toNetworkError(err: unknown): NetworkError {
 
 function hasStatus(err: unknown, status: number): boolean {
   return err instanceof MastoHttpError && err.statusCode === status;
+}
+
+/** Mastodon answers 404 for a deleted post; some compatible servers say 410 Gone. */
+function isGone(err: unknown): boolean {
+  return hasStatus(err, 404) || hasStatus(err, 410);
+}
+
+function toPostCounts(s: mastodon.v1.Status): PostCounts {
+  // masto types quotesCount as always there, but only Mastodon 4.5+ sends quotes_count.
+  const quotes: unknown = s.quotesCount;
+  return {
+    remoteId: s.id,
+    favourites: s.favouritesCount ?? 0,
+    boosts: s.reblogsCount ?? 0,
+    replies: s.repliesCount ?? 0,
+    quotes: typeof quotes === 'number' ? quotes : null,
+    impressions: null,
+  };
+}
+
+const VISIBILITIES = new Set<RemoteReply['visibility']>(['public', 'unlisted', 'private', 'direct']);
+
+/**
+ * Mastodon reports only the four visibilities. Other servers have their own ("local", "mutuals",
+ * "limited"…): those count as direct, the most private, so a reply of unknown audience is never
+ * published in a report.
+ */
+function replyVisibility(visibility: string): RemoteReply['visibility'] {
+  return VISIBILITIES.has(visibility as RemoteReply['visibility']) ? (visibility as RemoteReply['visibility']) : 'direct';
+}
+
+function toRemoteReply(s: mastodon.v1.Status, instanceHost: string): RemoteReply {
+  const { account } = s;
+  return {
+    remoteId: s.id,
+    inReplyToRemoteId: s.inReplyToId ?? null,
+    visibility: replyVisibility(s.visibility),
+    // Local accounts' acct has no domain: the instance's host completes it, as verify() does.
+    authorHandle: `@${account.acct.includes('@') ? account.acct : `${account.acct}@${instanceHost}`}`,
+    authorName: account.displayName || account.username,
+    authorUrl: account.url ?? null,
+    html: s.content ?? '',
+    language: s.language ?? null,
+    url: s.url ?? s.uri ?? null,
+    postedAt: new Date(s.createdAt),
+    editedAt: s.editedAt ? new Date(s.editedAt) : null,
+  };
 }
 
 type HeaderReader = { get(name: string): string | null };

@@ -1,0 +1,180 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
+import { ACCOUNT_TOKEN_CONTEXT } from '../../../../libs/crypto/contexts.js';
+import { SecretBox } from '../../../../libs/crypto/secret-box.js';
+import { DeliveriesRepository } from '../../../../libs/database/deliveries.repository.js';
+import { EngagementRepository, type DuePost, type KeptReply, type TakenSnapshot } from '../../../../libs/database/engagement.repository.js';
+import { replyText } from '../../../../libs/engagement/reply-text.js';
+import { nextSnapshotAt } from '../../../../libs/engagement/schedule.js';
+import { NetworkError, NetworkRateLimitedError, NetworkUnsupportedError } from '../../../../libs/networks/errors.js';
+import type { AccountConnection, NetworkAdapter, PostCounts, RemoteReply } from '../../../../libs/networks/network-adapter.js';
+import { NetworkRegistry } from '../../../../libs/networks/network-registry.js';
+
+export interface PollResult {
+  snapshots: number;
+  gone: number;
+  comments: { added: number; updated: number; deleted: number };
+  requests: number;
+  /** Due posts left for a later round because the budget ran out. */
+  deferred: number;
+  goneIds: string[];
+  stopped?: 'rate-limited' | 'budget' | 'account';
+}
+
+// Replies the collective may read: public ones. Direct and followers-only replies are never kept.
+const KEPT_VISIBILITIES = new Set(['public', 'unlisted']);
+
+/**
+ * One round for one account: snapshots of every due post (in batches where the server allows),
+ * the replies under due strike posts, each call taken from the account's budget first. `now` is
+ * a parameter so tests drive the schedule with a clock of their own.
+ */
+@Injectable()
+export class EngagementPoller {
+  /** Instances known to lack the multi-status endpoint (a 404 on it); learned once per process. */
+  private readonly singleOnly = new Set<string>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repo: EngagementRepository,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly networks: NetworkRegistry,
+    private readonly secrets: SecretBox,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(EngagementPoller.name);
+  }
+
+  async pollAccount(accountId: string, now: Date): Promise<PollResult> {
+    const result: PollResult = { snapshots: 0, gone: 0, comments: { added: 0, updated: 0, deleted: 0 }, requests: 0, deferred: 0, goneIds: [] };
+    const account = await this.repo.account(accountId);
+    if (!account || account.status !== 'active' || account.disconnectedAt) return { ...result, stopped: 'account' };
+    if (account.rateLimitedUntil && account.rateLimitedUntil > now) return { ...result, stopped: 'rate-limited' };
+    const { budget, windowMs } = this.config.engagement;
+    await this.repo.pruneCalls(accountId, now, windowMs);
+    const due = await this.repo.claimDue(accountId, now, budget * 20, new Date(now.getTime() + LEASE_MS));
+    if (due.length === 0) return result;
+
+    const adapter = this.networks.get(account.network);
+    const conn: AccountConnection = { instanceUrl: account.instanceUrl, accessToken: this.secrets.open(account.tokenCiphertext, ACCOUNT_TOKEN_CONTEXT) };
+    const call = async <T>(fn: () => Promise<T>): Promise<T | typeof OUT_OF_BUDGET> => {
+      // Stamped when the call is made (a test's clock may run ahead of the real one: then its time).
+      const at = new Date(Math.max(now.getTime(), Date.now()));
+      if (!(await this.repo.reserveCall(accountId, at, budget, windowMs))) return OUT_OF_BUDGET;
+      result.requests++;
+      return fn();
+    };
+    const polled: DuePost[] = [];
+    try {
+      await this.snapshots(adapter, conn, account.instanceUrl, due, now, call, result, polled);
+      if (result.deferred > 0) result.stopped = 'budget';
+      for (const post of polled) {
+        if (!post.strikeId) continue;
+        const replies = await call(() => adapter.fetchReplies(conn, post.remoteId));
+        if (replies === OUT_OF_BUDGET) return { ...result, stopped: 'budget' };
+        if (replies === null) continue;
+        const counts = await this.repo.syncComments({ ...post, strikeId: post.strikeId }, replies.filter(kept).map(keep), now);
+        result.comments.added += counts.added;
+        result.comments.updated += counts.updated;
+        result.comments.deleted += counts.deleted;
+      }
+      return result;
+    } catch (err) {
+      if (err instanceof NetworkRateLimitedError) {
+        // Only this account waits; the people using it get the rest of the window.
+        await this.deliveries.setAccountRateLimitedUntil(accountId, err.resetAt);
+        return { ...result, stopped: 'rate-limited' };
+      }
+      if (err instanceof NetworkError && err.kind === 'auth') {
+        await this.deliveries.markAccountNeedsReconnection(accountId, err.message);
+        return { ...result, stopped: 'account' };
+      }
+      throw err;
+    } finally {
+      // What this round did not reach is due again at once, not at the lease's end.
+      const reached = new Set([...polled.map((p) => p.deliveryId), ...result.goneIds]);
+      await this.repo.release(due.filter((p) => !reached.has(p.deliveryId)));
+    }
+  }
+
+  /** Adds to `polled` the due posts it took a snapshot of (those still on the network). */
+  private async snapshots(
+    adapter: NetworkAdapter,
+    conn: AccountConnection,
+    instance: string,
+    due: DuePost[],
+    now: Date,
+    call: <T>(fn: () => Promise<T>) => Promise<T | typeof OUT_OF_BUDGET>,
+    result: PollResult,
+    polled: DuePost[],
+  ): Promise<void> {
+    const record = async (batch: DuePost[], counts: (PostCounts | null)[]) => {
+      const byRemote = new Map(counts.filter((c): c is PostCounts => c !== null).map((c) => [c.remoteId, c]));
+      const taken: TakenSnapshot[] = [];
+      const gone: string[] = [];
+      for (const p of batch) {
+        const c = byRemote.get(p.remoteId);
+        if (!c) gone.push(p.deliveryId);
+        else {
+          taken.push({ deliveryId: p.deliveryId, counts: c, nextAt: nextSnapshotAt(p.publishedAt, now, this.config.engagement.schedule) });
+          polled.push(p);
+        }
+      }
+      await this.repo.saveSnapshots(taken, now);
+      await this.repo.markGone(gone, now);
+      result.goneIds.push(...gone);
+      result.snapshots += taken.length;
+      result.gone += gone.length;
+    };
+    for (let i = 0; i < due.length; ) {
+      if (!this.singleOnly.has(instance)) {
+        const batch = due.slice(i, i + adapter.countsBatchSize);
+        try {
+          const counts = await call(() => adapter.fetchCountsBatch(conn, batch.map((p) => p.remoteId)));
+          if (counts === OUT_OF_BUDGET) break;
+          // Some servers answer an endpoint they lack with an empty list, not a 404: ask for one post to tell.
+          if (counts.length === 0 && batch.length > 1) {
+            const probe = await call(() => adapter.fetchCounts(conn, batch[0]!.remoteId));
+            if (probe === OUT_OF_BUDGET) break;
+            if (probe) throw new NetworkUnsupportedError('The multi-status endpoint answered nothing for posts that exist');
+          }
+          await record(batch, counts);
+          i += batch.length;
+          continue;
+        } catch (err) {
+          if (!(err instanceof NetworkUnsupportedError)) throw err;
+          this.logger.info({ instance }, 'no multi-status endpoint here: one request per post');
+          this.singleOnly.add(instance);
+        }
+      }
+      const post = due[i]!;
+      const counts = await call(() => adapter.fetchCounts(conn, post.remoteId));
+      if (counts === OUT_OF_BUDGET) break;
+      await record([post], [counts]);
+      i++;
+    }
+    result.deferred = due.length - result.snapshots - result.gone;
+  }
+}
+
+const OUT_OF_BUDGET = Symbol('out of budget');
+// Longer than any round takes; a crashed round's posts are due again after it.
+const LEASE_MS = 10 * 60_000;
+
+const kept = (r: RemoteReply): boolean => KEPT_VISIBILITIES.has(r.visibility);
+
+function keep(r: RemoteReply): KeptReply {
+  return {
+    remoteId: r.remoteId,
+    inReplyToRemoteId: r.inReplyToRemoteId,
+    authorHandle: r.authorHandle,
+    authorName: r.authorName,
+    authorUrl: r.authorUrl,
+    text: replyText(r.html),
+    language: r.language,
+    url: r.url,
+    postedAt: r.postedAt,
+    editedAt: r.editedAt,
+  };
+}
