@@ -5,8 +5,10 @@ import type { EngagementPoller } from '../apps/worker/src/engagement/engagement.
 import { PrismaService } from '../libs/database/prisma.service.js';
 import { connectAccount, settledPost, startApi, type Api, type Connected } from './support/api.js';
 import { createPollerContext } from '../apps/worker/src/engagement/poller-context.js';
+import { Redis } from 'ioredis';
 import { createTestEnv, inSeconds, waitFor, type TestEnv } from './support/env.js';
 import { startWorker } from './support/processes.js';
+import { startPrivateRedis } from './support/redis-server.js';
 import { approvedStrike, createVoters, message } from './support/strikes.js';
 
 const MIN = 60_000;
@@ -200,5 +202,53 @@ describe('engagement: snapshots, batching, rate budget, comments', () => {
     expect(comments.find((c) => c.remoteId === r2.id)!.editedAt).not.toBeNull();
     expect(comments.find((c) => c.remoteId === hostile.id)!.deletedAt).not.toBeNull();
     expect(comments.filter((c) => !c.deletedAt)).toHaveLength(3);
+  }, 90_000);
+});
+
+describe('engagement schedules after a restart and a Redis loss', () => {
+  let t: TestEnv;
+  let api: Api;
+  let redis: Awaited<ReturnType<typeof startPrivateRedis>> | undefined;
+  const mastodon = new FakeMastodon();
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    t = await createTestEnv({ REDIS_URL: redis.url, RECONCILE_INTERVAL_MS: '500', ENGAGEMENT_TICK_MS: '500', ENGAGEMENT_SCHEDULE: '1s@2m' });
+    await mastodon.start();
+    api = await startApi(t.config);
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await mastodon.stop();
+    await t?.cleanup();
+    await redis?.stop();
+  });
+
+  it('keeps taking snapshots, its job schedulers rebuilt from Postgres', async () => {
+    const { token } = await api.createOrganisation('Persistance');
+    const a = await connectAccount(api, token, mastodon, 'persistant');
+    let worker = await startWorker(t.env);
+    const db = new PrismaService(t.config).client;
+    try {
+      const post = await api.call('POST', '/v1/posts', token, { text: 'suivi', scheduledAt: inSeconds(1), accountIds: [a.account.id] });
+      const deliveryId = post.body.deliveries[0].id as string;
+      const count = () => db.snapshot.count({ where: { deliveryId } });
+      await waitFor(async () => (await count()) >= 2, 'the first snapshots', 20_000);
+
+      const client = new Redis(redis!.url);
+      await client.flushall();
+      await client.quit();
+      const afterFlush = await count();
+      await waitFor(async () => (await count()) >= afterFlush + 2, 'snapshots after FLUSHALL', 20_000);
+
+      await worker.stop();
+      const afterStop = await count();
+      worker = await startWorker(t.env);
+      await waitFor(async () => (await count()) >= afterStop + 2, 'snapshots after a restart', 20_000);
+    } finally {
+      await worker.stop();
+      await db.$disconnect();
+    }
   }, 90_000);
 });
