@@ -11,6 +11,7 @@ import { HealthController } from './health/health.controller.js';
 import { MediaModule } from './media/media.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { PostsModule } from './posts/posts.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { StrikeTimelineModule } from './strike-timeline/strike-timeline.module.js';
 import { StrikesModule } from './strikes/strikes.module.js';
 
@@ -19,7 +20,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, 'api'), OrganisationsModule, AccountsModule, MediaModule, PostsModule, StrikesModule, StrikeTimelineModule],
+      imports: [CoreModule.forRoot(config, 'api'), OrganisationsModule, AccountsModule, MediaModule, PostsModule, StrikesModule, StrikeTimelineModule, ReportsModule],
       controllers: [HealthController],
       providers: [
         AuthRepository,

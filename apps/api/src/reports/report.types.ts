@@ -1,0 +1,88 @@
+import type { Counts, Metric, Point, Stats } from '../../../../libs/reports/figures.js';
+import type { Lang } from '../../../../libs/reports/i18n.js';
+import type { CommentRow } from './reports.repository.js';
+
+export interface AccountRef {
+  id: string;
+  handle: string;
+  network: string;
+}
+
+export interface ReportPost {
+  /** 1 = most favourites + boosts + replies. */
+  rank: number;
+  deliveryId: string;
+  postId: string;
+  account: AccountRef;
+  role: string;
+  text: string;
+  url: string | null;
+  publishedAt: Date;
+  /** When the post was found deleted on the network; its last counts still count. */
+  goneAt: Date | null;
+  /** The latest snapshot's counts; zeros (and null quotes, impressions) before the first one. */
+  counts: Counts;
+  /** When those counts were taken; null before the first snapshot. */
+  snapshotAt: Date | null;
+  /** Comments not deleted. */
+  comments: number;
+}
+
+export interface Totals extends Counts {
+  posts: number;
+  comments: number;
+}
+
+/** What GET /v1/strikes/:id/report returns (dates as ISO 8601 strings in JSON). */
+export interface StrikeReport {
+  strike: {
+    id: string;
+    title: string;
+    state: string;
+    /** True until the strike has ended: the figures are still coming in. */
+    live: boolean;
+    /** effectiveFrom (or startsAt) → endedAt (or the planned endsAt). */
+    window: { from: Date; until: Date };
+  };
+  generatedAt: Date;
+  lang: Lang;
+  /** The metrics the strike's networks give, in this order everywhere below. */
+  metrics: Metric[];
+  posts: ReportPost[];
+  totals: {
+    overall: Totals;
+    perNetwork: { network: string; posts: number; comments: number; metrics: Partial<Record<Metric, number | null>> }[];
+    perAccount: (Totals & { account: AccountRef })[];
+  };
+  /** Per-post statistics of the strike posts with at least one snapshot. */
+  strikeStats: { posts: number; metrics: Partial<Record<Metric, Stats>> };
+  /** Ordinary posts of the same accounts published in [from, until): their latest snapshot. */
+  baseline: {
+    days: number;
+    from: Date;
+    until: Date;
+    accountIds: string[];
+    /** Ordinary posts with a snapshot: the ones the statistics are over. */
+    posts: number;
+    /** Ordinary posts published in the period but never measured: left out. */
+    unmeasured: number;
+    metrics: Partial<Record<Metric, Stats>>;
+  };
+  /** Strike ÷ baseline, per metric; null when the baseline is empty or 0. */
+  ratios: Partial<Record<Metric, { median: number | null; mean: number | null; sentence: string }>>;
+  series: {
+    /** Summed over strike posts at each snapshot time, each post carried forward at its last value. */
+    total: Point[];
+    perPost: { deliveryId: string; points: Point[] }[];
+  };
+  comments: {
+    count: number;
+    uniqueAuthors: number;
+    perPost: { deliveryId: string; count: number }[];
+    /** UTC hours from the first comment's to the last one's, quiet hours included. */
+    perHour: { hour: Date; count: number }[];
+    /** The first comments (oldest first, deleted ones left out); the rest via /comments or comments.csv. */
+    first: CommentRow[];
+    more: boolean;
+  };
+}

@@ -1,0 +1,96 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { LANGS, type Lang } from '../../../../libs/reports/i18n.js';
+
+export class ReportQuery {
+  @ApiPropertyOptional({ default: 30, minimum: 1, maximum: 365, description: 'Days before the strike whose ordinary posts make the baseline' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  baselineDays?: number;
+
+  @ApiPropertyOptional({ enum: LANGS, default: 'en', description: 'Language of the sentences' })
+  @IsOptional()
+  @IsIn(LANGS, { message: `must be one of: ${LANGS.join(', ')}` })
+  lang?: Lang;
+}
+
+export class ReportPageQuery extends ReportQuery {
+  @ApiPropertyOptional({ default: 'UTC', example: 'Europe/Paris', description: 'Time zone the page shows times in' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  tz?: string;
+}
+
+/** A signed link's parameters: checked by the service, so a wrong or missing one is a 403, not a 400. */
+export class PublicReportQuery extends ReportPageQuery {
+  @ApiPropertyOptional({ description: 'Expiry, seconds since the epoch' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  expires?: string;
+
+  @ApiPropertyOptional({ description: 'The link signature' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  sig?: string;
+}
+
+export class ReportLinkDto {
+  @ApiPropertyOptional({ enum: LANGS, description: 'The page language the link opens in' })
+  @IsOptional()
+  @IsIn(LANGS, { message: `must be one of: ${LANGS.join(', ')}` })
+  lang?: Lang;
+
+  @ApiPropertyOptional({ example: 'Europe/Paris', description: 'The time zone the page shows times in' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  tz?: string;
+}
+
+export class CommentFilterQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only comments under this strike post (a delivery id)' })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a strike post (delivery) id' })
+  deliveryId?: string;
+
+  @ApiPropertyOptional({ example: '@camille@example.org', description: 'Only comments by this handle (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(320)
+  author?: string;
+
+  @ApiPropertyOptional({ description: 'Only comments whose text contains this (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  q?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'Also list comments deleted on the network' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'must be true or false' })
+  includeDeleted?: boolean;
+}
+
+export class ListCommentsQuery extends CommentFilterQuery {
+  @ApiPropertyOptional({ default: 100, maximum: 1000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}

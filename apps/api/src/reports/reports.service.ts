@@ -1,0 +1,161 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import type { Caller } from '../../../../libs/domain/models.js';
+import {
+  carryForwardSum, countsOf, hourlyBuckets, metricsOf, rankByEngagement, ratio, stats, sumCounts, ZERO_COUNTS, type Counts, type Metric, type Point, type Stats,
+} from '../../../../libs/reports/figures.js';
+import { ratioSentence, type Lang } from '../../../../libs/reports/i18n.js';
+import type { ReportPost, StrikeReport, Totals } from './report.types.js';
+import { ReportsRepository, type ReportRows, type ReportStrike, type SnapshotRow } from './reports.repository.js';
+
+export const DEFAULT_BASELINE_DAYS = 30;
+export const FIRST_COMMENTS = 100;
+const DAY_MS = 86_400_000;
+const OVER: ReadonlySet<string> = new Set(['ended', 'cancelled', 'rejected']);
+
+export interface ReportOptions {
+  baselineDays?: number;
+  lang?: Lang;
+}
+
+/** The start and end of a strike's window, as the report counts them. */
+export const strikeWindow = (s: ReportStrike) => ({ from: s.effectiveFrom ?? s.startsAt, until: s.endedAt ?? s.endsAt });
+
+/** A strike's engagement report: the figures are computed here, from repository rows, with libs/reports/figures. */
+@Injectable()
+export class ReportsService {
+  constructor(private readonly repo: ReportsRepository) {}
+
+  /** The caller's organisation's strike, or 404 (a strike of another organisation does not exist for them). */
+  async strikeFor(caller: Caller, id: string): Promise<ReportStrike> {
+    const strike = await this.repo.strike(id, caller.organisationId);
+    if (!strike) throw new NotFoundException(`No strike ${id} in your organisation`);
+    return strike;
+  }
+
+  async report(caller: Caller, id: string, opts: ReportOptions): Promise<StrikeReport> {
+    return this.build(await this.strikeFor(caller, id), opts);
+  }
+
+  async build(strike: ReportStrike, opts: ReportOptions, now = new Date()): Promise<StrikeReport> {
+    const days = opts.baselineDays ?? DEFAULT_BASELINE_DAYS;
+    const window = strikeWindow(strike);
+    const period = { from: new Date(window.from.getTime() - days * DAY_MS), until: window.from };
+    const rows = await this.repo.reportRows(strike, period, FIRST_COMMENTS);
+    return compute(strike, rows, { days, period, lang: opts.lang ?? 'en', now });
+  }
+}
+
+/** Everything the report says, from the rows of one consistent read. */
+export function compute(strike: ReportStrike, rows: ReportRows, o: { days: number; period: { from: Date; until: Date }; lang: Lang; now: Date }): StrikeReport {
+  const seriesByPost = groupSnapshots(rows.snapshots);
+  const commentsByPost = new Map(rows.comments.perPost.map((c) => [c.deliveryId, c.count]));
+  const unranked = rows.posts.map((p) => {
+    const series = seriesByPost.get(p.deliveryId) ?? [];
+    const last = series[series.length - 1];
+    return { id: p.deliveryId, at: p.publishedAt, counts: last ? countsOf(last) : { ...ZERO_COUNTS }, row: p, snapshotAt: last?.at ?? null };
+  });
+  const posts: ReportPost[] = rankByEngagement(unranked).map((p, i) => ({
+    rank: i + 1,
+    deliveryId: p.row.deliveryId,
+    postId: p.row.postId,
+    account: { id: p.row.accountId, handle: p.row.handle, network: p.row.network },
+    role: p.row.role,
+    text: p.row.text,
+    url: p.row.url,
+    publishedAt: p.row.publishedAt,
+    goneAt: p.row.goneAt,
+    counts: p.counts,
+    snapshotAt: p.snapshotAt,
+    comments: commentsByPost.get(p.row.deliveryId) ?? 0,
+  }));
+  const metrics = metricsOf(new Set(posts.map((p) => p.account.network)));
+
+  const measured = posts.filter((p) => p.snapshotAt !== null).map((p) => p.counts);
+  const baselineMeasured = rows.baseline.flatMap((b) => (b.latest ? [b.latest] : []));
+  const strikeMetrics = statsOf(metrics, measured);
+  const baselineMetrics = statsOf(metrics, baselineMeasured);
+  const ratios: StrikeReport['ratios'] = {};
+  for (const m of metrics) {
+    const s = strikeMetrics[m]!;
+    const b = baselineMetrics[m]!;
+    const r = { median: ratio(s.median, b.median), mean: ratio(s.mean, b.mean) };
+    ratios[m] = { ...r, sentence: ratioSentence(o.lang, m, { strike: s, baseline: b, ratio: r }) };
+  }
+
+  return {
+    strike: { id: strike.id, title: strike.title, state: strike.state, live: !OVER.has(strike.state), window: strikeWindow(strike) },
+    generatedAt: o.now,
+    lang: o.lang,
+    metrics,
+    posts,
+    totals: totalsOf(posts, metrics),
+    strikeStats: { posts: measured.length, metrics: strikeMetrics },
+    baseline: {
+      days: o.days,
+      from: o.period.from,
+      until: o.period.until,
+      accountIds: rows.baselineAccountIds,
+      posts: baselineMeasured.length,
+      unmeasured: rows.baseline.length - baselineMeasured.length,
+      metrics: baselineMetrics,
+    },
+    ratios,
+    series: {
+      total: carryForwardSum(posts.map((p) => seriesByPost.get(p.deliveryId) ?? [])),
+      perPost: posts.map((p) => ({ deliveryId: p.deliveryId, points: seriesByPost.get(p.deliveryId) ?? [] })),
+    },
+    comments: {
+      count: rows.comments.count,
+      uniqueAuthors: rows.comments.uniqueAuthors,
+      perPost: posts.map((p) => ({ deliveryId: p.deliveryId, count: p.comments })),
+      perHour: hourlyBuckets(rows.comments.perHour),
+      first: rows.firstComments,
+      more: rows.comments.count > rows.firstComments.length,
+    },
+  };
+}
+
+function groupSnapshots(snapshots: SnapshotRow[]): Map<string, Point[]> {
+  const byPost = new Map<string, Point[]>();
+  for (const s of snapshots) {
+    let list = byPost.get(s.deliveryId);
+    if (!list) byPost.set(s.deliveryId, (list = []));
+    list.push({ at: s.at, favourites: s.favourites, boosts: s.boosts, replies: s.replies, quotes: s.quotes, impressions: s.impressions });
+  }
+  return byPost;
+}
+
+function statsOf(metrics: Metric[], counts: Counts[]): Partial<Record<Metric, Stats>> {
+  return Object.fromEntries(metrics.map((m) => [m, stats(counts.map((c) => c[m]))]));
+}
+
+function totalsOf(posts: ReportPost[], metrics: Metric[]): StrikeReport['totals'] {
+  const total = (list: ReportPost[]): Totals => ({
+    posts: list.length,
+    ...sumCounts(list.map((p) => p.counts)),
+    comments: list.reduce((n, p) => n + p.comments, 0),
+  });
+  const by = (key: (p: ReportPost) => string) => {
+    const groups = new Map<string, ReportPost[]>();
+    for (const p of posts) {
+      const list = groups.get(key(p));
+      if (list) list.push(p);
+      else groups.set(key(p), [p]);
+    }
+    return [...groups.values()];
+  };
+  return {
+    overall: total(posts),
+    perNetwork: by((p) => p.account.network)
+      .map((list) => {
+        const t = total(list);
+        const network = list[0]!.account.network;
+        const named = metrics.filter((m) => metricsOf([network]).includes(m));
+        return { network, posts: t.posts, comments: t.comments, metrics: Object.fromEntries(named.map((m) => [m, t[m]])) };
+      })
+      .sort((a, b) => a.network.localeCompare(b.network)),
+    perAccount: by((p) => p.account.id)
+      .map((list) => ({ account: list[0]!.account, ...total(list) }))
+      .sort((a, b) => a.account.handle.localeCompare(b.account.handle)),
+  };
+}
