@@ -200,6 +200,7 @@ describe('engagement: snapshots, batching, rate budget, comments', () => {
     comments = await db.comment.findMany({ where: { deliveryId: opening.deliveryId } });
     expect(comments.find((c) => c.remoteId === r2.id)).toMatchObject({ text: 'Qui écrit ces posts ? (modifié)' });
     expect(comments.find((c) => c.remoteId === r2.id)!.editedAt).not.toBeNull();
+    expect(comments.find((c) => c.remoteId === hostile.id)).toMatchObject({ text: '', authorName: '', url: null });
     expect(comments.find((c) => c.remoteId === hostile.id)!.deletedAt).not.toBeNull();
     expect(comments.filter((c) => !c.deletedAt)).toHaveLength(3);
   }, 90_000);

@@ -173,7 +173,11 @@ export class EngagementRepository {
       const present = new Set(replies.map((r) => r.remoteId));
       const gone = existing.filter((c) => !c.deletedAt && !present.has(c.remoteId)).map((c) => c.remoteId);
       if (gone.length > 0) {
-        await tx.comment.updateMany({ where: { deliveryId: post.deliveryId, remoteId: { in: gone } }, data: { deletedAt: at } });
+        // A reply its author took down is no longer public: only the fact that it existed is kept.
+        await tx.comment.updateMany({
+          where: { deliveryId: post.deliveryId, remoteId: { in: gone } },
+          data: { deletedAt: at, text: '', authorName: '', authorUrl: null, url: null, language: null },
+        });
       }
       return { added, updated, deleted: gone.length };
     });
