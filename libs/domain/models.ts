@@ -28,7 +28,7 @@ export interface MemberRecord {
 export interface AccountRecord {
   id: string;
   organisationId: string;
-  network: 'mastodon';
+  network: 'mastodon' | 'x' | 'bluesky';
   instanceUrl: string;
   remoteId: string;
   handle: string;

@@ -1,5 +1,6 @@
 /** The contract every network implements; strike and queue logic only ever see this. */
-export type NetworkName = 'mastodon';
+export const NETWORK_NAMES = ['mastodon', 'x', 'bluesky'] as const;
+export type NetworkName = (typeof NETWORK_NAMES)[number];
 
 export interface AccountConnection {
   instanceUrl: string;

@@ -1,0 +1,5 @@
+-- AlterEnum
+ALTER TYPE "Network" ADD VALUE 'x';
+
+-- AlterEnum
+ALTER TYPE "Network" ADD VALUE 'bluesky';
