@@ -42,6 +42,12 @@ const schema = z.object({
   LOCK_DURATION_MS: int(1000).default(30_000),
   PUBLISH_LEASE_MS: int(1000).default(120_000),
   HTTP_TIMEOUT_MS: int(100).default(30_000),
+  // X: the OAuth 2.0 app Piquet signs in with (a confidential client has a secret), and its API.
+  X_CLIENT_ID: z.string().min(1).optional(),
+  X_CLIENT_SECRET: z.string().min(1).optional(),
+  X_API_URL: z.url().default('https://api.x.com'),
+  X_AUTHORIZE_URL: z.url().default('https://x.com/i/oauth2/authorize'),
+  BLUESKY_SERVICE: z.url().default('https://bsky.social'),
   MEDIA_MAX_BYTES: int(1).default(10 * 1024 * 1024),
   ENGAGEMENT_SCHEDULE: z
     .string()
@@ -87,7 +93,15 @@ export interface AppConfig {
     budget: number;
     windowMs: number;
   };
-  networks: { allowPrivateInstances: boolean; timeoutMs: number };
+  networks: {
+    allowPrivateInstances: boolean;
+    timeoutMs: number;
+    xClientId: string | null;
+    xClientSecret: string | null;
+    xApiUrl: string;
+    xAuthorizeUrl: string;
+    blueskyService: string;
+  };
   mediaMaxBytes: number;
   logLevel: string;
 }
@@ -131,7 +145,15 @@ export function loadConfig(env: Env): AppConfig {
       budget: Math.max(1, Math.floor(c.RATE_LIMIT_REQUESTS * c.RATE_BUDGET_SHARE)),
       windowMs: c.RATE_LIMIT_WINDOW_MS,
     },
-    networks: { allowPrivateInstances: c.ALLOW_PRIVATE_INSTANCES, timeoutMs: c.HTTP_TIMEOUT_MS },
+    networks: {
+      allowPrivateInstances: c.ALLOW_PRIVATE_INSTANCES,
+      timeoutMs: c.HTTP_TIMEOUT_MS,
+      xClientId: c.X_CLIENT_ID ?? null,
+      xClientSecret: c.X_CLIENT_SECRET ?? null,
+      xApiUrl: c.X_API_URL.replace(/\/$/, ''),
+      xAuthorizeUrl: c.X_AUTHORIZE_URL,
+      blueskyService: c.BLUESKY_SERVICE.replace(/\/$/, ''),
+    },
     mediaMaxBytes: c.MEDIA_MAX_BYTES,
     logLevel: c.LOG_LEVEL,
   };

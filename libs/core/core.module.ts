@@ -13,8 +13,12 @@ import { OccupationsRepository } from '../database/occupations.repository.js';
 import { StrikeLifecycleRepository } from '../database/strike-lifecycle.repository.js';
 import { StrikeScheduler } from '../strikes/strike-scheduler.js';
 import { MastodonAdapter } from '../networks/mastodon/mastodon.adapter.js';
+import { BlueskyAdapter } from '../networks/bluesky/bluesky.adapter.js';
+import { XAdapter } from '../networks/x/x.adapter.js';
 import { NETWORK_ADAPTERS } from '../networks/network-adapter.js';
 import { NetworkRegistry } from '../networks/network-registry.js';
+import { AccountConnections } from '../networks/account-connections.js';
+import { AccountSecretsRepository } from '../database/account-secrets.repository.js';
 
 /** Secrets never reach the logs, whatever object they travel in. */
 export const REDACTED_PATHS = [
@@ -42,7 +46,11 @@ const SHARED = [
   EngagementRepository,
   StrikeScheduler,
   MastodonAdapter,
+  XAdapter,
+  BlueskyAdapter,
   NetworkRegistry,
+  AccountSecretsRepository,
+  AccountConnections,
 ];
 
 /** What both processes share: the validated config, Postgres, the queue, secrets and network adapters. */
@@ -66,7 +74,11 @@ export class CoreModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: SecretBox, useValue: new SecretBox(config.encryptionKey) },
         ...SHARED,
-        { provide: NETWORK_ADAPTERS, useFactory: (m: MastodonAdapter) => [m], inject: [MastodonAdapter] },
+        {
+          provide: NETWORK_ADAPTERS,
+          useFactory: (m: MastodonAdapter, x: XAdapter, b: BlueskyAdapter) => [m, x, b],
+          inject: [MastodonAdapter, XAdapter, BlueskyAdapter],
+        },
       ],
       exports: [APP_CONFIG, SecretBox, ...SHARED],
     };

@@ -1,11 +1,14 @@
-import type { StrikeMessage, StrikeRecord } from '../domain/strikes.js';
+import { messageText, type StrikeMessage, type StrikeRecord } from '../domain/strikes.js';
 import { planSlots, rotationIndex } from '../strikes/planner.js';
 import type { Prisma } from './generated/client.js';
 
 export type StrikeRole = 'opening' | 'slot' | 'closing';
 type Tx = Prisma.TransactionClient;
 
-/** A strike post: an ordinary post record marked with its strike, so the queue publishes it like any other. */
+/**
+ * A strike post: an ordinary post record marked with its strike, so the queue publishes it like any
+ * other. Accounts whose network has a text of its own get a post of their own with that text.
+ */
 export async function createStrikePost(
   tx: Tx,
   strike: Pick<StrikeRecord, 'id' | 'organisationId'>,
@@ -15,6 +18,25 @@ export async function createStrikePost(
   accountIds: string[],
 ): Promise<string[]> {
   if (accountIds.length === 0) return [];
+  const accounts = await tx.account.findMany({ where: { id: { in: accountIds } }, select: { id: true, network: true } });
+  const byText = new Map<string, string[]>();
+  for (const a of accounts) {
+    const text = messageText(message, a.network);
+    byText.set(text, [...(byText.get(text) ?? []), a.id]);
+  }
+  const ids: string[] = [];
+  for (const [text, group] of byText) ids.push(...(await createPost(tx, strike, role, { ...message, text }, at, group)));
+  return ids;
+}
+
+async function createPost(
+  tx: Tx,
+  strike: Pick<StrikeRecord, 'id' | 'organisationId'>,
+  role: StrikeRole,
+  message: StrikeMessage,
+  at: Date,
+  accountIds: string[],
+): Promise<string[]> {
   const post = await tx.post.create({
     data: {
       organisationId: strike.organisationId,

@@ -26,7 +26,12 @@ export interface StrikeMessage {
   text: string;
   contentWarning: string | null;
   media: { mediaId: string; altText: string }[];
+  /** A text of its own for a network (a shorter one for X or Bluesky); `text` elsewhere. */
+  perNetwork?: Partial<Record<'mastodon' | 'x' | 'bluesky', string>>;
 }
+
+/** The text of a strike message on one network. */
+export const messageText = (m: StrikeMessage, network: 'mastodon' | 'x' | 'bluesky'): string => m.perNetwork?.[network] ?? m.text;
 
 export interface StrikeMessages {
   /** Published on every account in scope when the strike starts (occupation mode). */

@@ -102,6 +102,11 @@ export interface NetworkCapabilities {
 
 export interface NetworkAdapter {
   readonly capabilities: NetworkCapabilities;
+  /**
+   * Renews short-lived credentials before use: the new secret to store, or null while the current
+   * one is still good. Throws NetworkAuthError when the network refuses: the account needs reconnecting.
+   */
+  renewCredentials?(conn: AccountConnection, now: Date): Promise<string | null>;
   readonly network: NetworkName;
   verify(conn: AccountConnection): Promise<VerifiedAccount>;
   /** Length of a post as the network counts it against `limits.maxCharacters`. */

@@ -166,6 +166,15 @@ export function rankByEngagement<T extends { id: string; at: Date | null; counts
 /** The counts each network gives, by the name Piquet stores them under: what its reports show. */
 export const NETWORK_METRICS: Record<string, readonly Metric[]> = {
   mastodon: ['favourites', 'boosts', 'replies', 'quotes'],
+  x: ['favourites', 'boosts', 'replies', 'quotes', 'impressions'],
+  bluesky: ['favourites', 'boosts', 'replies', 'quotes'],
+};
+
+/** What each network calls a metric: the report names them as the people on that network know them. */
+export const NETWORK_METRIC_NAMES: Record<string, Partial<Record<Metric, string>>> = {
+  mastodon: { favourites: 'favourites', boosts: 'boosts', replies: 'replies', quotes: 'quotes' },
+  x: { favourites: 'likes', boosts: 'reposts', replies: 'replies', quotes: 'quotes', impressions: 'impressions' },
+  bluesky: { favourites: 'likes', boosts: 'reposts', replies: 'replies', quotes: 'quotes' },
 };
 
 /** The metrics worth reporting for these networks (Mastodon's when there is no post yet). */

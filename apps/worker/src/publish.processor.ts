@@ -2,13 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../../../libs/config/config.js';
-import { SecretBox } from '../../../libs/crypto/secret-box.js';
+import { AccountConnections } from '../../../libs/networks/account-connections.js';
 import { DeliveriesRepository, type PublishWork } from '../../../libs/database/deliveries.repository.js';
 import type { PublishDeliveryJob } from '../../../libs/queue/contracts.js';
 import { NetworkError, NetworkRateLimitedError } from '../../../libs/networks/errors.js';
 import type { AccountConnection } from '../../../libs/networks/network-adapter.js';
 import { NetworkRegistry } from '../../../libs/networks/network-registry.js';
-import { ACCOUNT_TOKEN_CONTEXT } from '../../../libs/crypto/contexts.js';
 import { GateRepository } from '../../../libs/database/gate.repository.js';
 import { firstSnapshotAt } from '../../../libs/engagement/schedule.js';
 import { DeliveryQueue, type ScheduledJob } from '../../../libs/queue/delivery-queue.js';
@@ -32,7 +31,7 @@ export class PublishProcessor {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly deliveries: DeliveriesRepository,
     private readonly networks: NetworkRegistry,
-    private readonly secrets: SecretBox,
+    private readonly connections: AccountConnections,
     private readonly gate: GateRepository,
     private readonly queue: DeliveryQueue,
   ) {}
@@ -109,10 +108,7 @@ export class PublishProcessor {
       throw new UnrecoverableError(`Account ${account.handle} needs reconnecting: ${account.statusReason ?? 'credentials refused'}`);
     }
     const adapter = this.networks.get(account.network);
-    const conn: AccountConnection = {
-      instanceUrl: account.instanceUrl,
-      accessToken: this.secrets.open(account.tokenCiphertext, ACCOUNT_TOKEN_CONTEXT),
-    };
+    const conn: AccountConnection = await this.connections.open(account);
     // Uploaded media ids are kept, so a retry does not upload the same images again.
     const remoteMediaIds = [...delivery.remoteMediaIds];
     // No uploads for a post the gate would stop anyway.

@@ -5,13 +5,17 @@ import type { Caller } from '../../../../libs/domain/models.js';
 import { CurrentCaller, Public, Roles } from '../common/auth.js';
 import { accountView } from './account.view.js';
 import { AccountsService } from './accounts.service.js';
-import { ConnectAccountDto, OAuthCallbackQuery, ReconnectAccountDto, StartOAuthDto } from './dto/account.dto.js';
+import { ConnectAccountDto, ConnectBlueskyDto, OAuthCallbackQuery, ReconnectAccountDto, StartOAuthDto } from './dto/account.dto.js';
+import { NetworkConnectionsService } from './network-connections.service.js';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
 @Controller('v1')
 export class AccountsController {
-  constructor(private readonly service: AccountsService) {}
+  constructor(
+    private readonly service: AccountsService,
+    private readonly networks: NetworkConnectionsService,
+  ) {}
 
   @Get('accounts')
   async list(@CurrentCaller() caller: Caller) {
@@ -47,6 +51,27 @@ export class AccountsController {
   @Roles('admin', 'community_manager')
   startOAuth(@CurrentCaller() caller: Caller, @Body() body: StartOAuthDto) {
     return this.service.startOAuth(caller, body.instanceUrl);
+  }
+
+  @Post('accounts/bluesky')
+  @Roles('admin', 'community_manager')
+  async connectBluesky(@CurrentCaller() caller: Caller, @Body() body: ConnectBlueskyDto, @Res({ passthrough: true }) res: Response) {
+    const { account, created } = await this.networks.connectBluesky(caller, body);
+    res.status(created ? 201 : 200);
+    return accountView(account);
+  }
+
+  @Post('accounts/oauth/x')
+  @Roles('admin', 'community_manager')
+  startX(@CurrentCaller() caller: Caller) {
+    return this.networks.startX(caller);
+  }
+
+  @Get('oauth/x/callback')
+  @Public()
+  async xCallback(@Query() query: OAuthCallbackQuery) {
+    const { account } = await this.networks.finishX(query.state, query.code);
+    return accountView(account);
   }
 
   /** Where the instance sends the browser back; the one-time `state` stands for the caller. */

@@ -51,7 +51,13 @@ export interface StrikeReport {
   posts: ReportPost[];
   totals: {
     overall: Totals;
-    perNetwork: { network: string; posts: number; comments: number; metrics: Partial<Record<Metric, number | null>> }[];
+    perNetwork: {
+      network: string;
+      posts: number;
+      comments: number;
+      metrics: Partial<Record<Metric, number | null>>;
+      named: Record<string, number | null>;
+    }[];
     perAccount: (Totals & { account: AccountRef })[];
   };
   /** Per-post statistics of the strike posts with at least one snapshot. */

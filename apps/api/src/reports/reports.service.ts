@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Caller } from '../../../../libs/domain/models.js';
 import {
-  carryForwardSum, countsOf, hourlyBuckets, metricsOf, rankByEngagement, ratio, stats, sumCounts, ZERO_COUNTS, type Counts, type Metric, type Point, type Stats,
+  carryForwardSum, countsOf, NETWORK_METRIC_NAMES, hourlyBuckets, metricsOf, rankByEngagement, ratio, stats, sumCounts, ZERO_COUNTS, type Counts, type Metric, type Point, type Stats,
 } from '../../../../libs/reports/figures.js';
 import { ratioSentence, type Lang } from '../../../../libs/reports/i18n.js';
 import type { ReportPost, StrikeReport, Totals } from './report.types.js';
@@ -151,7 +151,15 @@ function totalsOf(posts: ReportPost[], metrics: Metric[]): StrikeReport['totals'
         const t = total(list);
         const network = list[0]!.account.network;
         const named = metrics.filter((m) => metricsOf([network]).includes(m));
-        return { network, posts: t.posts, comments: t.comments, metrics: Object.fromEntries(named.map((m) => [m, t[m]])) };
+        const names = NETWORK_METRIC_NAMES[network] ?? {};
+        return {
+          network,
+          posts: t.posts,
+          comments: t.comments,
+          metrics: Object.fromEntries(named.map((m) => [m, t[m]])),
+          // The same figures under the network's own words (likes and reposts on X and Bluesky).
+          named: Object.fromEntries(named.map((m) => [names[m] ?? m, t[m]])),
+        };
       })
       .sort((a, b) => a.network.localeCompare(b.network)),
     perAccount: by((p) => p.account.id)

@@ -1,9 +1,8 @@
 import { BadGatewayException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { NetworkError } from '../../../../libs/networks/errors.js';
 import type { Caller } from '../../../../libs/domain/models.js';
-import type { HoldFate, StrikeRecord } from '../../../../libs/domain/strikes.js';
-import { ACCOUNT_TOKEN_CONTEXT } from '../../../../libs/crypto/contexts.js';
-import { SecretBox } from '../../../../libs/crypto/secret-box.js';
+import { messageText, type HoldFate, type StrikeRecord } from '../../../../libs/domain/strikes.js';
+import { AccountConnections } from '../../../../libs/networks/account-connections.js';
 import { NetworkRegistry } from '../../../../libs/networks/network-registry.js';
 import { DeliveryQueue } from '../../../../libs/queue/delivery-queue.js';
 import { NATIVE_MIN_LEAD_MS, occupiedDisplayName, planSlots, resumeTimes, rotationIndex, shiftedTime } from '../../../../libs/strikes/planner.js';
@@ -38,7 +37,7 @@ export class StrikeTimelineService {
     private readonly repo: StrikeTimelineRepository,
     private readonly queue: DeliveryQueue,
     private readonly networks: NetworkRegistry,
-    private readonly secrets: SecretBox,
+    private readonly connections: AccountConnections,
   ) {}
 
   private async strike(caller: Caller, id: string): Promise<StrikeRecord> {
@@ -69,13 +68,13 @@ export class StrikeTimelineService {
         const occupied: Date[] = [];
         if (strike.messages.opening) {
           occupied.push(from);
-          push(from, 'strike-post', { role: 'opening', text: strike.messages.opening.text });
+          push(from, 'strike-post', { role: 'opening', text: messageText(strike.messages.opening, account.network) });
         }
         if (strike.messages.closing) occupied.push(strike.endsAt);
         planSlots(held.map((h) => h.scheduledAt), occupied, spacing, from, strike.endsAt).forEach((at, i) =>
-          push(at, 'strike-post', { role: 'slot', text: rotation[rotationIndex(i, rotation.length)]?.text ?? null }),
+          push(at, 'strike-post', { role: 'slot', text: messageText(rotation[rotationIndex(i, rotation.length)]!, account.network) }),
         );
-        if (strike.messages.closing) push(strike.endsAt, 'strike-post', { role: 'closing', text: strike.messages.closing.text });
+        if (strike.messages.closing) push(strike.endsAt, 'strike-post', { role: 'closing', text: messageText(strike.messages.closing, account.network) });
       }
       this.fates(strike, held, push);
       const p = strike.mode === 'occupation' ? strike.profile : null;
@@ -174,7 +173,7 @@ export class StrikeTimelineService {
     if (!found) throw new NotFoundException(`No natively scheduled post ${id} held by a strike of your organisation`);
     if (found.hold.fate !== 'review') throw new ConflictException('This natively scheduled post is not waiting for review: it already has its fate');
     const adapter = this.networks.get(found.account.network);
-    const conn = { instanceUrl: found.account.instanceUrl, accessToken: this.secrets.open(found.account.tokenCiphertext, ACCOUNT_TOKEN_CONTEXT) };
+    const conn = await onInstance(this.connections.open(found.account));
     let at: Date | null = null;
     if (decision.action === 'resume') {
       at = decision.scheduledAt ? new Date(decision.scheduledAt) : new Date(Date.now() + NATIVE_MIN_LEAD_MS);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AccountRecord, Caller } from '../../../../libs/domain/models.js';
-import type { ProfileChanges, StrikeMessage, StrikeMessages, StrikeSpec } from '../../../../libs/domain/strikes.js';
+import { messageText, type ProfileChanges, type StrikeMessage, type StrikeMessages, type StrikeSpec } from '../../../../libs/domain/strikes.js';
 import { NetworkRegistry } from '../../../../libs/networks/network-registry.js';
 import { occupiedDisplayName } from '../../../../libs/strikes/planner.js';
 import { AccountsRepository } from '../accounts/accounts.repository.js';
@@ -166,11 +166,15 @@ export class StrikeSpecBuilder {
     for (const account of targets) {
       const network = this.networks.get(account.network);
       for (const { field, message } of fields) {
-        const length = network.postLength(message.text, message.contentWarning, account);
+        const own = message.perNetwork?.[account.network];
+        const length = network.postLength(messageText(message, account.network), message.contentWarning, account);
         if (length > account.maxCharacters) {
           errors.push({
-            field: `${field}.text`,
-            message: `is ${length} characters long (content warning included) but ${account.handle} allows at most ${account.maxCharacters}`,
+            field: own !== undefined ? `${field}.perNetwork.${account.network}` : `${field}.text`,
+            message:
+              `is ${length} characters long (content warning included, counted as ${account.network} counts) ` +
+              `but ${account.handle} allows at most ${account.maxCharacters}` +
+              (own === undefined ? `; give a shorter perNetwork.${account.network} text` : ''),
           });
         }
         if (message.media.length > account.maxMedia) {
@@ -199,7 +203,15 @@ const openingRequired = (): FieldError => ({
 });
 
 function toMessage(dto: StrikeMessageDto): StrikeMessage {
-  return { text: dto.text, contentWarning: dto.contentWarning || null, media: (dto.media ?? []).map((m) => ({ mediaId: m.mediaId, altText: m.altText })) };
+  const perNetwork = dto.perNetwork
+    ? Object.fromEntries(Object.entries(dto.perNetwork).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    : undefined;
+  return {
+    text: dto.text,
+    contentWarning: dto.contentWarning || null,
+    media: (dto.media ?? []).map((m) => ({ mediaId: m.mediaId, altText: m.altText })),
+    ...(perNetwork && Object.keys(perNetwork).length > 0 ? { perNetwork } : {}),
+  };
 }
 
 function toProfile(dto: StrikeProfileDto): ProfileChanges | null {

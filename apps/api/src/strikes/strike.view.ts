@@ -6,6 +6,7 @@ const messageView = (m: StrikeMessage) => ({
   text: m.text,
   contentWarning: m.contentWarning,
   media: m.media.map((x) => ({ mediaId: x.mediaId, altText: x.altText })),
+  perNetwork: m.perNetwork ?? {},
 });
 
 export function specView(s: StrikeSpec) {

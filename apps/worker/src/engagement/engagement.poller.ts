@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
-import { ACCOUNT_TOKEN_CONTEXT } from '../../../../libs/crypto/contexts.js';
-import { SecretBox } from '../../../../libs/crypto/secret-box.js';
+import { AccountConnections } from '../../../../libs/networks/account-connections.js';
 import { DeliveriesRepository } from '../../../../libs/database/deliveries.repository.js';
 import { EngagementRepository, type DuePost, type KeptReply, type TakenSnapshot } from '../../../../libs/database/engagement.repository.js';
 import { replyText } from '../../../../libs/engagement/reply-text.js';
@@ -40,7 +39,7 @@ export class EngagementPoller {
     private readonly repo: EngagementRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly networks: NetworkRegistry,
-    private readonly secrets: SecretBox,
+    private readonly connections: AccountConnections,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(EngagementPoller.name);
@@ -57,7 +56,15 @@ export class EngagementPoller {
     if (due.length === 0) return result;
 
     const adapter = this.networks.get(account.network);
-    const conn: AccountConnection = { instanceUrl: account.instanceUrl, accessToken: this.secrets.open(account.tokenCiphertext, ACCOUNT_TOKEN_CONTEXT) };
+    let conn: AccountConnection;
+    try {
+      conn = await this.connections.open(account, new Date());
+    } catch (err) {
+      await this.repo.release(due);
+      if (!(err instanceof NetworkError && err.kind === 'auth')) throw err;
+      await this.deliveries.markAccountNeedsReconnection(accountId, err.message);
+      return { ...result, stopped: 'account' };
+    }
     const call = async <T>(fn: () => Promise<T>): Promise<T | typeof OUT_OF_BUDGET> => {
       // Stamped when the call is made (a test's clock may run ahead of the real one: then its time).
       const at = new Date(Math.max(now.getTime(), Date.now()));

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
-import { ACCOUNT_TOKEN_CONTEXT } from '../../../../libs/crypto/contexts.js';
-import { SecretBox } from '../../../../libs/crypto/secret-box.js';
+import { AccountConnections } from '../../../../libs/networks/account-connections.js';
 import { OccupationsRepository, type OccupationRecord, type ProfileSnapshot } from '../../../../libs/database/occupations.repository.js';
 import type { AccountOccupationJob } from '../../../../libs/queue/contracts.js';
 import { NetworkError } from '../../../../libs/networks/errors.js';
@@ -27,7 +26,7 @@ export class OccupationProcessor {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly occupations: OccupationsRepository,
     private readonly networks: NetworkRegistry,
-    private readonly secrets: SecretBox,
+    private readonly connections: AccountConnections,
   ) {}
 
   async occupy(job: Job<AccountOccupationJob>, token: string | undefined): Promise<string> {
@@ -38,8 +37,8 @@ export class OccupationProcessor {
       await this.occupations.setOccupyState(strikeId, accountId, 'pending', 'skipped');
       return 'skipped';
     }
-    const ctx = this.context(occ);
     return this.guard(job, occ, 'occupy', async () => {
+      const ctx = await this.context(occ);
       await this.parkNative(ctx);
       await this.occupyProfile(ctx);
       if (!(await this.pinOpening(ctx))) {
@@ -56,7 +55,7 @@ export class OccupationProcessor {
     const { strikeId, accountId } = job.data;
     const occ = await this.occupations.load(strikeId, accountId);
     if (!occ || occ.strike.state !== 'running' || occ.account.status !== 'active') return 'skipped';
-    await this.parkNative(this.context(occ));
+    await this.parkNative(await this.context(occ));
     return 'rescanned';
   }
 
@@ -66,8 +65,8 @@ export class OccupationProcessor {
     if (!occ || occ.restoreState !== 'pending') return 'skipped';
     // An occupation that never ran (the strike ended first) has nothing to undo.
     if (occ.occupyState === 'pending') await this.occupations.setOccupyState(strikeId, accountId, 'pending', 'skipped');
-    const ctx = this.context(occ);
     return this.guard(job, occ, 'restore', async () => {
+      const ctx = await this.context(occ);
       const report: Record<string, string> = {};
       await this.releaseNative(ctx, report);
       await this.restoreProfile(ctx, report);
@@ -80,10 +79,9 @@ export class OccupationProcessor {
     });
   }
 
-  private context(occ: OccupationRecord): Ctx {
+  private async context(occ: OccupationRecord): Promise<Ctx> {
     const adapter = this.networks.get(occ.account.network);
-    const conn = { instanceUrl: occ.account.instanceUrl, accessToken: this.secrets.open(occ.account.tokenCiphertext, ACCOUNT_TOKEN_CONTEXT) };
-    return { occ, adapter, conn };
+    return { occ, adapter, conn: await this.connections.open(occ.account) };
   }
 
   /** Errors propagate for BullMQ to retry; the last attempt, or a refused token, records the failure. */

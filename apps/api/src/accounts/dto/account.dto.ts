@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class ConnectAccountDto {
   @ApiProperty({ enum: ['mastodon'] })
@@ -45,4 +45,25 @@ export class OAuthCallbackQuery {
   @IsNotEmpty()
   @MaxLength(200)
   state!: string;
+}
+
+export class ConnectBlueskyDto {
+  @ApiPropertyOptional({ example: 'https://bsky.social', description: 'The PDS or entryway; BLUESKY_SERVICE by default' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  service?: string;
+
+  @ApiProperty({ example: 'journal.bsky.social', description: 'Handle, DID or e-mail' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  identifier!: string;
+
+  @ApiProperty({ description: 'An app password (Settings → App passwords); stored encrypted, never returned.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  appPassword!: string;
 }

@@ -23,6 +23,29 @@ import { MAX_MEDIA_PER_POST, PostMediaDto } from '../../posts/dto/post.dto.js';
 
 export const MAX_ROTATION = 20;
 
+export class PerNetworkTextDto {
+  @ApiPropertyOptional({ maxLength: 10000 })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10000)
+  mastodon?: string;
+
+  @ApiPropertyOptional({ maxLength: 10000, description: 'Counted as X counts: URLs 23, some characters 2' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10000)
+  x?: string;
+
+  @ApiPropertyOptional({ maxLength: 10000, description: 'Counted in graphemes' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10000)
+  bluesky?: string;
+}
+
 export class StrikeMessageDto {
   @ApiProperty({ maxLength: 10000, description: 'Checked against the limit of every account on strike' })
   @IsString()
@@ -43,6 +66,12 @@ export class StrikeMessageDto {
   @ValidateNested({ each: true })
   @Type(() => PostMediaDto)
   media?: PostMediaDto[];
+
+  @ApiPropertyOptional({ type: PerNetworkTextDto, description: 'A text of its own for a network, such as a shorter one for X' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PerNetworkTextDto)
+  perNetwork?: PerNetworkTextDto;
 }
 
 export class StrikeMessagesDto {

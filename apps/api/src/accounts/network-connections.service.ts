@@ -1,0 +1,91 @@
+import { BadGatewayException, ConflictException, Inject, Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
+import { ACCOUNT_TOKEN_CONTEXT, OAUTH_CLIENT_SECRET_CONTEXT } from '../../../../libs/crypto/contexts.js';
+import { SecretBox } from '../../../../libs/crypto/secret-box.js';
+import type { Caller } from '../../../../libs/domain/models.js';
+import { BlueskyAdapter, encodeBlueskySecret } from '../../../../libs/networks/bluesky/bluesky.adapter.js';
+import { InstanceUrlError, NetworkError } from '../../../../libs/networks/errors.js';
+import { checkInstanceUrl } from '../../../../libs/networks/url-guard.js';
+import { XAdapter } from '../../../../libs/networks/x/x.adapter.js';
+import { invalidField } from '../common/errors.js';
+import { AccountsRepository } from './accounts.repository.js';
+
+const OAUTH_SESSION_TTL_MS = 15 * 60_000;
+
+/** Connecting X (OAuth 2.0 with PKCE) and Bluesky (handle and app password) accounts. */
+@Injectable()
+export class NetworkConnectionsService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repo: AccountsRepository,
+    private readonly x: XAdapter,
+    private readonly bluesky: BlueskyAdapter,
+    private readonly secrets: SecretBox,
+  ) {}
+
+  async connectBluesky(caller: Caller, dto: { service?: string; identifier: string; appPassword: string }) {
+    const service = await this.serviceUrl(dto.service ?? this.config.networks.blueskyService, 'service');
+    const secret = encodeBlueskySecret({ identifier: dto.identifier, appPassword: dto.appPassword });
+    const verified = await this.verified(() => this.bluesky.verify({ instanceUrl: service, accessToken: secret }), 'appPassword');
+    return this.repo.upsertVerified(caller.organisationId, 'bluesky', service, verified, this.secrets.seal(secret, ACCOUNT_TOKEN_CONTEXT));
+  }
+
+  async startX(caller: Caller) {
+    const clientId = this.config.networks.xClientId;
+    if (!clientId) throw new ConflictException('X is not configured on this Piquet: set X_CLIENT_ID (and X_CLIENT_SECRET for a confidential app)');
+    const redirectUri = `${this.config.http.publicUrl}/v1/oauth/x/callback`;
+    const state = randomBytes(24).toString('base64url');
+    const { url, codeVerifier } = this.x.authorizationUrl(clientId, redirectUri, state);
+    const authorizationUrl = new URL(url);
+    const configured = new URL(this.config.networks.xAuthorizeUrl);
+    authorizationUrl.protocol = configured.protocol;
+    authorizationUrl.host = configured.host;
+    authorizationUrl.pathname = configured.pathname;
+    const expiresAt = new Date(Date.now() + OAUTH_SESSION_TTL_MS);
+    // The PKCE verifier waits, encrypted, with the one-time state until X sends the person back.
+    await this.repo.createOAuthSession({
+      id: state,
+      organisationId: caller.organisationId,
+      memberId: caller.memberId,
+      instanceUrl: this.config.networks.xApiUrl,
+      clientId,
+      clientSecretCiphertext: this.secrets.seal(codeVerifier, OAUTH_CLIENT_SECRET_CONTEXT),
+      redirectUri,
+      expiresAt,
+    });
+    return { authorizationUrl: authorizationUrl.toString(), state, expiresAt };
+  }
+
+  async finishX(state: string, code: string) {
+    const session = await this.repo.takeOAuthSession(state);
+    if (!session || session.expiresAt < new Date()) {
+      throw invalidField('state', 'is unknown, already used or expired: start the connection again');
+    }
+    const codeVerifier = this.secrets.open(session.clientSecretCiphertext, OAUTH_CLIENT_SECRET_CONTEXT);
+    const client = { clientId: session.clientId, clientSecret: this.config.networks.xClientSecret ?? undefined, redirectUri: session.redirectUri };
+    const secret = await this.verified(() => this.x.exchangeCode(session.instanceUrl, client, code, codeVerifier), 'code');
+    const verified = await this.verified(() => this.x.verify({ instanceUrl: session.instanceUrl, accessToken: secret }), 'code');
+    return this.repo.upsertVerified(session.organisationId, 'x', session.instanceUrl, verified, this.secrets.seal(secret, ACCOUNT_TOKEN_CONTEXT));
+  }
+
+  private async serviceUrl(raw: string, field: string): Promise<string> {
+    try {
+      return await checkInstanceUrl(raw, this.config.networks.allowPrivateInstances);
+    } catch (err) {
+      if (err instanceof InstanceUrlError) throw invalidField(field, err.message);
+      throw err;
+    }
+  }
+
+  /** The network's refusal is a 400 naming the field; its absence a 502. */
+  private async verified<T>(call: () => Promise<T>, field: string): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof NetworkError)) throw err;
+      if (err.kind === 'auth' || err.kind === 'permanent') throw invalidField(field, `was refused (${err.message})`);
+      throw new BadGatewayException(`The network could not be reached or failed: ${err.message}`);
+    }
+  }
+}

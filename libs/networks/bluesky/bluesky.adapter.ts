@@ -1,0 +1,699 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  AppBskyFeedDefs,
+  AtpAgent,
+  AtUri,
+  BlobRef,
+  jsonToLex,
+  lexToJson,
+  RichText,
+  XRPCError,
+  type AppBskyActorProfile,
+  type AppBskyFeedPost,
+} from '@atproto/api';
+import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { Agent as UndiciAgent } from 'undici';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import {
+  NetworkAuthError,
+  NetworkError,
+  NetworkPermanentError,
+  NetworkRateLimitedError,
+  NetworkTransientError,
+} from '../errors.js';
+import type {
+  AccountConnection,
+  NativeScheduledPost,
+  NetworkAdapter,
+  NetworkCapabilities,
+  NetworkLimits,
+  OutgoingMedia,
+  OutgoingPost,
+  PostCounts,
+  ProfileImage,
+  ProfileState,
+  ProfileUpdate,
+  PublishedPost,
+  RemoteReply,
+  VerifiedAccount,
+} from '../network-adapter.js';
+import { createGuardedDispatcher, isPrivateAddress } from '../url-guard.js';
+
+/** Bluesky's post lexicon: 300 graphemes, 4 images; links count in full (no shortening). */
+export const BLUESKY_LIMITS: NetworkLimits = { maxCharacters: 300, maxMedia: 4, charactersPerUrl: 0 };
+/** app.bsky.feed.getPosts takes at most 25 uris. */
+const GET_POSTS_LIMIT = 25;
+const POST_COLLECTION = 'app.bsky.feed.post';
+const PROFILE_COLLECTION = 'app.bsky.actor.profile';
+const PROFILE_RKEY = 'self';
+const WEB_APP = 'https://bsky.app';
+// getPostThread's lexicon allows depth up to 1000: the whole tree below the post.
+const THREAD_DEPTH = 1000;
+const MAX_CACHED_SESSIONS = 1000;
+const MAX_IMAGE_REDIRECTS = 3;
+const PROFILE_SWAP_RETRIES = 5;
+
+/**
+ * What Piquet stores as a Bluesky account's secret (`AccountConnection.accessToken`): the handle
+ * (or DID, or email) and an app password. `instanceUrl` is the PDS (or entryway) service URL.
+ */
+export interface BlueskyCredentials {
+  identifier: string;
+  appPassword: string;
+}
+
+export function encodeBlueskySecret(credentials: BlueskyCredentials): string {
+  return JSON.stringify({ identifier: credentials.identifier, appPassword: credentials.appPassword });
+}
+
+export function parseBlueskySecret(secret: string): BlueskyCredentials {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(secret);
+  } catch {
+    throw new NetworkAuthError('The stored Bluesky credentials are not readable: reconnect the account');
+  }
+  const { identifier, appPassword } = (parsed ?? {}) as Partial<Record<keyof BlueskyCredentials, unknown>>;
+  if (typeof identifier !== 'string' || !identifier || typeof appPassword !== 'string' || !appPassword) {
+    throw new NetworkAuthError('The stored Bluesky credentials are incomplete: reconnect the account');
+  }
+  return { identifier, appPassword };
+}
+
+/**
+ * The id `uploadMedia` hands back: Bluesky has no server-side media object, only a blob that a
+ * record must reference (with its alt text) soon after the upload.
+ */
+interface UploadedMedia {
+  blob: unknown;
+  alt: string;
+}
+
+/**
+ * Bluesky has no content-warning text (its self-labels only mark media as adult or graphic), so a
+ * content warning becomes the first paragraph of the post: it is published and counted as text.
+ */
+export function blueskyText(text: string, contentWarning: string | null): string {
+  return contentWarning ? `CW: ${contentWarning}\n\n${text}` : text;
+}
+
+/**
+ * A record key derived from the idempotency key, so a retried publish writes the same record and
+ * the PDS refuses the second one. Post keys must be TIDs (13 base32-sortable characters holding a
+ * microsecond timestamp and a clock id): the hash supplies both, the timestamp kept inside 2024 so
+ * it stays a plausible TID.
+ */
+export function idempotencyRkey(idempotencyKey: string): string {
+  const digest = createHash('sha256').update(`piquet:bluesky:${idempotencyKey}`).digest();
+  const random = digest.readBigUInt64BE(0);
+  const timestamp = BigInt(Date.UTC(2024, 0, 1)) * 1000n + (random & ((1n << 44n) - 1n));
+  const clockId = (random >> 44n) & 0x3ffn;
+  let value = (timestamp << 10n) | clockId;
+  const alphabet = '234567abcdefghijklmnopqrstuvwxyz';
+  let out = '';
+  for (let i = 0; i < 13; i++) {
+    out = alphabet[Number(value & 31n)]! + out;
+    value >>= 5n;
+  }
+  return out;
+}
+
+@Injectable()
+export class BlueskyAdapter implements NetworkAdapter {
+  readonly network = 'bluesky' as const;
+  readonly capabilities: NetworkCapabilities = { pin: true, nativeScheduling: false, profileImages: true };
+  readonly countsBatchSize = GET_POSTS_LIMIT;
+  private readonly dispatcher: UndiciAgent | undefined;
+  /**
+   * Logged-in agents by account: createSession is rate limited hard (30 per 5 minutes, 300 a day per
+   * account), so a session is reused and AtpAgent refreshes its tokens itself.
+   */
+  private readonly sessions = new Map<string, Promise<AtpAgent>>();
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.dispatcher = createGuardedDispatcher(config.networks.allowPrivateInstances);
+  }
+
+  async verify(conn: AccountConnection): Promise<VerifiedAccount> {
+    return this.withAgent(conn, async (agent, did) => {
+      const handle = agent.session?.handle ?? did;
+      const profile = await this.profileRecord(agent, did);
+      return {
+        remoteId: did,
+        handle: `@${handle}`,
+        displayName: profile?.value.displayName || handle,
+        profileUrl: `${WEB_APP}/profile/${handle}`,
+        limits: { ...BLUESKY_LIMITS },
+      };
+    });
+  }
+
+  /** Graphemes, whatever the limits say: links count in full on Bluesky. */
+  postLength(text: string, contentWarning: string | null, _limits?: NetworkLimits): number {
+    return new RichText({ text: blueskyText(text, contentWarning) }).graphemeLength;
+  }
+
+  async uploadMedia(conn: AccountConnection, media: OutgoingMedia): Promise<string> {
+    return this.withAgent(conn, async (agent) => {
+      const res = await agent.uploadBlob(media.data, { encoding: media.mimeType });
+      const uploaded: UploadedMedia = { blob: lexToJson(res.data.blob), alt: media.altText };
+      return JSON.stringify(uploaded);
+    });
+  }
+
+  /**
+   * Links, mentions and hashtags become facets (mentions only when the handle resolves). The record
+   * key comes from the idempotency key: a retry after a lost answer finds the record there and
+   * returns it instead of posting again.
+   */
+  async publish(conn: AccountConnection, post: OutgoingPost, idempotencyKey: string): Promise<PublishedPost> {
+    if (post.visibility !== 'public') {
+      // Every Bluesky post is public: posting it would widen the audience that was asked for.
+      throw new NetworkPermanentError(`Bluesky posts are always public; a ${post.visibility} post cannot be published there`);
+    }
+    const images = post.remoteMediaIds.map(decodeMedia);
+    if (images.length > BLUESKY_LIMITS.maxMedia) {
+      throw new NetworkPermanentError(`Bluesky takes at most ${BLUESKY_LIMITS.maxMedia} images per post`);
+    }
+    return this.withAgent(conn, async (agent, did) => {
+      const rkey = idempotencyRkey(idempotencyKey);
+      const rt = new RichText({ text: blueskyText(post.text, post.contentWarning) });
+      await rt.detectFacets(agent);
+      const createdAt = new Date();
+      const record: AppBskyFeedPost.Record = {
+        $type: POST_COLLECTION,
+        text: rt.text,
+        ...(rt.facets?.length ? { facets: rt.facets } : {}),
+        ...(post.language ? { langs: [post.language] } : {}),
+        ...(images.length > 0
+          ? { embed: { $type: 'app.bsky.embed.images', images: images.map((i) => ({ image: i.blob, alt: i.alt })) } }
+          : {}),
+        createdAt: createdAt.toISOString(),
+      };
+      // A retry after a lost answer finds the record an earlier attempt wrote: that post is this one.
+      const earlier = await this.existingPost(agent, did, rkey);
+      if (earlier) return earlier;
+      try {
+        const res = await agent.com.atproto.repo.createRecord({ repo: did, collection: POST_COLLECTION, rkey, record });
+        return { remoteId: res.data.uri, url: postUrl(res.data.uri), publishedAt: createdAt };
+      } catch (err) {
+        // The PDS answers a taken key with a 500 (a unique-constraint failure), not a clear error:
+        // whatever the failure, a record now under that key means a concurrent attempt won.
+        if (err instanceof XRPCError && err.status !== 401 && err.status !== 429) {
+          const raced = await this.existingPost(agent, did, rkey).catch(() => null);
+          if (raced) return raced;
+        }
+        throw err;
+      }
+    });
+  }
+
+  private async existingPost(agent: AtpAgent, did: string, rkey: string): Promise<PublishedPost | null> {
+    try {
+      const existing = await agent.com.atproto.repo.getRecord({ repo: did, collection: POST_COLLECTION, rkey });
+      const value = existing.data.value as { createdAt?: unknown };
+      const at = typeof value.createdAt === 'string' && !Number.isNaN(Date.parse(value.createdAt)) ? new Date(value.createdAt) : new Date();
+      return { remoteId: existing.data.uri, url: postUrl(existing.data.uri), publishedAt: at };
+    } catch (err) {
+      if (err instanceof XRPCError && err.error === 'RecordNotFound') return null;
+      throw err;
+    }
+  }
+
+  /** Read from the profile record on the PDS (consistent at once, unlike the AppView's copy). */
+  async readProfile(conn: AccountConnection): Promise<ProfileState> {
+    return this.withAgent(conn, async (agent, did) => toProfileState(await this.profileRecord(agent, did), pdsUrl(agent), did));
+  }
+
+  async updateProfile(conn: AccountConnection, update: ProfileUpdate): Promise<ProfileState> {
+    return this.withAgent(conn, async (agent, did) => {
+      const avatar = update.avatar ? await this.upload(agent, update.avatar) : update.avatar;
+      const banner = update.header ? await this.upload(agent, update.header) : update.header;
+      const written = await this.upsertProfile(agent, did, (existing) => {
+        const next: AppBskyActorProfile.Record = { ...existing, $type: PROFILE_COLLECTION };
+        if (update.displayName !== undefined) setOrDelete(next, 'displayName', update.displayName);
+        if (update.bio !== undefined) setOrDelete(next, 'description', update.bio);
+        if (avatar !== undefined) setOrDelete(next, 'avatar', avatar);
+        if (banner !== undefined) setOrDelete(next, 'banner', banner);
+        return next;
+      });
+      return toProfileState({ value: written }, pdsUrl(agent), did);
+    });
+  }
+
+  /**
+   * Profile image URLs from `readProfile` are the PDS's getBlob URLs: fetched through the account's
+   * session (original bytes, not the CDN's re-encoded copy). Any other URL is downloaded without
+   * credentials, through the private-address guard.
+   */
+  async fetchImage(conn: AccountConnection, url: string): Promise<ProfileImage> {
+    const blob = parseGetBlobUrl(url);
+    if (!blob) return this.download(url);
+    return this.withAgent(conn, async (agent) => {
+      const res = await agent.com.atproto.sync.getBlob(blob);
+      const data = res.data;
+      if (data.byteLength > this.config.mediaMaxBytes) {
+        throw new NetworkPermanentError(`${url} is larger than ${this.config.mediaMaxBytes} bytes`);
+      }
+      const mimeType = imageMimeType(res.headers['content-type'] ?? null, data);
+      if (!mimeType) throw new NetworkPermanentError(`${url} is not an image`);
+      return { data, mimeType };
+    });
+  }
+
+  async pin(conn: AccountConnection, remoteId: string): Promise<void> {
+    await this.withAgent(conn, async (agent, did) => {
+      const uri = ownPostUri(remoteId, did);
+      const post = await agent.com.atproto.repo.getRecord({ repo: did, collection: POST_COLLECTION, rkey: uri.rkey });
+      if (!post.data.cid) throw new NetworkPermanentError(`The PDS gave no CID for ${remoteId}`);
+      const cid = post.data.cid;
+      await this.upsertProfile(agent, did, (existing) => ({ ...existing, $type: PROFILE_COLLECTION, pinnedPost: { uri: post.data.uri, cid } }));
+    });
+  }
+
+  async unpin(conn: AccountConnection, remoteId: string): Promise<void> {
+    await this.withAgent(conn, async (agent, did) => {
+      const current = await this.profileRecord(agent, did);
+      if (current?.value.pinnedPost?.uri !== remoteId) return;
+      await this.upsertProfile(agent, did, (existing) => {
+        const next: AppBskyActorProfile.Record = { ...existing, $type: PROFILE_COLLECTION };
+        if (next.pinnedPost?.uri === remoteId) delete next.pinnedPost;
+        return next;
+      });
+    });
+  }
+
+  /** Bluesky has no native scheduling: nothing is ever scheduled there. */
+  async listNativeScheduled(): Promise<NativeScheduledPost[]> {
+    return [];
+  }
+
+  async rescheduleNative(): Promise<void> {
+    throw new NetworkPermanentError('Bluesky has no native scheduled posts');
+  }
+
+  async deleteNative(): Promise<void> {
+    throw new NetworkPermanentError('Bluesky has no native scheduled posts');
+  }
+
+  /** One app.bsky.feed.getPosts (at most 25 uris); posts the AppView leaves out are gone. */
+  async fetchCountsBatch(conn: AccountConnection, remoteIds: string[]): Promise<PostCounts[]> {
+    if (remoteIds.length === 0) return [];
+    return this.withAgent(conn, async (agent) => {
+      const res = await agent.getPosts({ uris: remoteIds });
+      return res.data.posts.map(toPostCounts);
+    });
+  }
+
+  async fetchCounts(conn: AccountConnection, remoteId: string): Promise<PostCounts | null> {
+    const [counts] = await this.fetchCountsBatch(conn, [remoteId]);
+    return counts ?? null;
+  }
+
+  /** One app.bsky.feed.getPostThread, the reply tree flattened (depth first). Bluesky posts are all public. */
+  async fetchReplies(conn: AccountConnection, remoteId: string): Promise<RemoteReply[] | null> {
+    return this.withAgent(conn, async (agent) => {
+      let thread: AppBskyFeedDefs.ThreadViewPost | null;
+      try {
+        const res = await agent.getPostThread({ uri: remoteId, depth: THREAD_DEPTH, parentHeight: 0 });
+        thread = AppBskyFeedDefs.isThreadViewPost(res.data.thread) ? (res.data.thread as AppBskyFeedDefs.ThreadViewPost) : null;
+      } catch (err) {
+        if (err instanceof XRPCError && err.error === 'NotFound') return null;
+        throw err;
+      }
+      if (!thread) return null;
+      const replies: RemoteReply[] = [];
+      const walk = (node: AppBskyFeedDefs.ThreadViewPost) => {
+        for (const child of node.replies ?? []) {
+          if (!AppBskyFeedDefs.isThreadViewPost(child)) continue;
+          const reply = child as AppBskyFeedDefs.ThreadViewPost;
+          replies.push(toRemoteReply(reply.post, node.post.uri));
+          walk(reply);
+        }
+      };
+      walk(thread);
+      return replies;
+    });
+  }
+
+  /** Drops a cached session (after the account's credentials change, say). */
+  forget(conn: AccountConnection): void {
+    this.sessions.delete(sessionKey(conn));
+  }
+
+  /**
+   * Runs a call with the account's session. A session the PDS no longer accepts (revoked app
+   * password, refresh token expired) is dropped and the login tried once more before the call
+   * fails as an auth error; a 401 means the PDS did nothing, so the call is safe to repeat.
+   */
+  private async withAgent<T>(conn: AccountConnection, call: (agent: AtpAgent, did: string) => Promise<T>): Promise<T> {
+    return translate(async () => {
+      const key = sessionKey(conn);
+      for (let attempt = 0; ; attempt++) {
+        const { agent, fresh } = await this.agent(conn, key);
+        try {
+          return await call(agent, agent.assertDid);
+        } catch (err) {
+          if (!fresh && attempt === 0 && isSessionError(err)) {
+            if (this.sessions.get(key) !== undefined) this.sessions.delete(key);
+            continue;
+          }
+          throw err;
+        }
+      }
+    });
+  }
+
+  private async agent(conn: AccountConnection, key: string): Promise<{ agent: AtpAgent; fresh: boolean }> {
+    const cached = this.sessions.get(key);
+    if (cached) {
+      const agent = await cached.catch(() => undefined);
+      if (agent?.hasSession) return { agent, fresh: false };
+      if (this.sessions.get(key) === cached) this.sessions.delete(key);
+    }
+    const { identifier, appPassword } = parseBlueskySecret(conn.accessToken);
+    const login = (async () => {
+      const agent = new AtpAgent({ service: conn.instanceUrl, fetch: this.fetchFn() });
+      await agent.login({ identifier, password: appPassword });
+      return agent;
+    })();
+    this.sessions.set(key, login);
+    if (this.sessions.size > MAX_CACHED_SESSIONS) {
+      const oldest = this.sessions.keys().next().value;
+      if (oldest !== undefined) this.sessions.delete(oldest);
+    }
+    try {
+      return { agent: await login, fresh: true };
+    } catch (err) {
+      if (this.sessions.get(key) === login) this.sessions.delete(key);
+      throw err;
+    }
+  }
+
+  /** fetch with the configured timeout and, unless private instances are allowed, the address guard. */
+  private fetchFn(): typeof globalThis.fetch {
+    const timeoutMs = this.config.networks.timeoutMs;
+    const dispatcher = this.dispatcher;
+    return (input, init) => {
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+      // Node's fetch takes an undici dispatcher (undocumented in its types), as the Mastodon adapter relies on.
+      return globalThis.fetch(input, { ...init, signal, ...(dispatcher && { dispatcher }) } as RequestInit);
+    };
+  }
+
+  private async upload(agent: AtpAgent, image: ProfileImage): Promise<BlobRef> {
+    const res = await agent.uploadBlob(image.data, { encoding: image.mimeType });
+    return res.data.blob;
+  }
+
+  private async profileRecord(agent: AtpAgent, did: string): Promise<{ value: AppBskyActorProfile.Record; cid?: string } | undefined> {
+    try {
+      const res = await agent.com.atproto.repo.getRecord({ repo: did, collection: PROFILE_COLLECTION, rkey: PROFILE_RKEY });
+      return { value: res.data.value as AppBskyActorProfile.Record, ...(res.data.cid && { cid: res.data.cid }) };
+    } catch (err) {
+      if (err instanceof XRPCError && err.error === 'RecordNotFound') return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Read, change, write with a compare-and-swap on the record's CID. Unlike AtpAgent.upsertProfile,
+   * a failed read is not taken for "no profile" (which would wipe the fields left out).
+   */
+  private async upsertProfile(
+    agent: AtpAgent,
+    did: string,
+    change: (existing: AppBskyActorProfile.Record | undefined) => AppBskyActorProfile.Record,
+  ): Promise<AppBskyActorProfile.Record> {
+    for (let attempt = 0; ; attempt++) {
+      const existing = await this.profileRecord(agent, did);
+      const record = change(existing?.value);
+      try {
+        await agent.com.atproto.repo.putRecord({
+          repo: did,
+          collection: PROFILE_COLLECTION,
+          rkey: PROFILE_RKEY,
+          record,
+          swapRecord: existing?.cid ?? null,
+        });
+        return record;
+      } catch (err) {
+        if (attempt < PROFILE_SWAP_RETRIES && err instanceof XRPCError && err.error === 'InvalidSwap') continue;
+        throw err;
+      }
+    }
+  }
+
+  private async download(raw: string): Promise<ProfileImage> {
+    const signal = AbortSignal.timeout(this.config.networks.timeoutMs);
+    let target = this.checkImageUrl(raw);
+    for (let hop = 0; ; hop++) {
+      let res: Response;
+      try {
+        res = await globalThis.fetch(target, { redirect: 'manual', signal, ...(this.dispatcher && { dispatcher: this.dispatcher }) } as RequestInit);
+      } catch (err) {
+        throw downloadError(err, target);
+      }
+      const location = res.headers.get('location');
+      if (res.status >= 300 && res.status < 400 && location) {
+        await res.body?.cancel();
+        if (hop >= MAX_IMAGE_REDIRECTS) throw new NetworkPermanentError(`Too many redirects fetching ${raw}`);
+        target = this.checkImageUrl(new URL(location, target).toString());
+        continue;
+      }
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw httpError(res.status, `Fetching ${target.href} answered ${res.status}`, (name) => res.headers.get(name));
+      }
+      if (Number(res.headers.get('content-length')) > this.config.mediaMaxBytes) {
+        await res.body?.cancel();
+        throw new NetworkPermanentError(`${target.href} is larger than ${this.config.mediaMaxBytes} bytes`);
+      }
+      let data: Uint8Array;
+      try {
+        data = new Uint8Array(await res.arrayBuffer());
+      } catch (err) {
+        throw downloadError(err, target);
+      }
+      if (data.byteLength > this.config.mediaMaxBytes) throw new NetworkPermanentError(`${target.href} is larger than ${this.config.mediaMaxBytes} bytes`);
+      const mimeType = imageMimeType(res.headers.get('content-type'), data);
+      if (!mimeType) throw new NetworkPermanentError(`${target.href} is not an image`);
+      return { data, mimeType };
+    }
+  }
+
+  private checkImageUrl(raw: string): URL {
+    if (!URL.canParse(raw)) throw new NetworkPermanentError(`Not a valid image URL: ${raw}`);
+    const url = new URL(raw);
+    const allowPrivate = this.config.networks.allowPrivateInstances;
+    if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) {
+      throw new NetworkPermanentError(`Image URL must use https: ${raw}`);
+    }
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (!allowPrivate && isIP(host) !== 0 && isPrivateAddress(host)) {
+      throw new NetworkPermanentError(`Image URL points to a private address: ${raw}`);
+    }
+    return url;
+  }
+}
+
+async function translate<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw toNetworkError(err);
+  }
+}
+
+const AUTH_ERRORS = new Set(['AuthenticationRequired', 'ExpiredToken', 'InvalidToken', 'AccountTakedown', 'AuthFactorTokenRequired', 'AccountDeactivated']);
+
+export function toNetworkError(err: unknown): NetworkError {
+  if (err instanceof NetworkError) return err;
+  if (err instanceof XRPCError) {
+    const msg = `Bluesky answered ${err.status}${err.error ? ` ${err.error}` : ''}: ${err.message}`;
+    if (err.status === 401 || AUTH_ERRORS.has(err.error)) return new NetworkAuthError(msg);
+    // 1: no answer at all (network); 2: an answer that failed the lexicon (a server fault).
+    if (err.status === 1 || err.status === 2) return new NetworkTransientError(msg);
+    return httpError(err.status, msg, (name) => err.headers?.[name] ?? null);
+  }
+  const e = err as Error & { name?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return new NetworkTransientError('Bluesky did not answer in time');
+  if (e?.cause?.code === 'EPRIVATE') return new NetworkPermanentError(`Bluesky: ${e.cause.message ?? 'private address'}`);
+  const cause = e?.cause?.code ?? e?.cause?.message;
+  return new NetworkTransientError(`Network error: ${e?.message ?? String(err)}${cause ? ` (${cause})` : ''}`);
+}
+
+function httpError(status: number, msg: string, header: (name: string) => string | null): NetworkError {
+  if (status === 429) return new NetworkRateLimitedError(msg, resetTime(header));
+  if (status >= 500 || status === 408) return new NetworkTransientError(msg);
+  return new NetworkPermanentError(msg, status);
+}
+
+/** Bluesky sends `ratelimit-reset` in epoch seconds; `retry-after` (seconds) as a fallback. */
+function resetTime(header: (name: string) => string | null): Date {
+  const reset = Number(header('ratelimit-reset'));
+  if (Number.isFinite(reset) && reset > 0) return new Date(reset * 1000);
+  const retryAfter = Number(header('retry-after'));
+  if (Number.isFinite(retryAfter) && retryAfter > 0) return new Date(Date.now() + retryAfter * 1000);
+  return new Date(Date.now() + 60_000);
+}
+
+function isSessionError(err: unknown): boolean {
+  return err instanceof XRPCError && (err.status === 401 || ['ExpiredToken', 'InvalidToken', 'AuthenticationRequired'].includes(err.error));
+}
+
+function sessionKey(conn: AccountConnection): string {
+  return createHash('sha256').update(conn.instanceUrl).update('\0').update(conn.accessToken).digest('hex');
+}
+
+function pdsUrl(agent: AtpAgent): URL {
+  return agent.pdsUrl ?? agent.serviceUrl;
+}
+
+function decodeMedia(id: string): { blob: BlobRef; alt: string } {
+  try {
+    const parsed = JSON.parse(id) as UploadedMedia;
+    const blob = toBlobRef(jsonToLex(parsed.blob));
+    if (blob && typeof parsed.alt === 'string') return { blob, alt: parsed.alt };
+  } catch {
+    // reported below
+  }
+  throw new NetworkPermanentError(`Not a Bluesky media id: ${id.slice(0, 100)}`);
+}
+
+function ownPostUri(remoteId: string, did: string): AtUri {
+  let uri: AtUri;
+  try {
+    uri = new AtUri(remoteId);
+  } catch {
+    throw new NetworkPermanentError(`Not a post URI: ${remoteId}`);
+  }
+  if (uri.host !== did || uri.collection !== POST_COLLECTION) throw new NetworkPermanentError(`${remoteId} is not a post of this account`);
+  return uri;
+}
+
+function postUrl(uri: string, handle?: string): string | null {
+  try {
+    const at = new AtUri(uri);
+    return `${WEB_APP}/profile/${handle ?? at.host}/post/${at.rkey}`;
+  } catch {
+    return null;
+  }
+}
+
+function setOrDelete<K extends 'displayName' | 'description' | 'avatar' | 'banner'>(
+  record: AppBskyActorProfile.Record,
+  key: K,
+  value: AppBskyActorProfile.Record[K] | null,
+): void {
+  if (value === null || value === '') delete record[key];
+  else record[key] = value;
+}
+
+function blobUrl(pds: URL, did: string, blob: unknown): string | null {
+  const ref = toBlobRef(blob);
+  if (!ref) return null;
+  const url = new URL('/xrpc/com.atproto.sync.getBlob', pds);
+  url.search = new URLSearchParams({ did, cid: ref.ref.toString() }).toString();
+  return url.toString();
+}
+
+/** A record's blob field: a BlobRef once the client has decoded it, its IPLD form otherwise. */
+function toBlobRef(value: unknown): BlobRef | null {
+  return value instanceof BlobRef ? value : BlobRef.asBlobRef(value);
+}
+
+function parseGetBlobUrl(raw: string): { did: string; cid: string } | null {
+  if (!URL.canParse(raw)) return null;
+  const url = new URL(raw);
+  if (url.pathname !== '/xrpc/com.atproto.sync.getBlob') return null;
+  const did = url.searchParams.get('did');
+  const cid = url.searchParams.get('cid');
+  return did && cid ? { did, cid } : null;
+}
+
+function toProfileState(profile: { value: AppBskyActorProfile.Record } | undefined, pds: URL, did: string): ProfileState {
+  const value = profile?.value;
+  return {
+    displayName: value?.displayName ?? '',
+    bio: value?.description ?? '',
+    avatarUrl: value?.avatar ? blobUrl(pds, did, value.avatar) : null,
+    headerUrl: value?.banner ? blobUrl(pds, did, value.banner) : null,
+  };
+}
+
+function toPostCounts(p: AppBskyFeedDefs.PostView): PostCounts {
+  return {
+    remoteId: p.uri,
+    favourites: p.likeCount ?? 0,
+    boosts: p.repostCount ?? 0,
+    replies: p.replyCount ?? 0,
+    quotes: p.quoteCount ?? 0,
+    impressions: null,
+  };
+}
+
+function toRemoteReply(p: AppBskyFeedDefs.PostView, parentUri: string): RemoteReply {
+  const record = p.record as Partial<AppBskyFeedPost.Record>;
+  const text = typeof record.text === 'string' ? record.text : '';
+  const handle = p.author.handle;
+  const reply = record.reply as { parent?: { uri?: unknown } } | undefined;
+  const createdAt = typeof record.createdAt === 'string' && !Number.isNaN(Date.parse(record.createdAt)) ? record.createdAt : p.indexedAt;
+  return {
+    remoteId: p.uri,
+    inReplyToRemoteId: typeof reply?.parent?.uri === 'string' ? reply.parent.uri : parentUri,
+    visibility: 'public',
+    authorHandle: `@${handle}`,
+    authorName: p.author.displayName || handle,
+    authorUrl: `${WEB_APP}/profile/${handle}`,
+    html: richTextHtml(text, Array.isArray(record.facets) ? record.facets : undefined),
+    language: Array.isArray(record.langs) && typeof record.langs[0] === 'string' ? record.langs[0] : null,
+    url: postUrl(p.uri, handle),
+    postedAt: new Date(createdAt),
+    editedAt: null,
+  };
+}
+
+/** The post's text as HTML, its facets as links (mentions and hashtags to bsky.app), like Mastodon's content. */
+export function richTextHtml(text: string, facets: AppBskyFeedPost.Record['facets']): string {
+  const rt = new RichText({ text, ...(facets && { facets }) });
+  let html = '';
+  for (const segment of rt.segments()) {
+    const inner = escapeHtml(segment.text).replace(/\n/g, '<br>');
+    const href = segment.link
+      ? segment.link.uri
+      : segment.mention
+        ? `${WEB_APP}/profile/${segment.mention.did}`
+        : segment.tag
+          ? `${WEB_APP}/hashtag/${encodeURIComponent(segment.tag.tag)}`
+          : null;
+    html += href && /^https?:\/\//i.test(href) ? `<a href="${escapeHtml(href)}">${inner}</a>` : inner;
+  }
+  return `<p>${html}</p>`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function downloadError(err: unknown, url: URL): NetworkError {
+  if (err instanceof NetworkError) return err;
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError') return new NetworkTransientError(`Fetching ${url.href} did not finish in time`);
+  if (e.cause?.code === 'EPRIVATE') return new NetworkPermanentError(`Fetching ${url.href}: ${e.cause.message ?? 'private address'}`);
+  const cause = e.cause?.code ?? e.cause?.message;
+  return new NetworkTransientError(`Fetching ${url.href} failed: ${e.message}${cause ? ` (${cause})` : ''}`);
+}
+
+function imageMimeType(contentType: string | null, data: Uint8Array): string | null {
+  const declared = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (declared?.startsWith('image/')) return declared;
+  const starts = (...bytes: number[]) => bytes.every((b, i) => data[i] === b);
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return 'image/png';
+  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
+  if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif';
+  if (starts(0x52, 0x49, 0x46, 0x46) && String.fromCharCode(...data.subarray(8, 12)) === 'WEBP') return 'image/webp';
+  return null;
+}
