@@ -1,18 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AtpAgent, AtUri, RichText, XRPCError } from '@atproto/api';
-import { TestNetwork } from '@atproto/dev-env';
-import { randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
-import pg from 'pg';
 import type { AppConfig } from '../libs/config/config.js';
 import { BlueskyAdapter, encodeBlueskySecret, richTextHtml, toNetworkError } from '../libs/networks/bluesky/bluesky.adapter.js';
 import { NetworkAuthError, NetworkPermanentError, NetworkRateLimitedError, NetworkTransientError } from '../libs/networks/errors.js';
 import type { AccountConnection, OutgoingPost } from '../libs/networks/network-adapter.js';
+import { startBluesky } from './support/bluesky.js';
 
-/** A real PDS and AppView in this process (@atproto/dev-env), on the machine's Postgres and Redis. */
-const POSTGRES_URL = process.env.BLUESKY_TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-process.env.REDIS_HOST ??= '127.0.0.1:6379';
-
+/** A real PDS and AppView (@atproto/dev-env), in a process of its own: test/support/bluesky.ts. */
 /** A valid 1x1 RGB PNG of the given colour. */
 function pngPixel(r: number, g: number, b: number): Buffer {
   const chunk = (type: string, data: Buffer) => {
@@ -45,15 +40,8 @@ const post = (text: string, extra: Partial<OutgoingPost> = {}): OutgoingPost => 
   ...extra,
 });
 
-function randomSchema(): string {
-  // dev-env accepts letters and underscores only.
-  const letters = 'abcdefghijklmnopqrstuvwxyz';
-  return `piquet_bsky_${Array.from(randomBytes(10), (b) => letters[b % 26]).join('')}`;
-}
-
 describe('Bluesky adapter against a real PDS and AppView (@atproto/dev-env)', () => {
-  const schema = randomSchema();
-  let network: TestNetwork;
+  let network: Awaited<ReturnType<typeof startBluesky>>;
   let alice: AccountConnection;
   let aliceDid: string;
   let bob: AtpAgent;
@@ -64,35 +52,24 @@ describe('Bluesky adapter against a real PDS and AppView (@atproto/dev-env)', ()
   } as AppConfig);
 
   async function createAccount(name: string): Promise<AtpAgent> {
-    const agent = new AtpAgent({ service: network.pds.url });
+    const agent = new AtpAgent({ service: network.pdsUrl });
     await agent.createAccount({ handle: `${name}.test`, email: `${name}@example.test`, password: `${name}-password` });
     return agent;
   }
 
   beforeAll(async () => {
-    network = await TestNetwork.create({ dbPostgresUrl: POSTGRES_URL, dbPostgresSchema: schema });
+    network = await startBluesky();
     const aliceAgent = await createAccount('alice');
     aliceDid = aliceAgent.assertDid;
     // Piquet connects with an app password, as people are told to.
     const appPassword = await aliceAgent.com.atproto.server.createAppPassword({ name: 'piquet' });
-    alice = { instanceUrl: network.pds.url, accessToken: encodeBlueskySecret({ identifier: 'alice.test', appPassword: appPassword.data.password }) };
+    alice = { instanceUrl: network.pdsUrl, accessToken: encodeBlueskySecret({ identifier: 'alice.test', appPassword: appPassword.data.password }) };
     bob = await createAccount('bob');
     await network.processAll();
   });
 
   afterAll(async () => {
     await network?.close();
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ nspname: string }>(
-        `SELECT nspname FROM pg_namespace WHERE nspname = $1 OR nspname LIKE $2`,
-        [schema, `%${schema}`],
-      );
-      for (const { nspname } of rows) await client.query(`DROP SCHEMA IF EXISTS "${nspname}" CASCADE`);
-    } finally {
-      await client.end();
-    }
   });
 
   it('verifies the account', async () => {
@@ -211,7 +188,7 @@ describe('Bluesky adapter against a real PDS and AppView (@atproto/dev-env)', ()
     const gone = await adapter.publish(alice, post('Soon gone'), 'strike-6-alice');
     await network.processAll();
     await bob.com.atproto.repo.getRecord({ repo: aliceDid, collection: 'app.bsky.feed.post', rkey: new AtUri(gone.remoteId).rkey });
-    const aliceAgent = new AtpAgent({ service: network.pds.url });
+    const aliceAgent = new AtpAgent({ service: network.pdsUrl });
     await aliceAgent.login({ identifier: 'alice.test', password: 'alice-password' });
     await aliceAgent.deletePost(gone.remoteId);
     await network.processAll();
@@ -299,10 +276,10 @@ describe('Bluesky adapter against a real PDS and AppView (@atproto/dev-env)', ()
   });
 
   it('fails with an auth error once the app password is revoked and the session must be renewed', async () => {
-    const owner = new AtpAgent({ service: network.pds.url });
+    const owner = new AtpAgent({ service: network.pdsUrl });
     await owner.login({ identifier: 'bob.test', password: 'bob-password' });
     const appPassword = await owner.com.atproto.server.createAppPassword({ name: 'piquet-revoked' });
-    const conn = { instanceUrl: network.pds.url, accessToken: encodeBlueskySecret({ identifier: 'bob.test', appPassword: appPassword.data.password }) };
+    const conn = { instanceUrl: network.pdsUrl, accessToken: encodeBlueskySecret({ identifier: 'bob.test', appPassword: appPassword.data.password }) };
     expect((await adapter.verify(conn)).handle).toBe('@bob.test');
     await owner.com.atproto.server.revokeAppPassword({ name: 'piquet-revoked' });
     // The PDS revokes the refresh token; the access token (a JWT) stays valid until it expires, so
