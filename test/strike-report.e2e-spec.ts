@@ -189,7 +189,15 @@ describe('GET /v1/strikes/:id/report', () => {
 
     // Totals: favourites 10+7+5 = 22, boosts 4+5+2 = 11, replies 3+2+1 = 6, quotes 1+2+0 = 3; comments 4+2+2 = 8.
     expect(r.totals.overall).toEqual({ posts: 3, favourites: 22, boosts: 11, replies: 6, quotes: 3, impressions: null, comments: 8 });
-    expect(r.totals.perNetwork).toEqual([{ network: 'mastodon', posts: 3, comments: 8, metrics: { favourites: 22, boosts: 11, replies: 6, quotes: 3 } }]);
+    expect(r.totals.perNetwork).toEqual([
+      {
+        network: 'mastodon',
+        posts: 3,
+        comments: 8,
+        metrics: { favourites: 22, boosts: 11, replies: 6, quotes: 3 },
+        named: { favourites: 22, boosts: 11, replies: 6, quotes: 3 },
+      },
+    ]);
     // A: S1 + S3 = 17/9/5/3, comments 4+2; B: S2 = 5/2/1/0, comments 2.
     expect(r.totals.perAccount).toEqual([
       { account: { id: ids['A'], handle: '@greve@example.org', network: 'mastodon' }, posts: 2, favourites: 17, boosts: 9, replies: 5, quotes: 3, impressions: null, comments: 6 },
