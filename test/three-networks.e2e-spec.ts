@@ -149,6 +149,8 @@ describe('one strike over a Mastodon, an X and a Bluesky account', () => {
     const bob = await bluesky.createAccount('lecteur');
     const bskyOpening = records.data.records.find((r) => (r.value as { text: string }).text.startsWith('La rédaction'))!;
     await again(() => bob.agent.like(bskyOpening.uri, bskyOpening.cid));
+    const ref = { uri: bskyOpening.uri, cid: bskyOpening.cid! };
+    await again(() => bob.agent.post({ text: 'Solidarité avec la rédaction', reply: { root: ref, parent: ref } }));
     await bluesky.processAll();
     const later = new Date(Date.now() + 3600_000);
     for (const id of accountIds) await poller.pollAccount(id, later);
@@ -158,6 +160,8 @@ describe('one strike over a Mastodon, an X and a Bluesky account', () => {
     expect(Object.keys(byNetwork).sort()).toEqual(['bluesky', 'mastodon', 'x']);
     expect(byNetwork['mastodon']).toMatchObject({ favourites: 7, boosts: 2 });
     expect(byNetwork['x']).toMatchObject({ likes: 5, reposts: 1, impressions: 300 });
-    expect(byNetwork['bluesky']).toMatchObject({ likes: 1 });
+    expect(byNetwork['bluesky']).toMatchObject({ likes: 1, replies: 1 });
+    const comments = (await api.call('GET', `/v1/strikes/${strike.id}/comments`, admin)).body.items as { text: string; authorHandle: string }[];
+    expect(comments.map((c) => [c.authorHandle, c.text])).toEqual([['@lecteur.test', 'Solidarité avec la rédaction']]);
   }, 180_000);
 });
