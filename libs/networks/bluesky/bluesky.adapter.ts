@@ -12,7 +12,6 @@ import {
   type AppBskyFeedPost,
 } from '@atproto/api';
 import { createHash } from 'node:crypto';
-import { isIP } from 'node:net';
 import type { Agent as UndiciAgent } from 'undici';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import {
@@ -38,7 +37,8 @@ import type {
   RemoteReply,
   VerifiedAccount,
 } from '../network-adapter.js';
-import { createGuardedDispatcher, isPrivateAddress } from '../url-guard.js';
+import { downloadImage, requireImage } from '../image-download.js';
+import { createGuardedDispatcher } from '../url-guard.js';
 
 /** Bluesky's post lexicon: 300 graphemes, 4 images; links count in full (no shortening). */
 export const BLUESKY_LIMITS: NetworkLimits = { maxCharacters: 300, maxMedia: 4, charactersPerUrl: 0 };
@@ -51,7 +51,6 @@ const WEB_APP = 'https://bsky.app';
 // getPostThread's lexicon allows depth up to 1000: the whole tree below the post.
 const THREAD_DEPTH = 1000;
 const MAX_CACHED_SESSIONS = 1000;
-const MAX_IMAGE_REDIRECTS = 3;
 const PROFILE_SWAP_RETRIES = 5;
 
 /**
@@ -256,9 +255,7 @@ export class BlueskyAdapter implements NetworkAdapter {
       if (data.byteLength > this.config.mediaMaxBytes) {
         throw new NetworkPermanentError(`${url} is larger than ${this.config.mediaMaxBytes} bytes`);
       }
-      const mimeType = imageMimeType(res.headers['content-type'] ?? null, data);
-      if (!mimeType) throw new NetworkPermanentError(`${url} is not an image`);
-      return { data, mimeType };
+      return { data, mimeType: requireImage(res.headers['content-type'] ?? null, data, url) };
     });
   }
 
@@ -446,56 +443,13 @@ export class BlueskyAdapter implements NetworkAdapter {
     }
   }
 
-  private async download(raw: string): Promise<ProfileImage> {
-    const signal = AbortSignal.timeout(this.config.networks.timeoutMs);
-    let target = this.checkImageUrl(raw);
-    for (let hop = 0; ; hop++) {
-      let res: Response;
-      try {
-        res = await globalThis.fetch(target, { redirect: 'manual', signal, ...(this.dispatcher && { dispatcher: this.dispatcher }) } as RequestInit);
-      } catch (err) {
-        throw downloadError(err, target);
-      }
-      const location = res.headers.get('location');
-      if (res.status >= 300 && res.status < 400 && location) {
-        await res.body?.cancel();
-        if (hop >= MAX_IMAGE_REDIRECTS) throw new NetworkPermanentError(`Too many redirects fetching ${raw}`);
-        target = this.checkImageUrl(new URL(location, target).toString());
-        continue;
-      }
-      if (!res.ok) {
-        await res.body?.cancel();
-        throw httpError(res.status, `Fetching ${target.href} answered ${res.status}`, (name) => res.headers.get(name));
-      }
-      if (Number(res.headers.get('content-length')) > this.config.mediaMaxBytes) {
-        await res.body?.cancel();
-        throw new NetworkPermanentError(`${target.href} is larger than ${this.config.mediaMaxBytes} bytes`);
-      }
-      let data: Uint8Array;
-      try {
-        data = new Uint8Array(await res.arrayBuffer());
-      } catch (err) {
-        throw downloadError(err, target);
-      }
-      if (data.byteLength > this.config.mediaMaxBytes) throw new NetworkPermanentError(`${target.href} is larger than ${this.config.mediaMaxBytes} bytes`);
-      const mimeType = imageMimeType(res.headers.get('content-type'), data);
-      if (!mimeType) throw new NetworkPermanentError(`${target.href} is not an image`);
-      return { data, mimeType };
-    }
-  }
-
-  private checkImageUrl(raw: string): URL {
-    if (!URL.canParse(raw)) throw new NetworkPermanentError(`Not a valid image URL: ${raw}`);
-    const url = new URL(raw);
-    const allowPrivate = this.config.networks.allowPrivateInstances;
-    if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) {
-      throw new NetworkPermanentError(`Image URL must use https: ${raw}`);
-    }
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (!allowPrivate && isIP(host) !== 0 && isPrivateAddress(host)) {
-      throw new NetworkPermanentError(`Image URL points to a private address: ${raw}`);
-    }
-    return url;
+  private download(url: string): Promise<ProfileImage> {
+    return downloadImage(url, {
+      dispatcher: this.dispatcher,
+      allowPrivate: this.config.networks.allowPrivateInstances,
+      timeoutMs: this.config.networks.timeoutMs,
+      maxBytes: this.config.mediaMaxBytes,
+    });
   }
 }
 
@@ -678,22 +632,3 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-function downloadError(err: unknown, url: URL): NetworkError {
-  if (err instanceof NetworkError) return err;
-  const e = err as Error & { cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError') return new NetworkTransientError(`Fetching ${url.href} did not finish in time`);
-  if (e.cause?.code === 'EPRIVATE') return new NetworkPermanentError(`Fetching ${url.href}: ${e.cause.message ?? 'private address'}`);
-  const cause = e.cause?.code ?? e.cause?.message;
-  return new NetworkTransientError(`Fetching ${url.href} failed: ${e.message}${cause ? ` (${cause})` : ''}`);
-}
-
-function imageMimeType(contentType: string | null, data: Uint8Array): string | null {
-  const declared = contentType?.split(';')[0]?.trim().toLowerCase();
-  if (declared?.startsWith('image/')) return declared;
-  const starts = (...bytes: number[]) => bytes.every((b, i) => data[i] === b);
-  if (starts(0x89, 0x50, 0x4e, 0x47)) return 'image/png';
-  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
-  if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif';
-  if (starts(0x52, 0x49, 0x46, 0x46) && String.fromCharCode(...data.subarray(8, 12)) === 'WEBP') return 'image/webp';
-  return null;
-}

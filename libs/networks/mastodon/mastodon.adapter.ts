@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createOAuthAPIClient, createRestAPIClient, MastoHttpError, MastoTimeoutError, MastoUnexpectedError, type mastodon } from 'masto';
-import { isIP } from 'node:net';
-import { fetch as undiciFetch, type Agent } from 'undici';
+import type { Agent } from 'undici';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import {
   NetworkAuthError,
@@ -27,12 +26,12 @@ import type {
   RemoteReply,
   VerifiedAccount,
 } from '../network-adapter.js';
-import { createGuardedDispatcher, isPrivateAddress } from '../url-guard.js';
+import { downloadImage } from '../image-download.js';
+import { createGuardedDispatcher } from '../url-guard.js';
 import { mastodonPostLength } from './text-length.js';
 
 const OAUTH_SCOPES = 'read write';
 const DEFAULT_LIMITS: NetworkLimits = { maxCharacters: 500, maxMedia: 4, charactersPerUrl: 23 };
-const MAX_IMAGE_REDIRECTS = 3;
 // Mastodon 4.3+ answers GET /api/v1/statuses?id[]= for at most 20 ids (422 above).
 const MULTI_STATUS_LIMIT = 20;
 // Mastodon's image processing goes by the file name as well as the declared type.
@@ -129,37 +128,12 @@ export class MastodonAdapter implements NetworkAdapter {
    * gets the same private-address guard as instance URLs.
    */
   async fetchImage(_conn: AccountConnection, url: string): Promise<ProfileImage> {
-    const signal = AbortSignal.timeout(this.config.networks.timeoutMs);
-    let target = this.checkImageUrl(url);
-    for (let hop = 0; ; hop++) {
-      let res: Awaited<ReturnType<typeof undiciFetch>>;
-      try {
-        res = await undiciFetch(target, { dispatcher: this.dispatcher, redirect: 'manual', signal });
-      } catch (err) {
-        throw downloadError(err, target);
-      }
-      const location = res.headers.get('location');
-      if (res.status >= 300 && res.status < 400 && location) {
-        await res.body?.cancel();
-        if (hop >= MAX_IMAGE_REDIRECTS) throw new NetworkPermanentError(`Too many redirects fetching ${url}`);
-        // Each hop is checked again: a public URL must not redirect to an internal address.
-        target = this.checkImageUrl(new URL(location, target).toString());
-        continue;
-      }
-      if (!res.ok) {
-        await res.body?.cancel();
-        throw imageHttpError(res.status, res.headers, target);
-      }
-      let data: Uint8Array;
-      try {
-        data = await readCapped(res, this.config.mediaMaxBytes, target);
-      } catch (err) {
-        throw downloadError(err, target);
-      }
-      const mimeType = imageMimeType(res.headers.get('content-type'), data);
-      if (!mimeType) throw new NetworkPermanentError(`${target.href} is not an image`);
-      return { data, mimeType };
-    }
+    return downloadImage(url, {
+      dispatcher: this.dispatcher,
+      allowPrivate: this.config.networks.allowPrivateInstances,
+      timeoutMs: this.config.networks.timeoutMs,
+      maxBytes: this.config.mediaMaxBytes,
+    });
   }
 
   async pin(conn: AccountConnection, remoteId: string): Promise<void> {
@@ -319,20 +293,6 @@ export class MastodonAdapter implements NetworkAdapter {
   }
 
   /** Plain http only where private instances are allowed (tests, the sandbox), as for instance URLs. */
-  private checkImageUrl(raw: string): URL {
-    if (!URL.canParse(raw)) throw new NetworkPermanentError(`Not a valid image URL: ${raw}`);
-    const url = new URL(raw);
-    const allowPrivate = this.config.networks.allowPrivateInstances;
-    if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) {
-      throw new NetworkPermanentError(`Image URL must use https: ${raw}`);
-    }
-    // The guarded dispatcher checks names when connecting, but an IP literal never goes through DNS.
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (!allowPrivate && isIP(host) !== 0 && isPrivateAddress(host)) {
-      throw new NetworkPermanentError(`Image URL points to a private address: ${raw}`);
-    }
-    return url;
-  }
 
   private async limits(client: mastodon.rest.Client): Promise<NetworkLimits> {
     try {
@@ -483,51 +443,3 @@ function imageFile(image: ProfileImage, name: string): File {
   return new File([image.data as Uint8Array<ArrayBuffer>], `${name}.${ext}`, { type: image.mimeType });
 }
 
-function imageHttpError(status: number, headers: HeaderReader, url: URL): NetworkError {
-  const msg = `Fetching ${url.href} answered ${status}`;
-  if (status === 429) return new NetworkRateLimitedError(msg, resetTime(headers));
-  if (status >= 500 || status === 408) return new NetworkTransientError(msg);
-  return new NetworkPermanentError(msg, status);
-}
-
-function downloadError(err: unknown, url: URL): NetworkError {
-  if (err instanceof NetworkError) return err;
-  const e = err as Error & { cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError') return new NetworkTransientError(`Fetching ${url.href} did not finish in time`);
-  // The guarded dispatcher refused the address: retrying cannot make it public.
-  if (e.cause?.code === 'EPRIVATE') return new NetworkPermanentError(`Fetching ${url.href}: ${e.cause.message ?? 'private address'}`);
-  const cause = e.cause?.code ?? e.cause?.message;
-  return new NetworkTransientError(`Fetching ${url.href} failed: ${e.message}${cause ? ` (${cause})` : ''}`);
-}
-
-/** Stops reading as soon as the image is over the limit, whatever Content-Length claimed. */
-async function readCapped(res: Awaited<ReturnType<typeof undiciFetch>>, maxBytes: number, url: URL): Promise<Uint8Array> {
-  const tooLarge = () => new NetworkPermanentError(`${url.href} is larger than ${maxBytes} bytes`);
-  if (Number(res.headers.get('content-length')) > maxBytes) {
-    await res.body?.cancel();
-    throw tooLarge();
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (res.body) {
-    for await (const chunk of res.body) {
-      size += chunk.byteLength;
-      // Leaving the loop cancels the stream, so the rest is never downloaded.
-      if (size > maxBytes) throw tooLarge();
-      chunks.push(chunk);
-    }
-  }
-  return Buffer.concat(chunks);
-}
-
-/** Trusts an image/* Content-Type; otherwise (object stores often say octet-stream) sniffs the bytes. */
-function imageMimeType(contentType: string | null, data: Uint8Array): string | null {
-  const declared = contentType?.split(';')[0]?.trim().toLowerCase();
-  if (declared?.startsWith('image/')) return declared;
-  const starts = (...bytes: number[]) => bytes.every((b, i) => data[i] === b);
-  if (starts(0x89, 0x50, 0x4e, 0x47)) return 'image/png';
-  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
-  if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif';
-  if (starts(0x52, 0x49, 0x46, 0x46) && String.fromCharCode(...data.subarray(8, 12)) === 'WEBP') return 'image/webp';
-  return null;
-}
