@@ -5,20 +5,17 @@
  *
  *   npm run bench -- --n 2000 --concurrency 10 --warmup 200
  */
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Queue, Worker, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
-import { loadConfig } from '../libs/config/config.js';
-import { ACCOUNT_TOKEN_CONTEXT } from '../libs/crypto/contexts.js';
-import { SecretBox } from '../libs/crypto/secret-box.js';
-import { migrate, quoteIdent } from '../libs/database/migrate.js';
 import { createPrismaClient } from '../libs/database/prisma.service.js';
 import { deliveryJobId, JobName, QueueName, type PublishDeliveryJob } from '../libs/queue/contracts.js';
+import {
+  createBenchEnv, dropKeys, positiveInt, REDIS_URL, seedOrganisation, sleep, startChild, waitFor, withCleanup, WORKER_MAIN, type Defer,
+} from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,19 +30,11 @@ const WARMUP = positiveInt('warmup', args.warmup, 0);
 const ACCOUNTS = positiveInt('accounts', args.accounts);
 const CONCURRENCIES = args.concurrency ? [positiveInt('concurrency', args.concurrency)] : [10, 50];
 
-const BASE_DB = process.env['BENCH_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const WORKER_MAIN = fileURLToPath(new URL('../apps/worker/src/main.js', import.meta.url));
-const MIGRATIONS = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
-const TIMEOUT_MS = 120_000;
 const BARE_WORKER_ENV = 'PIQUET_BENCH_BARE_WORKER';
 // What DeliveryQueue gives every job, so both queues do the same Redis work per job.
 const JOB_OPTIONS: JobsOptions = { attempts: 8, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } };
 
-type Cleanup = () => Promise<unknown>;
-type Defer = (c: Cleanup) => void;
 const statusText = (i: number) => `Benchmark post number ${i}: the picket line holds.`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
   console.log(`Publish throughput: ${N} deliveries per run after ${WARMUP} warm-up, ${ACCOUNTS} accounts, local fake Mastodon`);
@@ -58,30 +47,16 @@ async function main(): Promise<void> {
 
 /** Piquet's worker process, fed the way the API feeds it: rows in Postgres, then ids on the queue. */
 async function runPiquet(concurrency: number, defer: Defer): Promise<number> {
-  const id = randomBytes(5).toString('hex');
-  const schema = `bench_${id}`;
-  const prefix = `piquet-bench-${id}`;
-  const dbUrl = new URL(BASE_DB);
-  dbUrl.searchParams.set('schema', schema);
-  const env = {
-    DATABASE_URL: dbUrl.toString(),
-    REDIS_URL,
-    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    QUEUE_PREFIX: prefix,
-    ALLOW_PRIVATE_INSTANCES: 'true',
+  const { env, config, prefix } = await createBenchEnv(defer, {
     WORKER_CONCURRENCY: String(concurrency),
     // The boot scan runs on an empty schema; a later scan would enqueue the rows before the clock starts.
     RECONCILE_INTERVAL_MS: '3600000',
-    LOG_LEVEL: 'warn',
-  };
-  const config = loadConfig(env);
-  defer(() => dropSchemaAndKeys(schema, prefix));
-  await migrate({ url: config.database.url, schema, dir: MIGRATIONS });
+  });
 
   const server = new FakeMastodon();
-  const url = await server.start();
+  await server.start();
   defer(() => server.stop());
-  const db = createPrismaClient(config.database.url, schema);
+  const db = createPrismaClient(config.database.url, config.database.schema);
   defer(() => db.$disconnect());
   const queue = new Queue<PublishDeliveryJob>(QueueName.Deliveries, { connection: redisConnection(defer), prefix, defaultJobOptions: JOB_OPTIONS });
   defer(() => queue.close());
@@ -90,29 +65,16 @@ async function runPiquet(concurrency: number, defer: Defer): Promise<number> {
   await waitFor(async () => (alive(), (await queue.getWorkersCount()) > 0), 'the Piquet worker to start');
   await sleep(500); // lets its boot (the reconciler's first scan) finish before there is anything to find
 
-  const org = await db.organisation.create({ data: { name: `bench-${id}` } });
-  const member = await db.member.create({ data: { organisationId: org.id, name: 'bench', role: 'admin' } });
-  const box = new SecretBox(config.encryptionKey);
-  const accounts = await Promise.all(
-    Array.from({ length: ACCOUNTS }, (_, i) => {
-      const remote = server.addAccount(`bench${i}`);
-      return db.account.create({
-        data: {
-          organisationId: org.id, network: 'mastodon', instanceUrl: url, remoteId: remote.id, handle: `@bench${i}@${new URL(url).host}`,
-          displayName: `bench${i}`, tokenCiphertext: box.seal(remote.token, ACCOUNT_TOKEN_CONTEXT), maxCharacters: 500, maxMedia: 4, charactersPerUrl: 23,
-        },
-      });
-    }),
-  );
+  const org = await seedOrganisation(db, config, ACCOUNTS, server);
 
   let seeded = 0;
   const batch = async (count: number): Promise<number> => {
     const scheduledAt = new Date(Date.now() - 1000);
     const rows = Array.from({ length: count }, (_, k) => ({ i: seeded + k, postId: randomUUID(), deliveryId: randomUUID() }));
     seeded += count;
-    await db.post.createMany({ data: rows.map((r) => ({ id: r.postId, organisationId: org.id, createdById: member.id, text: statusText(r.i), scheduledAt })) });
+    await db.post.createMany({ data: rows.map((r) => ({ id: r.postId, organisationId: org.organisationId, createdById: org.memberId, text: statusText(r.i), scheduledAt })) });
     await db.delivery.createMany({
-      data: rows.map((r) => ({ id: r.deliveryId, organisationId: org.id, postId: r.postId, accountId: accounts[r.i % accounts.length]!.id, scheduledAt })),
+      data: rows.map((r) => ({ id: r.deliveryId, organisationId: org.organisationId, postId: r.postId, accountId: org.accountIds[r.i % org.accountIds.length]!, scheduledAt })),
     });
     if ((await queue.count()) > 0) throw new Error('Jobs were enqueued before the benchmark enqueued them');
     const start = Date.now();
@@ -144,7 +106,7 @@ type BareMessage = { kind: 'ready' } | { kind: 'done'; at: number } | { kind: 'f
  */
 async function runBare(concurrency: number, defer: Defer): Promise<number> {
   const prefix = `piquet-bench-bare-${randomBytes(5).toString('hex')}`;
-  defer(() => dropSchemaAndKeys(null, prefix));
+  defer(() => dropKeys(prefix));
   const server = new FakeMastodon();
   const url = await server.start();
   defer(() => server.stop());
@@ -214,65 +176,11 @@ async function bareWorker(config: BareWorkerConfig): Promise<void> {
   send({ kind: 'ready' });
 }
 
-/** Spawns a node child whose output goes to our stderr (the table stays readable), killed at cleanup. */
-function startChild(args: string[], env: Record<string, string>, defer: Defer, ipc = false) {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 2, 2, ...(ipc ? ['ipc' as const] : [])] });
-  let exitCode: number | string | undefined;
-  const exited = new Promise<void>((resolve) => child.once('exit', (code, signal) => ((exitCode = code ?? signal ?? 'unknown'), resolve())));
-  defer(async () => {
-    if (exitCode === undefined) child.kill('SIGTERM');
-    await exited;
-  });
-  const alive = () => {
-    if (exitCode !== undefined) throw new Error(`${args[0]} exited early (${exitCode})`);
-  };
-  return { child, alive };
-}
-
 /** BullMQ leaves a connection it was handed open on close(): it is quit here. */
 function redisConnection(defer: Defer): Redis {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   defer(() => redis.quit());
   return redis;
-}
-
-/** Runs `body`, then every deferred cleanup in reverse order, even when `body` failed. */
-async function withCleanup<T>(body: (defer: Defer) => Promise<T>): Promise<T> {
-  const cleanups: Cleanup[] = [];
-  try {
-    return await body((c) => cleanups.push(c));
-  } finally {
-    for (const c of cleanups.reverse()) await c().catch((err: unknown) => console.error('cleanup failed:', err));
-  }
-}
-
-async function dropSchemaAndKeys(schema: string | null, prefix: string): Promise<void> {
-  if (schema) {
-    const client = new pg.Client({ connectionString: BASE_DB });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
-    await client.end();
-  }
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined | false>, what: string): Promise<T> {
-  const deadline = Date.now() + TIMEOUT_MS;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-function positiveInt(name: string, raw: string, min = 1): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${raw}`);
-  return n;
 }
 
 const bareConfig = process.env[BARE_WORKER_ENV];

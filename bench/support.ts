@@ -101,6 +101,11 @@ async function dropSchemaAndKeys(schema: string, prefix: string): Promise<void> 
   await client.connect();
   await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
   await client.end();
+  await dropKeys(prefix);
+}
+
+/** Removes every Redis key under a BullMQ prefix. */
+export async function dropKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   const keys = await redis.keys(`${prefix}:*`);
   for (let i = 0; i < keys.length; i += 10_000) await redis.del(...keys.slice(i, i + 10_000));
@@ -108,8 +113,8 @@ async function dropSchemaAndKeys(schema: string, prefix: string): Promise<void> 
 }
 
 /** Spawns a node child whose output goes to our stderr (the figures stay readable), killed at cleanup. */
-export function startChild(args: string[], env: Record<string, string>, defer: Defer) {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 2, 2] });
+export function startChild(args: string[], env: Record<string, string>, defer: Defer, ipc = false) {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 2, 2, ...(ipc ? ['ipc' as const] : [])] });
   let exitCode: number | string | undefined;
   const exited = new Promise<void>((resolve) => child.once('exit', (code, signal) => ((exitCode = code ?? signal ?? 'unknown'), resolve())));
   defer(async () => {
