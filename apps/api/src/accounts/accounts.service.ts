@@ -1,16 +1,15 @@
-import { BadGatewayException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
 import { ACCOUNT_TOKEN_CONTEXT, OAUTH_CLIENT_SECRET_CONTEXT } from '../../../../libs/crypto/contexts.js';
 import { SecretBox } from '../../../../libs/crypto/secret-box.js';
 import type { AccountRecord, Caller } from '../../../../libs/domain/models.js';
-import { InstanceUrlError, NetworkError } from '../../../../libs/networks/errors.js';
 import { MastodonAdapter } from '../../../../libs/networks/mastodon/mastodon.adapter.js';
 import type { VerifiedAccount } from '../../../../libs/networks/network-adapter.js';
-import { checkInstanceUrl } from '../../../../libs/networks/url-guard.js';
 import { DeliveryQueue } from '../../../../libs/queue/delivery-queue.js';
 import { invalidField } from '../common/errors.js';
 import { AccountsRepository } from './accounts.repository.js';
+import { checkedServerUrl, onNetwork } from './network-calls.js';
 
 const OAUTH_SESSION_TTL_MS = 15 * 60_000;
 
@@ -35,7 +34,7 @@ export class AccountsService {
   }
 
   async connect(caller: Caller, rawInstanceUrl: string, accessToken: string) {
-    const instanceUrl = await this.instanceUrl(rawInstanceUrl, 'instanceUrl');
+    const instanceUrl = await checkedServerUrl(rawInstanceUrl, 'instanceUrl', this.config.networks.allowPrivateInstances);
     const verified = await this.verify(instanceUrl, accessToken);
     return this.repo.upsertVerified(caller.organisationId, 'mastodon', instanceUrl, verified, this.seal(accessToken));
   }
@@ -60,9 +59,9 @@ export class AccountsService {
   }
 
   async startOAuth(caller: Caller, rawInstanceUrl: string) {
-    const instanceUrl = await this.instanceUrl(rawInstanceUrl, 'instanceUrl');
+    const instanceUrl = await checkedServerUrl(rawInstanceUrl, 'instanceUrl', this.config.networks.allowPrivateInstances);
     const redirectUri = `${this.config.http.publicUrl}/v1/oauth/mastodon/callback`;
-    const app = await this.callInstance(() => this.mastodon.registerApp(instanceUrl, redirectUri));
+    const app = await onNetwork(() => this.mastodon.registerApp(instanceUrl, redirectUri), 'instanceUrl');
     const state = randomBytes(24).toString('base64url');
     const expiresAt = new Date(Date.now() + OAUTH_SESSION_TTL_MS);
     await this.repo.createOAuthSession({
@@ -84,7 +83,7 @@ export class AccountsService {
       throw invalidField('state', 'is unknown, already used or expired: start the connection again');
     }
     const clientSecret = this.secrets.open(session.clientSecretCiphertext, OAUTH_CLIENT_SECRET_CONTEXT);
-    const accessToken = await this.callInstance(
+    const accessToken = await onNetwork(
       () => this.mastodon.exchangeCode(session.instanceUrl, { clientId: session.clientId, clientSecret, redirectUri: session.redirectUri }, code),
       'code',
     );
@@ -96,28 +95,8 @@ export class AccountsService {
     return this.secrets.seal(accessToken, ACCOUNT_TOKEN_CONTEXT);
   }
 
-  private async instanceUrl(raw: string, field: string): Promise<string> {
-    try {
-      return await checkInstanceUrl(raw, this.config.networks.allowPrivateInstances);
-    } catch (err) {
-      if (err instanceof InstanceUrlError) throw invalidField(field, err.message);
-      throw err;
-    }
-  }
-
   private verify(instanceUrl: string, accessToken: string): Promise<VerifiedAccount> {
-    return this.callInstance(() => this.mastodon.verify({ instanceUrl, accessToken }), 'accessToken');
+    return onNetwork(() => this.mastodon.verify({ instanceUrl, accessToken }), 'accessToken');
   }
 
-  /** Turns the instance's refusal into a 400 naming the field, and its absence into a 502. */
-  private async callInstance<T>(call: () => Promise<T>, field = 'instanceUrl'): Promise<T> {
-    try {
-      return await call();
-    } catch (err) {
-      if (!(err instanceof NetworkError)) throw err;
-      if (err.kind === 'auth') throw invalidField(field, `was refused by the instance (${err.message})`);
-      if (err.kind === 'permanent') throw invalidField(field, err.message);
-      throw new BadGatewayException(`The instance could not be reached or failed: ${err.message}`);
-    }
-  }
 }

@@ -1,15 +1,14 @@
-import { BadGatewayException, ConflictException, Inject, Injectable } from '@nestjs/common';
+import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
 import { ACCOUNT_TOKEN_CONTEXT, OAUTH_CLIENT_SECRET_CONTEXT } from '../../../../libs/crypto/contexts.js';
 import { SecretBox } from '../../../../libs/crypto/secret-box.js';
 import type { Caller } from '../../../../libs/domain/models.js';
 import { BlueskyAdapter, encodeBlueskySecret } from '../../../../libs/networks/bluesky/bluesky.adapter.js';
-import { InstanceUrlError, NetworkError } from '../../../../libs/networks/errors.js';
-import { checkInstanceUrl } from '../../../../libs/networks/url-guard.js';
 import { XAdapter } from '../../../../libs/networks/x/x.adapter.js';
 import { invalidField } from '../common/errors.js';
 import { AccountsRepository } from './accounts.repository.js';
+import { checkedServerUrl, onNetwork } from './network-calls.js';
 
 const OAUTH_SESSION_TTL_MS = 15 * 60_000;
 
@@ -25,9 +24,9 @@ export class NetworkConnectionsService {
   ) {}
 
   async connectBluesky(caller: Caller, dto: { service?: string; identifier: string; appPassword: string }) {
-    const service = await this.serviceUrl(dto.service ?? this.config.networks.blueskyService, 'service');
+    const service = await checkedServerUrl(dto.service ?? this.config.networks.blueskyService, 'service', this.config.networks.allowPrivateInstances);
     const secret = encodeBlueskySecret({ identifier: dto.identifier, appPassword: dto.appPassword });
-    const verified = await this.verified(() => this.bluesky.verify({ instanceUrl: service, accessToken: secret }), 'appPassword');
+    const verified = await onNetwork(() => this.bluesky.verify({ instanceUrl: service, accessToken: secret }), 'appPassword');
     return this.repo.upsertVerified(caller.organisationId, 'bluesky', service, verified, this.secrets.seal(secret, ACCOUNT_TOKEN_CONTEXT));
   }
 
@@ -64,28 +63,8 @@ export class NetworkConnectionsService {
     }
     const codeVerifier = this.secrets.open(session.clientSecretCiphertext, OAUTH_CLIENT_SECRET_CONTEXT);
     const client = { clientId: session.clientId, clientSecret: this.config.networks.xClientSecret ?? undefined, redirectUri: session.redirectUri };
-    const secret = await this.verified(() => this.x.exchangeCode(session.instanceUrl, client, code, codeVerifier), 'code');
-    const verified = await this.verified(() => this.x.verify({ instanceUrl: session.instanceUrl, accessToken: secret }), 'code');
+    const secret = await onNetwork(() => this.x.exchangeCode(session.instanceUrl, client, code, codeVerifier), 'code');
+    const verified = await onNetwork(() => this.x.verify({ instanceUrl: session.instanceUrl, accessToken: secret }), 'code');
     return this.repo.upsertVerified(session.organisationId, 'x', session.instanceUrl, verified, this.secrets.seal(secret, ACCOUNT_TOKEN_CONTEXT));
-  }
-
-  private async serviceUrl(raw: string, field: string): Promise<string> {
-    try {
-      return await checkInstanceUrl(raw, this.config.networks.allowPrivateInstances);
-    } catch (err) {
-      if (err instanceof InstanceUrlError) throw invalidField(field, err.message);
-      throw err;
-    }
-  }
-
-  /** The network's refusal is a 400 naming the field; its absence a 502. */
-  private async verified<T>(call: () => Promise<T>, field: string): Promise<T> {
-    try {
-      return await call();
-    } catch (err) {
-      if (!(err instanceof NetworkError)) throw err;
-      if (err.kind === 'auth' || err.kind === 'permanent') throw invalidField(field, `was refused (${err.message})`);
-      throw new BadGatewayException(`The network could not be reached or failed: ${err.message}`);
-    }
   }
 }

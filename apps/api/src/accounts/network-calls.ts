@@ -1,0 +1,26 @@
+import { BadGatewayException } from '@nestjs/common';
+import { InstanceUrlError, NetworkError } from '../../../../libs/networks/errors.js';
+import { checkInstanceUrl } from '../../../../libs/networks/url-guard.js';
+import { invalidField } from '../common/errors.js';
+
+/** A server URL a person gave: https and public (unless allowed), or a 400 naming the field. */
+export async function checkedServerUrl(raw: string, field: string, allowPrivate: boolean): Promise<string> {
+  try {
+    return await checkInstanceUrl(raw, allowPrivate);
+  } catch (err) {
+    if (err instanceof InstanceUrlError) throw invalidField(field, err.message);
+    throw err;
+  }
+}
+
+/** Connecting an account: the network's refusal is a 400 naming the field, its absence a 502. */
+export async function onNetwork<T>(call: () => Promise<T>, field: string): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (!(err instanceof NetworkError)) throw err;
+    if (err.kind === 'auth') throw invalidField(field, `was refused (${err.message})`);
+    if (err.kind === 'permanent') throw invalidField(field, err.message);
+    throw new BadGatewayException(`The server could not be reached or failed: ${err.message}`);
+  }
+}
