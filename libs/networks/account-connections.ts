@@ -27,7 +27,9 @@ export class AccountConnections {
       instanceUrl: account.instanceUrl,
       accessToken: this.secrets.open(ciphertext, ACCOUNT_TOKEN_CONTEXT),
     });
-    if (!adapter.renewCredentials) return connection(account.tokenCiphertext);
+    const current = connection(account.tokenCiphertext);
+    // The lock is taken only when a renewal is due: most calls go straight through.
+    if (!adapter.renewCredentials || (adapter.credentialsDue && !adapter.credentialsDue(current, now))) return current;
     const ciphertext = await this.repo.withSecretLock(
       account.id,
       async (current) => {

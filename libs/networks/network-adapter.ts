@@ -102,9 +102,11 @@ export interface NetworkCapabilities {
 
 export interface NetworkAdapter {
   readonly capabilities: NetworkCapabilities;
+  /** Short-lived credentials: whether they must be renewed before use (a cheap local check). */
+  credentialsDue?(conn: AccountConnection, now: Date): boolean;
   /**
-   * Renews short-lived credentials before use: the new secret to store, or null while the current
-   * one is still good. Throws NetworkAuthError when the network refuses: the account needs reconnecting.
+   * Renews short-lived credentials: the new secret to store, or null when the current one turns out
+   * still good. Throws NetworkAuthError when the network refuses: the account needs reconnecting.
    */
   renewCredentials?(conn: AccountConnection, now: Date): Promise<string | null>;
   readonly network: NetworkName;

@@ -148,8 +148,12 @@ export class XAdapter implements NetworkAdapter {
   }
 
   /** X's access tokens last two hours: renewed a few minutes before they run out. */
+  credentialsDue(conn: AccountConnection, now: Date): boolean {
+    return xNeedsRefresh(parseXSecret(conn.accessToken), now);
+  }
+
   async renewCredentials(conn: AccountConnection, now: Date): Promise<string | null> {
-    if (!xNeedsRefresh(parseXSecret(conn.accessToken), now)) return null;
+    if (!this.credentialsDue(conn, now)) return null;
     return this.refresh(conn.instanceUrl, conn.accessToken, this.config.networks.xClientSecret ?? undefined);
   }
 
