@@ -5,7 +5,8 @@ import type { Duplex } from 'node:stream';
 import { Agent, buildConnector } from 'undici';
 import type { AppConfig } from '../../config/config.js';
 import { NetworkError, RedirectRefusedError } from '../errors.js';
-import { OutboundGuard, type GuardPolicy, type ResolvedAddress } from './outbound-guard.js';
+import { isIP } from 'node:net';
+import { OutboundGuard, defaultPort, type GuardPolicy, type ResolvedAddress } from './outbound-guard.js';
 
 export interface OutboundOptions extends GuardPolicy {
   /** Connection timeout (HTTP_TIMEOUT_MS). */
@@ -59,6 +60,9 @@ export class OutboundHttp {
     for (let hop = 0; ; hop++) {
       const url = new URL(request.url);
       this.guard.checkScheme(url);
+      // An IP literal is refused here already (the connection would be refused too, but fetch may
+      // fail earlier for its own reasons, such as a port it never uses, and hide why).
+      if (isIP(url.hostname.replace(/^\[|\]$/g, '')) !== 0) await this.guard.resolveChecked(url.hostname, defaultPort(url), url.origin);
       const res = await globalThis.fetch(request, { dispatcher: this.dispatcher, redirect: 'manual' } as RequestInit);
       const location = res.headers.get('location');
       if (res.status < 300 || res.status >= 400 || !location) return res;
