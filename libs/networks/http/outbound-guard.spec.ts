@@ -29,11 +29,11 @@ const NAMES: Record<string, string[]> = {
   'empty.example': [],
 };
 
-function guard(allowPrivate = false, allowDestination?: (address: string, port: number) => boolean) {
+function guard(allowPrivate = false, exemptOrigins?: string[]) {
   const asked: string[] = [];
   const g = new OutboundGuard({
     allowPrivate,
-    ...(allowDestination && { allowDestination }),
+    ...(exemptOrigins && { exemptOrigins }),
     resolve: async (name) => {
       asked.push(name);
       const found = NAMES[name];
@@ -228,11 +228,13 @@ describe('outbound guard: URL and address table (resolution injected, nothing co
     await expect(g.checkUrl('ftp://127.0.0.1/')).rejects.toThrow(/must use https/);
   });
 
-  it('a test-only destination exception lets exactly that address and port through', async () => {
-    const { g } = guard(false, (address, port) => address === '127.0.0.1' && port === 4000);
+  it('a test-only exempt origin lets exactly that origin through', async () => {
+    const { g } = guard(false, ['http://127.0.0.1:4000']);
+    await expect(g.checkUrl('http://127.0.0.1:4000/x')).resolves.toBeInstanceOf(URL);
     await expect(g.resolveChecked('127.0.0.1', 4000)).resolves.toEqual([{ address: '127.0.0.1', family: 4 }]);
-    await expect(g.resolveChecked('127.0.0.1', 4001)).rejects.toThrow(/loopback/);
-    await expect(g.resolveChecked('[::1]', 4000)).rejects.toThrow(/loopback/);
+    await expect(g.checkUrl('https://127.0.0.1:4001/')).rejects.toThrow(/loopback/);
+    await expect(g.checkUrl('http://127.0.0.1:4001/')).rejects.toThrow(/must use https/);
+    await expect(g.checkUrl('https://[::1]:4000/')).rejects.toThrow(/loopback/);
   });
 });
 

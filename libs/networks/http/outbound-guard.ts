@@ -16,10 +16,11 @@ export interface GuardPolicy {
   allowPrivate: boolean;
   resolve?: Resolver;
   /**
-   * Tests only: lets one otherwise refused address and port through, so a test can stand up an
-   * "allowed" server on loopback and prove the next hop (a redirect, a DID document) is refused.
+   * Tests only (never set from configuration): origins such as `http://127.0.0.1:4000` let through
+   * whatever their scheme and address, so a test can stand up an "allowed" server on loopback and
+   * prove that where it points next (a redirect, a DID document's PDS) is refused.
    */
-  allowDestination?: (address: string, port: number) => boolean;
+  exemptOrigins?: string[];
 }
 
 export const systemResolver: Resolver = async (hostname) => {
@@ -34,9 +35,11 @@ export const systemResolver: Resolver = async (hostname) => {
  */
 export class OutboundGuard {
   private readonly resolve: Resolver;
+  private readonly exempt: URL[];
 
   constructor(readonly policy: GuardPolicy) {
     this.resolve = policy.resolve ?? systemResolver;
+    this.exempt = (policy.exemptOrigins ?? []).map((o) => new URL(o));
   }
 
   get allowPrivate(): boolean {
@@ -46,7 +49,7 @@ export class OutboundGuard {
   /** Why this address and port are refused, or null. */
   refusal(address: string, port: number): string | null {
     if (this.policy.allowPrivate) return null;
-    if (this.policy.allowDestination?.(address, port)) return null;
+    if (this.exempt.some((o) => o.hostname.replace(/^\[|\]$/g, '') === address && defaultPort(o) === port)) return null;
     return blockedAddressReason(address);
   }
 
@@ -79,6 +82,7 @@ export class OutboundGuard {
   checkScheme(url: URL): void {
     if (url.username || url.password) throw new BlockedDestinationError(url.origin, 'must not contain credentials');
     if (url.protocol === 'https:' || (this.policy.allowPrivate && url.protocol === 'http:')) return;
+    if (this.exempt.some((o) => o.origin === url.origin)) return;
     throw new BlockedDestinationError(url.origin, 'must use https');
   }
 

@@ -87,11 +87,9 @@ export class OutboundHttp {
     }
   }
 
-  /** node:http(s) agent for `https.request`-based clients; plain http only where private instances are allowed. */
+  /** node:http(s) agent for `https.request`-based clients (the caller checks the URL's scheme first). */
   nodeAgent(protocol: string): HttpAgent {
-    if (protocol === 'https:') return this.agents['https:'];
-    if (protocol === 'http:' && this.guard.allowPrivate) return this.agents['http:'];
-    throw new RedirectRefusedError(`No agent for ${protocol}: only https is allowed`);
+    return protocol === 'http:' ? this.agents['http:'] : this.agents['https:'];
   }
 
   /** After the workers have finished their in-flight calls (they stop in onModuleDestroy). */
@@ -129,7 +127,9 @@ function guardedConnector(guard: OutboundGuard, timeoutMs: number): buildConnect
         const connect = buildConnector({ timeout: timeoutMs, lookup: checkedLookup(addresses) } as buildConnector.BuildOptions);
         connect(opts, callback);
       },
-      (err: Error) => callback(err, null),
+      // fetch keeps only plain Errors as they are (a subclass from another realm, as under a test
+      // runner's VM, becomes its string): the refusal travels as the cause of a plain Error.
+      (err: Error) => callback(Object.assign(new Error(err.message, { cause: err }), { code: 'EBLOCKED' }), null),
     );
   };
 }
@@ -201,7 +201,7 @@ export function refusalIn(err: unknown): NetworkError | undefined {
     if (current instanceof NetworkError) return current;
     const e = current as { cause?: unknown; requestError?: unknown; _options?: { error?: unknown } };
     // fetch's "redirect: error" (masto) fails with this cause.
-    if (current instanceof Error && current.message === 'unexpected redirect') {
+    if ((current as { message?: unknown }).message === 'unexpected redirect') {
       return new RedirectRefusedError('The server answered with a redirect; Piquet follows no redirects there');
     }
     current = e.cause ?? e.requestError ?? e._options?.error;

@@ -19,6 +19,7 @@ import {
   NetworkRateLimitedError,
   NetworkTransientError,
   NetworkUnsupportedError,
+  RedirectRefusedError,
 } from '../errors.js';
 import type {
   AccountConnection,
@@ -319,6 +320,14 @@ export class XAdapter implements NetworkAdapter {
         computedParams.url.protocol = base.protocol;
         computedParams.url.host = base.host;
         requestOptions.timeout = timeout;
+      },
+      // https.request follows no redirect, and twitter-api-v2 takes a 3xx for a success without
+      // data. X's answers are JSON objects: a Location with no such body is a redirect, refused.
+      onAfterRequest({ response }) {
+        const location = response.headers['location'];
+        if (location && (typeof response.data !== 'object' || response.data === null)) {
+          throw new RedirectRefusedError(`${base.origin} answered with a redirect; Piquet follows no redirects there`);
+        }
       },
     };
     const token = typeof auth === 'string' ? auth : { clientId: auth.clientId, ...(auth.clientSecret && { clientSecret: auth.clientSecret }) };
