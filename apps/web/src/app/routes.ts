@@ -22,4 +22,6 @@ export const ROUTES: AppRoute[] = [
   { path: '/posts/new', page: lazy(() => import('../pages/composer/ComposerPage')), nav: 'compose', roles: ['admin', 'community_manager'] },
   { path: '/posts/:id', page: lazy(() => import('../pages/composer/ComposerPage')) },
   { path: '/accounts', page: lazy(() => import('../pages/accounts/AccountsPage')), nav: 'accounts' },
+  { path: '/organisation', page: lazy(() => import('../pages/organisation/OrganisationPage')), nav: 'organisation' },
+  { path: '/me', page: lazy(() => import('../pages/me/MePage')) },
 ];
