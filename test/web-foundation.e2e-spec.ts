@@ -110,6 +110,13 @@ describe('web app foundation', () => {
     await page.waitForURL(/\/signin\?next=%2Fqueue/);
     await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('Sign in');
     findings.push(...(await checkPage(page, 'signin')));
+    // Keyboard alone: the first Tab reaches the skip link, which moves focus to the content.
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('main');
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).resolves.toBe('login');
 
     // Invitation → login and passphrase → signed in.
     await page.goto(new URL(boot.invitationUrl).pathname);
@@ -200,11 +207,13 @@ describe('web app foundation', () => {
     const dialog = page.getByRole('dialog', { name: 'Invitation for Sam' });
     await dialog.waitFor();
     const link = await dialog.getByLabel('Invitation link').inputValue();
+    await expect(dialog.evaluate((d) => d.contains(document.activeElement))).resolves.toBe(true);
     expect(link).toMatch(new RegExp(`^${base}/invite/.+`));
     findings.push(...(await checkPage(page, 'organisation-invitation')));
     await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Create an invitation link');
     await page.getByText('Sam', { exact: true }).waitFor();
-    await page.getByRole('button', { name: 'Create an invitation link' }).isVisible();
     findings.push(...(await checkPage(page, 'organisation')));
 
     // Account settings: this session is listed.
@@ -226,6 +235,37 @@ describe('web app foundation', () => {
     await sam.waitForURL(/\/queue/);
     await sam.getByRole('heading', { name: 'File d’attente', level: 1 }).waitFor();
     findings.push(...(await checkPage(sam, 'queue-fr')));
+    // A strike is proposed: Sam sees the banner on every page, linking to the motion; the queue draws
+    // the strike's window over the week and marks the post it covers.
+    const startsAt = new Date(at.getTime() - 2 * 3_600_000);
+    const strike = await apiCall<{ id: string; motions: { id: string }[] }>('POST', '/v1/strikes', {
+      title: 'Grève du matin',
+      reason: 'Contre la réforme',
+      accountIds: [accountId],
+      startsAt: startsAt.toISOString(),
+      endsAt: new Date(at.getTime() + 2 * 3_600_000).toISOString(),
+      mode: 'occupation',
+      heldPolicy: 'resume',
+      messages: { opening: { text: 'Nous sommes en grève.' }, closing: { text: 'Fin de la grève.' } },
+    });
+    expect(strike.status).toBe(201);
+    await sam.reload();
+    const banner = sam.getByRole('region', { name: 'Votes en attente' });
+    const vote = banner.getByRole('link', { name: 'Voter sur « Grève du matin »' });
+    await vote.waitFor();
+    await expect(vote.getAttribute('href')).resolves.toBe(`/motions/${strike.body.motions[0]!.id}`);
+    await sam.getByRole('navigation', { name: 'Principale' }).getByRole('link', { name: 'Comptes' }).click();
+    await sam.getByRole('heading', { name: 'Comptes', level: 1 }).waitFor();
+    await banner.waitFor();
+    findings.push(...(await checkPage(sam, 'accounts-fr-banner')));
+    await page.goto(`/queue?view=week&day=${localInput(at).slice(0, 10)}`);
+    await page.getByText(/Strike “Grève du matin” \(proposed\): \d\d:\d\d → \d\d:\d\d/).first().waitFor();
+    await page.locator('.post-card.in-strike', { hasText: 'Bonjour, première publication' }).getByText('during the strike “Grève du matin”').waitFor();
+    await page.getByRole('combobox', { name: 'Strike' }).selectOption({ label: 'Grève du matin' });
+    await page.waitForURL(/strike=/);
+    await expect(page.locator('.post-card').count()).resolves.toBe(1);
+    findings.push(...(await checkPage(page, 'queue-strike')));
+
     // The invitation is used: the admin's list no longer shows it.
     await page.goto('/organisation');
     await page.getByText('No pending invitation.').waitFor();
