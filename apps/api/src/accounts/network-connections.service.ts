@@ -6,7 +6,6 @@ import { SecretBox } from '../../../../libs/crypto/secret-box.js';
 import type { Caller } from '../../../../libs/domain/models.js';
 import { BlueskyAdapter, encodeBlueskySecret } from '../../../../libs/networks/bluesky/bluesky.adapter.js';
 import { XAdapter } from '../../../../libs/networks/x/x.adapter.js';
-import { invalidField } from '../common/errors.js';
 import type { VerifiedAccount } from '../../../../libs/networks/network-adapter.js';
 import { AccountsRepository, type OAuthSessionRecord } from './accounts.repository.js';
 import { checkedServerUrl, onNetwork } from './network-calls.js';
