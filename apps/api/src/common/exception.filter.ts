@@ -1,5 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { isDataException, sqlState } from '../../../../libs/database/sql-state.js';
+import { invalidField } from './errors.js';
 
 /** The one exception filter: HTTP errors keep their body; anything else is a 500 that leaks nothing. */
 @Catch()
@@ -21,6 +23,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       const message = e.type === 'entity.parse.failed' ? 'body: is not valid JSON' : (e.message ?? 'Bad request');
       res.status(e.status).json({ statusCode: e.status, error: HttpStatus[e.status] ?? 'Error', message });
+      return;
+    }
+    // The last line: validation should have refused it (and the log says it did not), but a value
+    // Postgres cannot store is still the client's input, not our failure.
+    if (isDataException(exception)) {
+      this.logger.warn(`Postgres refused a value (SQLSTATE ${sqlState(exception)}) that validation let through`);
+      const bad = invalidField('body', 'holds a value that cannot be stored (invalid characters, or a number or date out of range)');
+      res.status(400).json(bad.getResponse());
       return;
     }
     this.logger.error(e.message ?? String(exception), e.stack);

@@ -1,11 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsString, MaxLength } from 'class-validator';
+import { IsNotBlank, Optional } from '../../common/validators.js';
 import { ROLES, type Role } from '../../../../../libs/domain/models.js';
 
 export class CreateMemberDto {
   @ApiProperty({ example: 'Camille' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name!: string;
 
@@ -22,9 +23,9 @@ export class UpdateMemberDto {
 
 export class CreateTokenDto {
   @ApiProperty({ example: 'laptop', required: false })
-  @IsOptional()
+  @Optional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(100)
   name?: string;
 }
