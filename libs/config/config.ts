@@ -121,8 +121,12 @@ export function loadConfig(env: Env): AppConfig {
   }
   const dbUrl = new URL(c.DATABASE_URL);
   const dbSchema = dbUrl.searchParams.get('schema') ?? 'public';
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(dbSchema)) {
-    throw new ConfigError('Invalid configuration:\n  DATABASE_URL: its schema parameter must be a plain identifier');
+  // Quoted everywhere (search_path included), so capitals are kept as Prisma keeps them; other
+  // characters would need escaping in the connection's startup options, so they are refused here.
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(dbSchema)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  DATABASE_URL: its schema parameter (${JSON.stringify(dbSchema)}) may hold only letters, digits and _ (not first), 63 at most`,
+    );
   }
   return {
     database: { url: c.DATABASE_URL, schema: dbSchema },

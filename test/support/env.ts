@@ -18,9 +18,9 @@ export interface TestEnv {
 }
 
 /** Each test file gets its own Postgres schema and BullMQ prefix, dropped at the end. */
-export async function createTestEnv(overrides: Record<string, string> = {}): Promise<TestEnv> {
+export async function createTestEnv(overrides: Record<string, string> = {}, opts: { schemaPrefix?: string } = {}): Promise<TestEnv> {
   const id = randomBytes(5).toString('hex');
-  const schema = `t_${id}`;
+  const schema = `${opts.schemaPrefix ?? 't_'}${id}`;
   const prefix = `piquet-test-${id}`;
   const url = new URL(BASE_DB);
   url.searchParams.set('schema', schema);
