@@ -66,6 +66,12 @@ const schema = z.object({
   RATE_LIMIT_REQUESTS: int(1).default(300),
   RATE_LIMIT_WINDOW_MS: int(1000).default(300_000),
   RATE_BUDGET_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+  // Failed authentications allowed per client address in a window, shared by every API process (Redis).
+  AUTH_FAILURE_LIMIT: int(1).default(20),
+  AUTH_FAILURE_WINDOW_MS: int(1000).default(900_000),
+  // Express's "trust proxy": unset, the client address is the peer's; behind a reverse proxy, name
+  // it (loopback, an address or CIDR, or a hop count) so throttling sees the real client.
+  TRUST_PROXY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -75,7 +81,8 @@ export interface AppConfig {
   database: { url: string; schema: string };
   redis: { url: string };
   encryptionKey: Buffer;
-  http: { host: string; port: number; publicUrl: string };
+  http: { host: string; port: number; publicUrl: string; trustProxy: string | number | null };
+  authThrottle: { limit: number; windowMs: number };
   queue: {
     prefix: string;
     concurrency: number;
@@ -132,7 +139,13 @@ export function loadConfig(env: Env): AppConfig {
     database: { url: c.DATABASE_URL, schema: dbSchema },
     redis: { url: c.REDIS_URL },
     encryptionKey: c.ENCRYPTION_KEY,
-    http: { host: c.HOST, port: c.PORT, publicUrl: c.PUBLIC_URL.replace(/\/$/, '') },
+    http: {
+      host: c.HOST,
+      port: c.PORT,
+      publicUrl: c.PUBLIC_URL.replace(/\/$/, ''),
+      trustProxy: c.TRUST_PROXY === undefined ? null : /^\d+$/.test(c.TRUST_PROXY) ? Number(c.TRUST_PROXY) : c.TRUST_PROXY,
+    },
+    authThrottle: { limit: c.AUTH_FAILURE_LIMIT, windowMs: c.AUTH_FAILURE_WINDOW_MS },
     queue: {
       prefix: c.QUEUE_PREFIX,
       concurrency: c.WORKER_CONCURRENCY,

@@ -5,6 +5,7 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '../../../libs/config/config.js';
 import { AppModule } from './app.module.js';
+import { securityHeaders } from './common/security-headers.js';
 
 /** Builds the HTTP app (used by main.ts and by the tests, so both run the same thing). */
 export async function createApiApp(config: AppConfig, opts: { logs?: boolean } = {}): Promise<NestExpressApplication> {
@@ -13,8 +14,10 @@ export async function createApiApp(config: AppConfig, opts: { logs?: boolean } =
     logger: opts.logs === false ? false : undefined,
   });
   if (opts.logs !== false) app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: '1mb' });
   app.disable('x-powered-by');
+  if (config.http.trustProxy !== null) app.set('trust proxy', config.http.trustProxy);
+  app.use(securityHeaders());
+  app.useBodyParser('json', { limit: '1mb' });
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   return app;
 }
