@@ -37,6 +37,8 @@ export async function createTestEnv(overrides: Record<string, string> = {}, opts
     LOCK_DURATION_MS: '2000',
     RECONCILE_INTERVAL_MS: '1000',
     LOG_LEVEL: 'warn',
+    // Every test request comes from 127.0.0.1: tests that check refusals must not lock themselves out.
+    AUTH_FAILURE_LIMIT: '1000',
     ...overrides,
   };
   const config = loadConfig(env);

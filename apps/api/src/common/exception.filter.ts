@@ -10,6 +10,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    // Nest wraps body-parser's errors (malformed JSON, a body too large) in an HttpException; the
+    // parser's own message (a JSON.parse position) says nothing useful to the client.
+    const parserError = (exception instanceof HttpException ? exception.cause : exception) as { type?: string; status?: number } | undefined;
+    if (parserError?.type === 'entity.parse.failed') {
+      res.status(400).json(invalidField('body', 'is not valid JSON (a JSON object is expected)').getResponse());
+      return;
+    }
+    if (parserError?.type === 'entity.too.large') {
+      res.status(413).json({ ...(invalidField('body', 'is larger than the 1 MB a request may carry').getResponse() as object), statusCode: 413, error: 'Payload Too Large' });
+      return;
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
@@ -23,8 +34,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     // body-parser errors (malformed JSON, too large) carry a status of their own.
     const e = exception as { status?: number; type?: string; message?: string; stack?: string };
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      const message = e.type === 'entity.parse.failed' ? 'body: is not valid JSON' : (e.message ?? 'Bad request');
-      res.status(e.status).json({ statusCode: e.status, error: HttpStatus[e.status] ?? 'Error', message });
+      res.status(e.status).json({ statusCode: e.status, error: HttpStatus[e.status] ?? 'Error', message: e.message ?? 'Bad request' });
       return;
     }
     // The last line: validation should have refused it (and the log says it did not), but a value

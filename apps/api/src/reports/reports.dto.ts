@@ -36,19 +36,48 @@ export class ReportPageQuery extends ReportQuery {
   tz?: string;
 }
 
-/** A signed link's parameters: checked by the service, so a wrong or missing one is a 403, not a 400. */
-export class PublicReportQuery extends ReportPageQuery {
-  @ApiPropertyOptional({ description: 'Expiry, seconds since the epoch' })
+/**
+ * A report link's parameters: checked by the service, so a wrong or missing one opens a page that
+ * says so (404, 410, 403), not a 400; an unknown `lang` falls back to Accept-Language.
+ */
+export class PublicReportQuery {
+  @ApiPropertyOptional({ default: 30, minimum: 1, maximum: 365 })
+  @Optional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  baselineDays?: number;
+
+  @ApiPropertyOptional({ enum: LANGS, description: 'Page language; Accept-Language when absent' })
   @Optional()
   @IsString()
-  @MaxLength(20)
-  expires?: string;
+  @MaxLength(35)
+  lang?: string;
+
+  @ApiPropertyOptional({ example: 'Europe/Paris' })
+  @Optional()
+  @IsString()
+  @MaxLength(64)
+  tz?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The link (its id)' })
+  @Optional()
+  @IsString()
+  @MaxLength(100)
+  link?: string;
 
   @ApiPropertyOptional({ description: 'The link signature' })
   @Optional()
   @IsString()
   @MaxLength(100)
   sig?: string;
+
+  @ApiPropertyOptional({ deprecated: true, description: 'Links made before links could be revoked carried it; they no longer open' })
+  @Optional()
+  @IsString()
+  @MaxLength(20)
+  expires?: string;
 }
 
 export class ReportLinkDto {
