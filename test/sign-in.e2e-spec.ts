@@ -6,7 +6,7 @@ import { AuthThrottleService } from '../apps/api/src/common/auth-throttle.servic
 import type { PrismaClient } from '../libs/database/generated/client.js';
 import { PrismaService } from '../libs/database/prisma.service.js';
 import { startApi, type Api } from './support/api.js';
-import { Browser } from './support/browser.js';
+import { Browser } from './support/http-browser.js';
 import { createTestEnv, type TestEnv } from './support/env.js';
 import { SoftwareAuthenticator } from './support/webauthn.js';
 

@@ -3,7 +3,7 @@ import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
 import type { PrismaClient } from '../libs/database/generated/client.js';
 import { PrismaService } from '../libs/database/prisma.service.js';
 import { startApi, type Api } from './support/api.js';
-import { Browser } from './support/browser.js';
+import { Browser } from './support/http-browser.js';
 import { createTestEnv, inSeconds, type TestEnv } from './support/env.js';
 
 const PUBLIC_URL = 'http://localhost:39998';

@@ -1,71 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ROOT } from './env.js';
+
+export const SCREENSHOTS = join(ROOT, 'test-output', 'screenshots');
+export const WIDTHS = [360, 1280] as const;
+
 /**
- * A browser as the API sees it: a cookie jar, the CSRF header copied from the piquet_csrf cookie
- * (as the web app does), and an Origin header, over real HTTP.
+ * Debian's Chromium, headless, with the flags that keep it from stalling on a closed network
+ * (STACK.md); Playwright gives each launch a fresh profile directory.
  */
-export interface BrowserResponse<T = any> {
-  status: number;
-  body: T;
-  text: string;
-  headers: Headers;
-  setCookies: string[];
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
 }
 
-export class Browser {
-  readonly cookies = new Map<string, string>();
+/** A context in one language; CSP violations and page errors are collected for the test to assert on. */
+export async function newContext(browser: Browser, baseURL: string, locale: 'en-GB' | 'fr-FR' = 'en-GB'): Promise<{ context: BrowserContext; problems: string[] }> {
+  const context = await browser.newContext({ baseURL, locale, viewport: { width: 1280, height: 900 } });
+  const problems: string[] = [];
+  context.on('weberror', (e) => problems.push(`page error: ${e.error().message}`));
+  context.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) problems.push(`csp: ${m.text()}`);
+  });
+  return { context, problems };
+}
 
-  constructor(
-    private readonly baseUrl: string,
-    readonly origin: string,
-    readonly userAgent = 'test-browser/1.0',
-  ) {}
+export interface AxeFinding {
+  page: string;
+  width: number;
+  id: string;
+  impact: string;
+  nodes: string[];
+}
 
-  cookieHeader(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
+/** axe-core's serious and critical violations on the page as it is now (WCAG 2.x A and AA rules). */
+export async function seriousViolations(page: Page, name: string, width: number): Promise<AxeFinding[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ page: name, width, id: v.id, impact: v.impact!, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+}
+
+/**
+ * At each width: a full-page screenshot in test-output/screenshots/<name>-<width>.png and an axe
+ * run. Returns the serious and critical findings (the caller expects none).
+ */
+export async function checkPage(page: Page, name: string): Promise<AxeFinding[]> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const findings: AxeFinding[] = [];
+  const original = page.viewportSize();
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
+    findings.push(...(await seriousViolations(page, name, width)));
   }
+  if (original) await page.setViewportSize(original);
+  return findings;
+}
 
-  get csrf(): string | undefined {
-    return this.cookies.get('piquet_csrf');
-  }
-
-  async request<T = any>(
-    method: string,
-    path: string,
-    body?: unknown,
-    opts: { csrf?: string | null; origin?: string | null; accept?: string; form?: Record<string, string>; redirect?: 'manual' | 'follow' } = {},
-  ): Promise<BrowserResponse<T>> {
-    const headers: Record<string, string> = { 'user-agent': this.userAgent };
-    if (this.cookies.size) headers.cookie = this.cookieHeader();
-    const unsafe = !['GET', 'HEAD'].includes(method);
-    const csrf = opts.csrf === undefined ? (unsafe ? this.csrf : undefined) : opts.csrf;
-    if (csrf) headers['x-csrf-token'] = csrf;
-    const origin = opts.origin === undefined ? (unsafe ? this.origin : undefined) : opts.origin;
-    if (origin) headers.origin = origin;
-    if (opts.accept) headers.accept = opts.accept;
-    let payload: string | undefined;
-    if (opts.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      payload = new URLSearchParams(opts.form).toString();
-    } else if (body !== undefined) {
-      headers['content-type'] = 'application/json';
-      payload = JSON.stringify(body);
-    }
-    const res = await fetch(this.baseUrl + path, { method, headers, body: payload, redirect: opts.redirect ?? 'manual' });
-    const setCookies = res.headers.getSetCookie();
-    for (const c of setCookies) {
-      const [pair] = c.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const value = decodeURIComponent(pair!.slice(eq + 1).trim());
-      if (!value || /expires=Thu, 01 Jan 1970/i.test(c)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: res.status, body: parsed as T, text, headers: res.headers, setCookies };
-  }
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }
