@@ -56,6 +56,12 @@ export class ReportsController {
     return csv(await this.exports.commentsCsv(caller, id, { ...q, includeDeleted: q.includeDeleted ?? false }), id, 'comments');
   }
 
+  @Get('report/held.csv')
+  @ApiProduces(CSV_CONTENT_TYPE)
+  async heldCsv(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
+    return csv(await this.exports.heldCsv(caller, id), id, 'held');
+  }
+
   @Get('report.html')
   @ApiProduces('text/html')
   @Header('Content-Type', 'text/html; charset=utf-8')

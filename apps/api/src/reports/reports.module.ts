@@ -6,10 +6,11 @@ import { ReportPagesService } from './report-pages.service.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsRepository } from './reports.repository.js';
 import { ReportsService } from './reports.service.js';
+import { StoryRepository } from './story.repository.js';
 
 /** Per-strike engagement reports: JSON, comments, CSV downloads, and the page the collective reads. */
 @Module({
   controllers: [ReportsController, PublicReportController],
-  providers: [ReportsService, ReportExportsService, ReportPagesService, ReportsRepository, ReportLinks],
+  providers: [ReportsService, ReportExportsService, ReportPagesService, ReportsRepository, StoryRepository, ReportLinks],
 })
 export class ReportsModule {}
