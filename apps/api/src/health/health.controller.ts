@@ -1,5 +1,6 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { S } from '../common/openapi.js';
 import { PrismaService } from '../../../../libs/database/prisma.service.js';
 import { DeliveryQueue } from '../../../../libs/queue/delivery-queue.js';
 import { Public } from '../common/auth.js';
@@ -15,6 +16,8 @@ export class HealthController {
     private readonly queue: DeliveryQueue,
   ) {}
 
+  @ApiOperation({ summary: 'Postgres and Redis reachable (503 when not)' })
+  @ApiOkResponse({ schema: S.health })
   @Get()
   @Public()
   async check() {
