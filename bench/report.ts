@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { renderReportPage } from '../apps/api/src/reports/report-page.js';
 import { ReportExportsService } from '../apps/api/src/reports/report-exports.service.js';
 import { ReportsRepository } from '../apps/api/src/reports/reports.repository.js';
+import { StoryRepository } from '../apps/api/src/reports/story.repository.js';
 import { ReportsService } from '../apps/api/src/reports/reports.service.js';
 import type { Caller } from '../libs/domain/models.js';
 import { PrismaService } from '../libs/database/prisma.service.js';
@@ -130,9 +131,10 @@ async function run(defer: Defer): Promise<void> {
   const strikeId = await seed(prisma.client, org);
   progress(`seeded in ${ms(performance.now() - t0)}`);
 
-  const repo = new ReportsRepository(prisma);
+  const stories = new StoryRepository(prisma);
+  const repo = new ReportsRepository(prisma, stories);
   const reports = new ReportsService(repo);
-  const exports = new ReportExportsService(reports, repo);
+  const exports = new ReportExportsService(reports, repo, stories);
   const caller: Caller = { memberId: org.memberId, organisationId: org.organisationId, role: 'viewer' };
 
   await reports.report(caller, strikeId, {}); // warms up the JIT and the connection pool

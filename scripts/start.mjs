@@ -2,33 +2,14 @@
 // encryption key survives restarts), creates the database if needed, migrates it, then runs the
 // API and the worker side by side and stops both together.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
+import { loadEnv } from './env.mjs';
 
-const ENV_FILE = '.env';
-if (!existsSync(ENV_FILE)) {
-  writeFileSync(
-    ENV_FILE,
-    [
-      'DATABASE_URL=postgresql://postgres@127.0.0.1:5432/piquet',
-      'REDIS_URL=redis://127.0.0.1:6379',
-      `ENCRYPTION_KEY=${randomBytes(32).toString('hex')}`,
-      'PORT=3000',
-      '# Lets you connect the local sandbox (npm run sandbox); never set it in production.',
-      'ALLOW_PRIVATE_INSTANCES=true',
-      '',
-    ].join('\n'),
-  );
-  console.log(`wrote ${ENV_FILE} with local defaults and a new encryption key`);
-}
-const fileEnv = Object.fromEntries(
-  readFileSync(ENV_FILE, 'utf8')
-    .split('\n')
-    .filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l))
-    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-);
-const env = { ...fileEnv, ...process.env };
+const env = loadEnv();
+// In a terminal, the API's and the worker's JSON logs start at warn (errors and warnings only),
+// so the one line that matters is seen; LOG_LEVEL (in .env or the environment) overrides it.
+const quiet = process.stdout.isTTY && !env.LOG_LEVEL;
+if (quiet) env.LOG_LEVEL = 'warn';
 
 if (env.DATABASE_URL) {
   const url = new URL(env.DATABASE_URL);
@@ -65,4 +46,17 @@ const stop = (signal) => {
 process.on('SIGINT', () => stop('SIGTERM'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 for (const c of children) c.on('exit', (code) => { stop('SIGTERM'); process.exitCode ||= code ?? 0; });
-console.log(`Piquet: API on http://localhost:${env.PORT ?? 3000} (docs at /docs), worker running. Ctrl-C stops both.`);
+// "Ready" only once the API answers its health check (Postgres and Redis reachable).
+const port = env.PORT ?? '3000';
+const host = !env.HOST || env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
+const health = `http://${host.includes(':') ? `[${host}]` : host}:${port}/health`;
+for (;;) {
+  if (stopping) break;
+  const ok = await fetch(health, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+  if (ok) {
+    console.log(`Piquet is ready: http://localhost:${port} (API docs at http://localhost:${port}/docs). Ctrl-C stops it.`);
+    if (quiet) console.log('Logs show warnings and errors only; LOG_LEVEL=info npm start shows everything.');
+    break;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+}

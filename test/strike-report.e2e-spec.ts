@@ -7,8 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PrismaService } from '../libs/database/prisma.service.js';
 import type { PrismaClient } from '../libs/database/generated/client.js';
+import { mkdir } from 'node:fs/promises';
 import { parseCsv } from '../libs/reports/csv.js';
 import { startApi, type Api } from './support/api.js';
+import { MEASURE_WIDTH, openBrowser, type WidthProblems } from './support/browser.js';
 import { createTestEnv, type TestEnv } from './support/env.js';
 
 const T = (iso: string) => new Date(iso);
@@ -144,6 +146,80 @@ async function seed(organisationId: string, memberId: string): Promise<void> {
   await comment('c7', 'S3', '2025-03-10T12:20:00Z', '@mallory@evil.example', HOSTILE.script);
   await comment('c8', 'S3', '2025-03-10T12:30:00Z', '@zed@example.com', 'supprimé', true);
   await comment('c9', 'S1', '2025-03-10T13:05:00Z', '@frank@example.com', "100% d'accord");
+  // The organisation's own replies (the striking accounts answering): apart, never among people commenting.
+  await comment('own1', 'S1', '2025-03-10T10:15:00Z', '@greve@example.org', 'Merci pour votre soutien !');
+  await comment('own2', 'S2', '2025-03-10T11:20:00Z', '@Redaction@example.org', 'Nous reprendrons demain.');
+  await seedStory(organisationId, memberId, a.id, b.id);
+}
+
+/** What the strike did: its decisions, held and native posts, the occupation of each profile, a failure. */
+async function seedStory(organisationId: string, memberId: string, a: string, b: string): Promise<void> {
+  const rule = { decisionKind: 'votes' as const, ballot: 'secret' as const, quorumCount: 2, quorumPercent: 50 };
+  const approve = await db.motion.create({
+    data: {
+      organisationId, strikeId, kind: 'approve', status: 'approved', ...rule, createdById: memberId, createdAt: T('2025-03-08T09:00:00Z'),
+      decidedAt: T('2025-03-09T18:00:00Z'), approvals: 3, rejections: 1, eligible: 5,
+    },
+  });
+  // A secret ballot's sealed choice: the report must never carry it, nor who voted.
+  await db.vote.create({ data: { motionId: approve.id, memberId, sealedChoice: 'sealed-secret-choice', castAt: T('2025-03-09T17:00:00Z') } });
+  await db.motion.create({
+    data: {
+      organisationId, strikeId, kind: 'extend', status: 'approved', decisionKind: 'assembly', ballot: 'named', quorumCount: 2, quorumPercent: 50,
+      createdById: memberId, createdAt: T('2025-03-10T11:00:00Z'), decidedAt: T('2025-03-10T12:30:00Z'), payload: { endsAt: '2025-03-10T14:00:00.000Z' },
+      assemblyDate: T('2025-03-10T12:00:00Z'), votesFor: 40, votesAgainst: 3, votesAbstain: 2, minutes: 'AG du midi', recordedById: memberId,
+    },
+  });
+
+  // Held ordinary posts: H1 resumed and published after the end, H2 dropped, H3 waiting for review.
+  const held = async (key: string, accountId: string, due: string, o: { fate: 'resumed' | 'dropped' | 'review'; state: 'published' | 'cancelled' | 'held'; at?: string; text: string }) => {
+    const p = await db.post.create({ data: { organisationId, text: o.text, scheduledAt: T(due) } });
+    const d = await db.delivery.create({
+      data: {
+        organisationId, postId: p.id, accountId, state: o.state, scheduledAt: T(o.at ?? due), publishedAt: o.state === 'published' ? T(o.at!) : null,
+        remoteUrl: o.state === 'published' ? `https://example.org/@x/${key}` : null, cancelReason: o.state === 'cancelled' ? 'Dropped by strike "Grève du 10 mars"' : null,
+      },
+    });
+    const h = await db.hold.create({
+      data: {
+        organisationId, strikeId, deliveryId: d.id, accountId, originalScheduledAt: T(due), heldAt: T('2025-03-10T10:00:00Z'), fate: o.fate,
+        fateAt: T('2025-03-10T14:00:00Z'), newScheduledAt: o.at ? T(o.at) : null,
+      },
+    });
+    ids[key] = d.id;
+    ids[`hold:${key}`] = h.id;
+  };
+  await held('H1', a, '2025-03-10T11:00:00Z', { fate: 'resumed', state: 'published', at: '2025-03-10T14:01:00Z', text: 'Le programme de la semaine' });
+  await held('H2', b, '2025-03-10T12:00:00Z', { fate: 'dropped', state: 'cancelled', text: 'Promotion annulée' });
+  await held('H3', a, '2025-03-10T13:00:00Z', {
+    fate: 'review', state: 'held',
+    text: 'Un texte long avec une adresse https://example.org/une/adresse/tres/longue/qui/ne/tient/pas/sur/un/telephone/de/trois-cent-soixante/pixels et des mots anticonstitutionnellement longs',
+  });
+  // Posts scheduled natively on the instance, moved out of the window; one could not be moved back.
+  await db.nativeHold.create({
+    data: { strikeId, accountId: a, remoteId: 'sched-1', originalScheduledAt: T('2025-03-10T11:30:00Z'), parkedAt: T('2026-03-10T14:00:00Z'), text: 'Newsletter', fate: 'resumed', fateAt: T('2025-03-10T14:00:00Z'), newScheduledAt: T('2025-03-10T14:06:00Z') },
+  });
+  await db.nativeHold.create({
+    data: { strikeId, accountId: b, remoteId: 'sched-2', originalScheduledAt: T('2025-03-10T12:30:00Z'), parkedAt: T('2026-03-10T14:00:00Z'), text: 'Podcast', fate: 'pending', lastError: 'Mastodon answered 422: scheduled_at too soon' },
+  });
+  // A: occupied and restored, the avatar edited by hand during the strike. B: the occupation failed.
+  await db.accountOccupation.create({
+    data: {
+      strikeId, accountId: a, occupyState: 'done', restoreState: 'done', before: { displayName: 'Grève', bio: 'Le journal', avatarUrl: 'https://example.org/a.png' },
+      applied: { displayName: 'Grève ✊ en grève', bio: 'En grève', avatarUrl: 'https://example.org/strike.png' }, pinnedRemoteId: 'r-S1',
+      report: { displayName: 'restored', bio: 'restored', avatar: 'left as edited during the strike', pin: 'unpinned', nativeScheduled: '1 resume' },
+    },
+  });
+  await db.accountOccupation.create({
+    data: { strikeId, accountId: b, occupyState: 'failed', restoreState: 'done', report: {}, lastError: 'Mastodon answered 404 on /api/v1/scheduled_statuses' },
+  });
+  await db.delivery.update({ where: { id: ids['S4']! }, data: { failureReason: 'Text too long for @redaction@example.org (500 characters)' } });
+  // What branch `servers` records per account and per step (columns added here if this schema lacks them).
+  await db.$executeRawUnsafe('ALTER TABLE accounts ADD COLUMN IF NOT EXISTS capabilities jsonb');
+  await db.$executeRawUnsafe('ALTER TABLE account_occupations ADD COLUMN IF NOT EXISTS steps jsonb');
+  await db.$executeRaw`UPDATE accounts SET capabilities = ${JSON.stringify({ multiStatusGet: true, scheduledStatuses: false, pin: false, profileFields: true })}::jsonb WHERE id = ${b}::uuid`;
+  await db.$executeRaw`UPDATE accounts SET capabilities = ${JSON.stringify({ multiStatusGet: true, scheduledStatuses: true, pin: true, profileFields: true })}::jsonb WHERE id = ${a}::uuid`;
+  await db.$executeRaw`UPDATE account_occupations SET steps = ${JSON.stringify({ nativeScheduled: { outcome: 'unsupported', error: null }, profile: { outcome: 'failed', error: 'Mastodon answered 500' }, pin: { outcome: 'unsupported' } })}::jsonb WHERE account_id = ${b}::uuid`;
 }
 
 beforeAll(async () => {
@@ -187,11 +263,12 @@ describe('GET /v1/strikes/:id/report', () => {
     });
 
     // Totals: favourites 10+7+5 = 22, boosts 4+5+2 = 11, replies 3+2+1 = 6, quotes 1+2+0 = 3; comments 4+2+2 = 8.
-    expect(r.totals.overall).toEqual({ posts: 3, favourites: 22, boosts: 11, replies: 6, quotes: 3, impressions: null, comments: 8 });
+    expect(r.totals.overall).toEqual({ posts: 3, measured: 3, favourites: 22, boosts: 11, replies: 6, quotes: 3, impressions: null, comments: 8 });
     expect(r.totals.perNetwork).toEqual([
       {
         network: 'mastodon',
         posts: 3,
+        measured: 3,
         comments: 8,
         metrics: { favourites: 22, boosts: 11, replies: 6, quotes: 3 },
         named: { favourites: 22, boosts: 11, replies: 6, quotes: 3 },
@@ -199,8 +276,8 @@ describe('GET /v1/strikes/:id/report', () => {
     ]);
     // A: S1 + S3 = 17/9/5/3, comments 4+2; B: S2 = 5/2/1/0, comments 2.
     expect(r.totals.perAccount).toEqual([
-      { account: { id: ids['A'], handle: '@greve@example.org', network: 'mastodon' }, posts: 2, favourites: 17, boosts: 9, replies: 5, quotes: 3, impressions: null, comments: 6 },
-      { account: { id: ids['B'], handle: '@redaction@example.org', network: 'mastodon' }, posts: 1, favourites: 5, boosts: 2, replies: 1, quotes: 0, impressions: null, comments: 2 },
+      { account: { id: ids['A'], handle: '@greve@example.org', network: 'mastodon' }, posts: 2, measured: 2, favourites: 17, boosts: 9, replies: 5, quotes: 3, impressions: null, comments: 6 },
+      { account: { id: ids['B'], handle: '@redaction@example.org', network: 'mastodon' }, posts: 1, measured: 1, favourites: 5, boosts: 2, replies: 1, quotes: 0, impressions: null, comments: 2 },
     ]);
 
     // Strike posts (3, odd): favourites 5 7 10 → median 7, mean 22/3; boosts 2 4 5 → 4, 11/3; replies 1 2 3 → 2, 2; quotes 0 1 2 → 1, 1.
@@ -264,6 +341,76 @@ describe('GET /v1/strikes/:id/report', () => {
     });
     expect(r.comments.first.map((c: any) => c.id)).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c9'].map((k) => ids[k]));
     expect(r.comments.first[1]).toMatchObject({ deliveryId: ids['S1'], authorHandle: '@bob@example.net', text: HOSTILE.csv, postedAt: '2025-03-10T10:20:00.000Z', deletedAt: null });
+    // The organisation's own replies: apart, and in none of the counts above (8 comments, 7 people).
+    expect(r.ownReplies).toMatchObject({ count: 2, more: false });
+    expect(r.ownReplies.first.map((c: any) => c.id)).toEqual([ids['own1'], ids['own2']]);
+    expect(r.posts.map((p: any) => p.ownReplies)).toEqual([1, 0, 1]);
+  });
+
+  it('tells the strike’s story: the decision, the accounts, the held posts and the failures', async () => {
+    const r = (await api.call('GET', `/v1/strikes/${strikeId}/report`, token)).body;
+    const story = r.story;
+    expect(story).toMatchObject({
+      reason: 'Contre la réforme', mode: 'occupation', heldPolicy: 'resume', spacing: { resumeSeconds: 60, occupationSeconds: 300 },
+      window: { startsAt: '2025-03-10T10:00:00.000Z', endsAt: '2025-03-10T14:00:00.000Z', effectiveFrom: '2025-03-10T10:00:00.000Z', startedAt: '2025-03-10T10:00:00.000Z', endedAt: '2025-03-10T14:00:00.000Z' },
+    });
+    // The rule and the totals frozen at the decision (needed = max(2, ⌈50 % × 5⌉) = 3); never a choice or a voter.
+    expect(story.decisions).toEqual([
+      {
+        kind: 'approve', status: 'approved', openedAt: '2025-03-08T09:00:00.000Z', decidedAt: '2025-03-09T18:00:00.000Z',
+        rule: { kind: 'votes', ballot: 'secret', quorumCount: 2, quorumPercent: 50 }, votes: { eligible: 5, needed: 3, approvals: 3, rejections: 1 }, assembly: null,
+      },
+      {
+        kind: 'extend', status: 'approved', openedAt: '2025-03-10T11:00:00.000Z', decidedAt: '2025-03-10T12:30:00.000Z',
+        rule: { kind: 'assembly', ballot: 'named', quorumCount: 2, quorumPercent: 50 }, votes: null,
+        assembly: { heldAt: '2025-03-10T12:00:00.000Z', votesFor: 40, votesAgainst: 3, votesAbstain: 2 },
+      },
+    ]);
+    const whole = JSON.stringify(r);
+    expect(whole).not.toContain('sealed-secret-choice');
+    expect(whole).not.toContain('"choice"');
+
+    expect(story.accounts).toEqual([
+      {
+        account: { id: ids['A'], handle: '@greve@example.org', network: 'mastodon' }, status: 'active',
+        occupation: { state: 'done', fieldsChanged: ['displayName', 'bio', 'avatar'], pinned: true, lastError: null },
+        restoration: { state: 'done', restored: ['displayName', 'bio'], leftAsEdited: ['avatar'], unpinned: true, nativeScheduled: '1 resume', lastError: null },
+        featureGaps: [], steps: null,
+      },
+      {
+        account: { id: ids['B'], handle: '@redaction@example.org', network: 'mastodon' }, status: 'active',
+        occupation: { state: 'failed', fieldsChanged: [], pinned: false, lastError: 'Mastodon answered 404 on /api/v1/scheduled_statuses' },
+        restoration: { state: 'done', restored: [], leftAsEdited: [], unpinned: false, nativeScheduled: null, lastError: null },
+        featureGaps: ['pin', 'scheduledStatuses'],
+        steps: [
+          { step: 'nativeScheduled', outcome: 'unsupported', error: null },
+          { step: 'profile', outcome: 'failed', error: 'Mastodon answered 500' },
+          { step: 'pin', outcome: 'unsupported', error: null },
+        ],
+      },
+    ]);
+
+    expect(story.held).toMatchObject({ total: 3, byFate: { pending: 0, resumed: 1, shifted: 0, dropped: 1, review: 1 }, more: false });
+    expect(story.held.posts).toEqual([
+      {
+        holdId: ids['hold:H1'], deliveryId: ids['H1'], account: { id: ids['A'], handle: '@greve@example.org', network: 'mastodon' }, text: 'Le programme de la semaine',
+        originalScheduledAt: '2025-03-10T11:00:00.000Z', heldAt: '2025-03-10T10:00:00.000Z', fate: 'resumed', fateAt: '2025-03-10T14:00:00.000Z',
+        newScheduledAt: '2025-03-10T14:01:00.000Z', state: 'published', publishedAt: '2025-03-10T14:01:00.000Z', url: 'https://example.org/@x/H1', reason: null,
+      },
+      expect.objectContaining({ deliveryId: ids['H2'], fate: 'dropped', state: 'cancelled', publishedAt: null, reason: 'Dropped by strike "Grève du 10 mars"' }),
+      expect.objectContaining({ deliveryId: ids['H3'], fate: 'review', state: 'held', newScheduledAt: null }),
+    ]);
+    expect(story.nativeMoved).toMatchObject({ total: 2, more: false });
+    expect(story.nativeMoved.posts.map((n: any) => [n.remoteId, n.fate, n.newScheduledAt, n.lastError])).toEqual([
+      ['sched-1', 'resumed', '2025-03-10T14:06:00.000Z', null],
+      ['sched-2', 'pending', null, 'Mastodon answered 422: scheduled_at too soon'],
+    ]);
+    expect(story.failures.map((f: any) => [f.account?.handle, f.step, f.error])).toEqual([
+      ['@redaction@example.org', 'occupation', 'Mastodon answered 404 on /api/v1/scheduled_statuses'],
+      ['@redaction@example.org', 'profile', 'Mastodon answered 500'],
+      ['@redaction@example.org', 'strike post (slot)', 'Text too long for @redaction@example.org (500 characters)'],
+      ['@redaction@example.org', 'native post', 'Mastodon answered 422: scheduled_at too soon'],
+    ]);
   });
 
   it('takes the baseline period and the language from the query', async () => {
@@ -294,7 +441,10 @@ describe('GET /v1/strikes/:id/comments', () => {
   const keys = (items: { id: string }[]) => items.map((c) => Object.keys(ids).find((k) => ids[k] === c.id));
 
   it('lists every comment by time, and filters', async () => {
-    expect(keys((await list('')).items)).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c9']);
+    // The organisation's own replies are listed too, marked.
+    const all = (await list('')).items as { id: string; fromOrganisation: boolean }[];
+    expect(keys(all)).toEqual(['c1', 'own1', 'c2', 'c3', 'c4', 'own2', 'c5', 'c6', 'c7', 'c9']);
+    expect(keys(all.filter((c) => c.fromOrganisation))).toEqual(['own1', 'own2']);
     expect(keys((await list(`deliveryId=${ids['S3']}`)).items)).toEqual(['c6', 'c7']);
     expect(keys((await list(`deliveryId=${ids['S3']}&includeDeleted=true`)).items)).toEqual(['c6', 'c7', 'c8']);
     expect(keys((await list('author=alice@example.org')).items)).toEqual(['c1', 'c3']);
@@ -317,8 +467,8 @@ describe('GET /v1/strikes/:id/comments', () => {
       cursor = page.nextCursor;
       pages++;
     } while (cursor);
-    expect(pages).toBe(3);
-    expect(seen).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c9']);
+    expect(pages).toBe(4);
+    expect(seen).toEqual(['c1', 'own1', 'c2', 'c3', 'c4', 'own2', 'c5', 'c6', 'c7', 'c9']);
     const bad = await api.call('GET', `/v1/strikes/${strikeId}/comments?cursor=nonsense`, token);
     expect(bad.status).toBe(400);
     expect((await api.call('GET', `/v1/strikes/${strikeId}/comments?includeDeleted=yes`, token)).status).toBe(400);
@@ -341,14 +491,14 @@ describe('CSV downloads', () => {
     const [header, ...data] = rows;
     expect(header).toEqual([
       'rank', 'delivery_id', 'post_id', 'account_handle', 'network', 'role', 'published_at', 'url',
-      'favourites', 'boosts', 'replies', 'quotes', 'impressions', 'counted_at', 'comments', 'gone_at', 'text',
+      'favourites', 'boosts', 'replies', 'quotes', 'impressions', 'counted_at', 'comments', 'own_replies', 'gone_at', 'text',
     ]);
-    expect(data.map((d) => [d[0], d[1], ...d.slice(8, 16)])).toEqual([
-      ['1', ids['S1'], '10', '4', '3', '1', '', '2025-03-10T11:00:00.000Z', '4', ''],
-      ['2', ids['S3'], '7', '5', '2', '2', '', '2025-03-10T12:05:00.000Z', '2', ''],
-      ['3', ids['S2'], '5', '2', '1', '0', '', '2025-03-10T11:00:00.000Z', '2', '2025-03-10T11:30:00.000Z'],
+    expect(data.map((d) => [d[0], d[1], ...d.slice(8, 17)])).toEqual([
+      ['1', ids['S1'], '10', '4', '3', '1', '', '2025-03-10T11:00:00.000Z', '4', '1', ''],
+      ['2', ids['S3'], '7', '5', '2', '2', '', '2025-03-10T12:05:00.000Z', '2', '0', ''],
+      ['3', ids['S2'], '5', '2', '1', '0', '', '2025-03-10T11:00:00.000Z', '2', '1', '2025-03-10T11:30:00.000Z'],
     ]);
-    expect(data.map((d) => d[16])).toEqual(['Nous sommes en grève.', "'=SUM(1) la grève continue", 'La rédaction est en grève, "ensemble".']);
+    expect(data.map((d) => d[17])).toEqual(['Nous sommes en grève.', "'=SUM(1) la grève continue", 'La rédaction est en grève, "ensemble".']);
   });
 
   it('snapshots.csv: every snapshot of every strike post', async () => {
@@ -372,16 +522,19 @@ describe('CSV downloads', () => {
     const text = header.indexOf('text');
     expect(rows.slice(1).map((r) => r[text])).toEqual([
       'Courage à vous !',
+      'Merci pour votre soutien !',
       HOSTILE.csv,
       `'${HOSTILE.hyperlink}`,
       `'${HOSTILE.plus}`,
+      'Nous reprendrons demain.',
       `'${HOSTILE.minus}`,
       `'${HOSTILE.at}`,
       HOSTILE.script,
       "100% d'accord",
     ]);
     expect(rows[1]![header.indexOf('author_handle')]).toBe("'@alice@example.org");
-    expect(rows.slice(1).map((r) => r[0])).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c9'].map((k) => ids[k]));
+    expect(rows.slice(1).map((r) => r[0])).toEqual(['c1', 'own1', 'c2', 'c3', 'c4', 'own2', 'c5', 'c6', 'c7', 'c9'].map((k) => ids[k]));
+    expect(rows.slice(1).map((r) => r[header.indexOf('from_organisation')])).toEqual(['0', '1', '0', '0', '0', '1', '0', '0', '0', '0']);
     // The same filters as the list.
     const deleted = await csv('comments', `?includeDeleted=true&deliveryId=${ids['S3']}`);
     expect(deleted.rows.slice(1).map((r) => r[0])).toEqual([ids['c6'], ids['c7'], ids['c8']]);
@@ -408,9 +561,9 @@ describe('the report page', () => {
     expect(page).toContain('@media print');
     // The only addresses are the posts', the comments' and their authors'.
     const allowed = new Set([
-      ...['S1', 'S2', 'S3'].map((k) => `https://example.org/@x/${k}`),
-      ...['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c9'].map((k) => `https://example.net/${k}`),
-      ...['@alice@example.org', '@bob@example.net', '@carol@example.com', '@dave@example.com', '@erin_b@example.com', '@mallory@evil.example', '@frank@example.com'].map(
+      ...['S1', 'S2', 'S3', 'H1'].map((k) => `https://example.org/@x/${k}`),
+      ...['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c9', 'own1', 'own2'].map((k) => `https://example.net/${k}`),
+      ...['@alice@example.org', '@bob@example.net', '@carol@example.com', '@dave@example.com', '@erin_b@example.com', '@mallory@evil.example', '@frank@example.com', '@greve@example.org', '@Redaction@example.org'].map(
         (h) => `https://example.net/${h}`,
       ),
     ]);
@@ -433,6 +586,28 @@ describe('the report page', () => {
     expect(page).toContain('<p class="text">Courage à vous !</p>');
     expect(page).toContain('10 Mar 2025, 10:00</a> <em>(deleted on the network)</em>');
     expect(page).toMatch(/>@bob@example\.net<\/a><\/span> · <a [^>]+>10 Mar 2025, 10:20<\/a> · under post #1</);
+
+    // The story: why, how it was decided (rule and totals), each account, the held posts, the failures.
+    expect(page).toContain('<strong>Why</strong>: Contre la réforme');
+    expect(page).toContain('Vote in Piquet, secret ballot: approved when approvals reach max(2, 50 % of voters) and outnumber rejections.');
+    expect(page).toContain('3 approvals, 1 rejection, 5 members with a vote, 3 approvals needed.');
+    expect(page).toContain('Assembly of 10 Mar 2025, 12:00: 40 for, 3 against, 2 abstaining.');
+    expect(page).toContain('Profile occupied: display name, bio, avatar. Opening post pinned.');
+    expect(page).toContain('Put back: display name, bio. Opening post unpinned.');
+    expect(page).toContain('Left as edited by hand during the strike: avatar.');
+    expect(page).toContain('This server lacks: pinning a post, posts scheduled on the server;');
+    expect(page).toContain('This server offers every feature the strike uses.');
+    expect(page).toContain('Occupation failed: <q>Mastodon answered 404 on /api/v1/scheduled_statuses</q>');
+    expect(page).toContain('3 posts held: 1 resumed, 1 cancelled, 1 waiting for review.');
+    expect(page).toContain('strike post (slot)');
+    expect(page).toContain('Text too long for @redaction@example.org (500 characters)');
+    expect(page).toContain('<dt>posts held</dt><dd>3</dd>');
+    expect(page).toContain('<dt>own replies</dt><dd>2</dd>');
+    expect(page).toContain('A server’s reply count also counts replies Piquet cannot read');
+    // Own replies: in their own section, after the public's.
+    const own = page.indexOf('The organisation’s own replies');
+    expect(own).toBeGreaterThan(page.indexOf('What people said'));
+    expect(page.indexOf('Merci pour votre soutien !')).toBeGreaterThan(own);
   });
 
   it('in French, with times in the zone asked for', async () => {
@@ -445,6 +620,33 @@ describe('the report page', () => {
     expect(start).toContain('11:00');
     expect(page).toContain(`Du ${start} au`);
     expect((await get(`/v1/strikes/${strikeId}/report.html?tz=Mars/Olympus`, token)).status).toBe(400);
+    expect(page).toContain('3 approbations, 1 rejet, 5 membres avec droit de vote, 3 approbations nécessaires.');
+    expect(page).toContain('Laissé tel que modifié à la main pendant la grève : avatar.');
+    expect(page).toContain('3 posts retenus : 1 repris, 1 annulé, 1 en attente de décision.');
+    expect(page).toContain('Les réponses de l’organisation elle-même');
+  });
+
+  it('reads on a 360 px phone: nothing sticks out but tables, which scroll in their own box; no word breaks mid-word', async () => {
+    const browser = await openBrowser({ width: 360, height: 740 });
+    try {
+      await mkdir('test-output', { recursive: true });
+      for (const lang of ['en', 'fr']) {
+        const res = await get(`/v1/strikes/${strikeId}/report.html?lang=${lang}`, token);
+        const tab = await browser.context.newPage();
+        await tab.setContent(res.text, { waitUntil: 'load' });
+        const m = (await tab.evaluate(MEASURE_WIDTH)) as WidthProblems;
+        await tab.screenshot({ path: `test-output/report-360-${lang}.png`, fullPage: true });
+        await tab.close();
+        expect(m.viewport).toBe(360);
+        expect(m.overflowing).toEqual([]);
+        expect(m.pageWidth).toBeLessThanOrEqual(360);
+        expect(m.brokenWords).toEqual([]);
+        // The wide tables (the held posts, the ranked strike posts) do scroll: the check above had something to find.
+        expect(m.scrolling).toBeGreaterThan(0);
+      }
+    } finally {
+      await browser.close();
+    }
   });
 
   it('opens from a signed link without a token; a tampered or expired one is refused', async () => {
@@ -514,10 +716,18 @@ describe('during the strike', () => {
 
     let r = await report();
     expect(r.strike).toMatchObject({ state: 'running', live: true, window: { from: from.toISOString(), until: until.toISOString() } });
-    // No snapshot yet: zeros, and no statistics over a post nobody measured.
-    expect(r.posts[0]).toMatchObject({ counts: { favourites: 0, boosts: 0, replies: 0, quotes: null, impressions: null }, snapshotAt: null, comments: 0 });
+    // No snapshot yet: not measured (null, `–` on the page), never 0; no statistics over a post nobody measured.
+    expect(r.posts[0]).toMatchObject({ counts: { favourites: null, boosts: null, replies: null, quotes: null, impressions: null }, snapshotAt: null, comments: null });
+    expect(r.totals.overall).toEqual({ posts: 1, measured: 0, favourites: null, boosts: null, replies: null, quotes: null, impressions: null, comments: null });
+    expect(r.comments).toMatchObject({ count: null, uniqueAuthors: null });
     expect(r.strikeStats.posts).toBe(0);
     expect(r.ratios.favourites.sentence).toBe('No strike post has a count of favourites yet.');
+    let html = (await get(`/v1/strikes/${running.id}/report.html`, token)).text;
+    expect(html).toContain('<dt>strike posts</dt><dd>1</dd>');
+    for (const label of ['favourites', 'boosts', 'replies', 'comments', 'people commenting']) expect(html).toContain(`<dt>${label}</dt><dd>–</dd>`);
+    expect(html).toContain('– : not measured yet.');
+    const csvBefore = parseCsv((await get(`/v1/strikes/${running.id}/report/posts.csv`, token)).text);
+    expect(csvBefore[1]!.slice(8, 15)).toEqual(['', '', '', '', '', '', '']);
 
     await db.snapshot.create({ data: { deliveryId: d.id, takenAt: new Date(), favourites: 4, boosts: 1, replies: 1, quotes: 0 } });
     await db.comment.create({
@@ -527,9 +737,13 @@ describe('during the strike', () => {
       },
     });
     r = await report();
-    expect(r.totals.overall).toMatchObject({ posts: 1, favourites: 4, boosts: 1, replies: 1, comments: 1 });
+    expect(r.totals.overall).toMatchObject({ posts: 1, measured: 1, favourites: 4, boosts: 1, replies: 1, quotes: 0, comments: 1 });
     expect(r.comments).toMatchObject({ count: 1, uniqueAuthors: 1 });
-    const page = await get(`/v1/strikes/${running.id}/report.html`, token);
-    expect(page.text).toContain('Live: the strike is not over, these figures are still coming in.');
+    html = (await get(`/v1/strikes/${running.id}/report.html`, token)).text;
+    expect(html).toContain('Live: the strike is not over, these figures are still coming in.');
+    // Measured: a count of nothing is 0, not `–`.
+    expect(html).toContain('<dt>quotes</dt><dd>0</dd>');
+    expect(html).toContain('<dt>own replies</dt><dd>0</dd>');
+    expect(html).not.toContain('– : not measured yet.');
   });
 });

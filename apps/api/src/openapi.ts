@@ -9,7 +9,13 @@ export function openApiConfig(): Omit<OpenAPIObject, 'paths'> {
     .setTitle('Piquet')
     .setDescription("A digital picket line for an organisation's social media")
     .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API token (pqt_…)' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      // Not a JWT: an opaque random token, stored hashed, issued by bootstrap or POST /v1/members/{id}/tokens.
+      bearerFormat: 'pqt_…',
+      description: 'An API token: an opaque string beginning pqt_ (not a JWT), from `npm run bootstrap` or POST /v1/members/{id}/tokens',
+    })
     .build();
 }
 

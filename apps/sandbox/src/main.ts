@@ -10,7 +10,7 @@ process.stdout.write(
   `Mastodon sandbox listening on ${url}\n` +
     `  account @${account.username}, access token: ${account.token}\n` +
     `  connect it with ALLOW_PRIVATE_INSTANCES=true:\n` +
-    `  curl -X POST localhost:3000/v1/accounts -H "authorization: Bearer $PIQUET_TOKEN" -H 'content-type: application/json' \\\n` +
+    `  curl -X POST localhost:3000/v1/accounts -H "authorization: Bearer $T" -H 'content-type: application/json' \\\n` +
     `    -d '{"network":"mastodon","instanceUrl":"${url}","accessToken":"${account.token}"}'\n`,
 );
 setInterval(() => {

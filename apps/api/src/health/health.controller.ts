@@ -1,6 +1,7 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PinoLogger } from 'nestjs-pino';
+import { S } from '../common/openapi.js';
 import { PrismaService } from '../../../../libs/database/prisma.service.js';
 import { DeliveryQueue } from '../../../../libs/queue/delivery-queue.js';
 import { Public } from '../common/auth.js';
@@ -20,6 +21,8 @@ export class HealthController {
   }
 
   /** Public: says up or down for each dependency, never why (the error is logged here, redacted). */
+  @ApiOperation({ summary: 'Postgres and Redis reachable (503 when not)' })
+  @ApiOkResponse({ schema: S.health })
   @Get()
   @Public()
   async check() {

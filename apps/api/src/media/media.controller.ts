@@ -1,6 +1,7 @@
 import { Controller, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { S } from '../common/openapi.js';
 import type { Caller } from '../../../../libs/domain/models.js';
 import { CurrentCaller, Roles } from '../common/auth.js';
 import { MediaService } from './media.service.js';
@@ -11,6 +12,8 @@ import { MediaService } from './media.service.js';
 export class MediaController {
   constructor(private readonly service: MediaService) {}
 
+  @ApiOperation({ summary: 'Upload an image for posts, strike messages or a profile' })
+  @ApiCreatedResponse({ schema: S.media })
   @Post()
   @Roles('admin', 'community_manager')
   @ApiConsumes('multipart/form-data')

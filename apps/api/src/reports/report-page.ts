@@ -7,7 +7,9 @@ import { groupedBarChart, histogram, lineChart } from '../../../../libs/reports/
 import { METRICS, type Metric } from '../../../../libs/reports/figures.js';
 import { html, link, type SafeHtml } from '../../../../libs/reports/html.js';
 import { formatDateTime, formatNumber, formatRatio, formatTime, metricName, STRINGS, type Lang, type Strings } from '../../../../libs/reports/i18n.js';
+import { STORY_STRINGS } from '../../../../libs/reports/story-i18n.js';
 import type { StrikeReport } from './report.types.js';
+import { accounts, decisions, failures, held, scrollTable, storyIntro } from './report-story-page.js';
 import { cssHash, REPORT_CSS } from './report-style.js';
 
 /**
@@ -24,7 +26,7 @@ const COLOURS: Record<Metric, { color: string; dash: string }> = {
   impressions: { color: '#546e7a', dash: '1 5' },
 };
 
-interface View {
+export interface View {
   r: StrikeReport;
   lang: Lang;
   s: Strings;
@@ -59,14 +61,20 @@ export function renderReportPage(r: StrikeReport, opts: { lang: Lang; tz: string
 <p class="meta">${s.report} · ${s.window(v.when(r.strike.window.from), v.when(r.strike.window.until))} · ${s.states[r.strike.state] ?? r.strike.state}</p>
 ${r.strike.live ? html`<p class="live">${s.live}</p>` : null}
 <p class="meta">${s.asOf(v.when(r.generatedAt))} ${s.timesIn(v.tz)}</p>
+${storyIntro(v)}
 </header>
 <main>
 ${keyFigures(v)}
+${decisions(v)}
+${accounts(v)}
+${held(v)}
+${failures(v)}
 ${comparison(v)}
 ${charts(v)}
 ${breakdown(v)}
 ${postsTable(v)}
 ${conversation(v)}
+${ownReplies(v)}
 </main>
 </body>
 </html>
@@ -76,14 +84,21 @@ ${conversation(v)}
 
 function keyFigures(v: View): SafeHtml {
   const { r, s } = v;
+  const t = STORY_STRINGS[v.lang];
   const o = r.totals.overall;
+  // A count never measured is null and prints `–`; a measured nothing prints 0.
   const cells: [string, number | null][] = [
     [s.strikePosts, o.posts],
     ...r.metrics.map((m): [string, number | null] => [metricName(v.lang, m), o[m]]),
     [s.comments, r.comments.count],
     [s.authors, r.comments.uniqueAuthors],
+    [t.ownFigure, r.ownReplies.count],
+    [t.heldFigure, r.story.held.total],
   ];
-  return html`<section><h2>${s.keyFigures}</h2><dl class="figures">${cells.map(([label, value]) => html`<div><dt>${label}</dt><dd>${v.num(value)}</dd></div>`)}</dl></section>`;
+  const unmeasured = cells.some(([, value]) => value === null);
+  return html`<section><h2>${s.keyFigures}</h2><dl class="figures">${cells.map(([label, value]) => html`<div><dt>${label}</dt><dd>${v.num(value)}</dd></div>`)}</dl>
+${unmeasured ? html`<p class="note">${t.notMeasured}</p>` : null}
+<p class="note">${t.repliesNote}</p></section>`;
 }
 
 function comparison(v: View): SafeHtml {
@@ -98,8 +113,8 @@ function comparison(v: View): SafeHtml {
   return html`<section><h2>${s.comparison}</h2>
 <ul class="sentences">${r.metrics.map((m) => html`<li>${r.ratios[m]?.sentence}</li>`)}</ul>
 <p class="note">${s.baseline(b.posts, b.days, v.when(b.from), v.when(b.until))}</p>
-<table><thead><tr><th>${s.metric}</th><th class="n">${s.strikeMedian}</th><th class="n">${s.ordinaryMedian}</th><th class="n">${s.ratio}</th><th class="n">${s.strikeMean}</th><th class="n">${s.ordinaryMean}</th><th class="n">${s.ratio}</th></tr></thead>
-<tbody>${rows}</tbody></table></section>`;
+${scrollTable(html`<table><thead><tr><th>${s.metric}</th><th class="n">${s.strikeMedian}</th><th class="n">${s.ordinaryMedian}</th><th class="n">${s.ratio}</th><th class="n">${s.strikeMean}</th><th class="n">${s.ordinaryMean}</th><th class="n">${s.ratio}</th></tr></thead>
+<tbody>${rows}</tbody></table>`)}</section>`;
 }
 
 const times = (v: View, x: number | null | undefined): string => (x === null || x === undefined ? '–' : `× ${formatRatio(v.lang, x)}`);
@@ -139,33 +154,45 @@ function charts(v: View): SafeHtml {
 function breakdown(v: View): SafeHtml {
   const { r, s } = v;
   const head = html`<th class="n">${s.posts}</th>${r.metrics.map((m) => html`<th class="n">${metricName(v.lang, m)}</th>`)}<th class="n">${s.comments}</th>`;
-  const cells = (t: { posts: number; comments: number } & Partial<Record<Metric, number | null>>) =>
-    html`<td class="n">${t.posts}</td>${r.metrics.map((m) => html`<td class="n">${v.num(t[m] ?? null)}</td>`)}<td class="n">${t.comments}</td>`;
+  const cells = (t: { posts: number; comments: number | null } & Partial<Record<Metric, number | null>>) =>
+    html`<td class="n">${t.posts}</td>${r.metrics.map((m) => html`<td class="n">${v.num(t[m] ?? null)}</td>`)}<td class="n">${v.num(t.comments)}</td>`;
   return html`<section><h2>${s.perNetwork}</h2>
-<table><thead><tr><th>${s.network}</th>${head}</tr></thead><tbody>${r.totals.perNetwork.map((n) => html`<tr><td>${n.network}</td>${cells({ posts: n.posts, comments: n.comments, ...n.metrics })}</tr>`)}</tbody></table>
+${scrollTable(html`<table><thead><tr><th>${s.network}</th>${head}</tr></thead><tbody>${r.totals.perNetwork.map((n) => html`<tr><td>${n.network}</td>${cells({ posts: n.posts, comments: n.comments, ...n.metrics })}</tr>`)}</tbody></table>`)}
 <h2>${s.perAccount}</h2>
-<table><thead><tr><th>${s.account}</th>${head}</tr></thead><tbody>${r.totals.perAccount.map((a) => html`<tr><td>${a.account.handle}</td>${cells(a)}</tr>`)}</tbody></table></section>`;
+${scrollTable(html`<table><thead><tr><th>${s.account}</th>${head}</tr></thead><tbody>${r.totals.perAccount.map((a) => html`<tr><td>${a.account.handle}</td>${cells(a)}</tr>`)}</tbody></table>`)}</section>`;
 }
 
 function postsTable(v: View): SafeHtml {
   const { r, s } = v;
   if (r.posts.length === 0) return html`<section><h2>${s.ranked}</h2><p class="empty">${s.noPosts}</p></section>`;
   const rows = r.posts.map(
-    (p) => html`<tr><td class="n">${p.rank}</td><td>${p.account.handle}</td><td>${s.roles[p.role] ?? p.role}</td><td>${link(p.url, v.when(p.publishedAt))}${p.goneAt ? html` <em>(${s.gone})</em>` : null}</td><td class="text">${p.text}</td>${r.metrics.map((m) => html`<td class="n">${v.num(p.counts[m])}</td>`)}<td class="n">${p.comments}</td></tr>`,
+    (p) => html`<tr><td class="n">${p.rank}</td><td>${p.account.handle}</td><td>${s.roles[p.role] ?? p.role}</td><td>${link(p.url, v.when(p.publishedAt))}${p.goneAt ? html` <em>(${s.gone})</em>` : null}</td><td class="text">${p.text}</td>${r.metrics.map((m) => html`<td class="n">${v.num(p.counts[m])}</td>`)}<td class="n">${v.num(p.comments)}</td></tr>`,
   );
   return html`<section><h2>${s.ranked}</h2>
-<table><thead><tr><th class="n">#</th><th>${s.account}</th><th>${s.role}</th><th>${s.published}</th><th>${s.text}</th>${r.metrics.map((m) => html`<th class="n">${metricName(v.lang, m)}</th>`)}<th class="n">${s.comments}</th></tr></thead>
-<tbody>${rows}</tbody></table></section>`;
+${scrollTable(html`<table><thead><tr><th class="n">#</th><th>${s.account}</th><th>${s.role}</th><th>${s.published}</th><th>${s.text}</th>${r.metrics.map((m) => html`<th class="n">${metricName(v.lang, m)}</th>`)}<th class="n">${s.comments}</th></tr></thead>
+<tbody>${rows}</tbody></table>`)}</section>`;
+}
+
+function commentItems(v: View, list: StrikeReport['comments']['first']): SafeHtml[] {
+  const { r, s } = v;
+  const rank = new Map(r.posts.map((p) => [p.deliveryId, p.rank]));
+  return list.map(
+    (x) =>
+      html`<li><span class="who">${link(x.authorUrl, x.authorHandle)}</span> · ${link(x.url, v.when(x.postedAt))} · ${s.under(rank.get(x.deliveryId) ?? 0)}${x.editedAt ? html` · ${s.edited}` : null}<p class="text">${x.text}</p></li>`,
+  );
 }
 
 function conversation(v: View): SafeHtml {
   const { r, s } = v;
   const c = r.comments;
   if (c.first.length === 0) return html`<section><h2>${s.conversation}</h2><p class="empty">${s.noComments}</p></section>`;
-  const rank = new Map(r.posts.map((p) => [p.deliveryId, p.rank]));
-  const items = c.first.map(
-    (x) =>
-      html`<li><span class="who">${link(x.authorUrl, x.authorHandle)}</span> · ${link(x.url, v.when(x.postedAt))} · ${s.under(rank.get(x.deliveryId) ?? 0)}${x.editedAt ? html` · ${s.edited}` : null}<p class="text">${x.text}</p></li>`,
-  );
-  return html`<section><h2>${s.conversation}</h2>${c.more ? html`<p class="note">${s.firstComments(c.first.length, c.count)}</p>` : null}<ol class="comments">${items}</ol></section>`;
+  return html`<section><h2>${s.conversation}</h2>${c.more ? html`<p class="note">${s.firstComments(c.first.length, c.count ?? 0)}</p>` : null}<ol class="comments">${commentItems(v, c.first)}</ol></section>`;
+}
+
+/** The organisation's own replies, apart from the public's. */
+function ownReplies(v: View): SafeHtml | null {
+  const own = v.r.ownReplies;
+  if (own.count === 0) return null;
+  const t = STORY_STRINGS[v.lang];
+  return html`<section><h2>${t.own}</h2><p class="note">${t.ownNote}</p><ol class="comments own">${commentItems(v, own.first)}</ol></section>`;
 }

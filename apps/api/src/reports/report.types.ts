@@ -1,6 +1,10 @@
-import type { Counts, Metric, Point, Stats } from '../../../../libs/reports/figures.js';
+import type { Metric, Point, Stats } from '../../../../libs/reports/figures.js';
 import type { Lang } from '../../../../libs/reports/i18n.js';
 import type { CommentRow } from './reports.repository.js';
+import type { StrikeStory } from './story.types.js';
+
+/** Counts that may not be measured yet: null (shown `–`) is "no count taken", never 0. */
+export type MaybeCounts = { [M in Metric]: number | null };
 
 export interface AccountRef {
   id: string;
@@ -20,17 +24,22 @@ export interface ReportPost {
   publishedAt: Date;
   /** When the post was found deleted on the network; its last counts still count. */
   goneAt: Date | null;
-  /** The latest snapshot's counts; zeros (and null quotes, impressions) before the first one. */
-  counts: Counts;
+  /** The latest snapshot's counts; all null before the first one (never measured is not 0). */
+  counts: MaybeCounts;
   /** When those counts were taken; null before the first snapshot. */
   snapshotAt: Date | null;
-  /** Comments not deleted. */
-  comments: number;
+  /** Public comments not deleted (the organisation's own replies left out); null while nothing was collected. */
+  comments: number | null;
+  /** The organisation's own replies under this post. */
+  ownReplies: number;
 }
 
-export interface Totals extends Counts {
+/** Sums over the measured posts only; null when none of them was measured. */
+export interface Totals extends MaybeCounts {
   posts: number;
-  comments: number;
+  /** Posts with at least one snapshot: the counts above are over these. */
+  measured: number;
+  comments: number | null;
 }
 
 /** What GET /v1/strikes/:id/report returns (dates as ISO 8601 strings in JSON). */
@@ -44,6 +53,8 @@ export interface StrikeReport {
     /** effectiveFrom (or startsAt) → endedAt (or the planned endsAt). */
     window: { from: Date; until: Date };
   };
+  /** What the strike did: decision, accounts, held posts and their fates, profiles, failures. */
+  story: StrikeStory;
   generatedAt: Date;
   lang: Lang;
   /** The metrics the strike's networks give, in this order everywhere below. */
@@ -54,7 +65,8 @@ export interface StrikeReport {
     perNetwork: {
       network: string;
       posts: number;
-      comments: number;
+      measured: number;
+      comments: number | null;
       metrics: Partial<Record<Metric, number | null>>;
       named: Record<string, number | null>;
     }[];
@@ -81,14 +93,22 @@ export interface StrikeReport {
     total: Point[];
     perPost: { deliveryId: string; points: Point[] }[];
   };
+  /**
+   * Public comments: replies by people outside the organisation. A server's reply count (the
+   * `replies` metric) also counts replies Piquet cannot read (private, followers-only, direct)
+   * and the organisation's own, so it is usually higher than `count`.
+   */
   comments: {
-    count: number;
-    uniqueAuthors: number;
-    perPost: { deliveryId: string; count: number }[];
+    /** null while no strike post was measured and none was collected: not known, not 0. */
+    count: number | null;
+    uniqueAuthors: number | null;
+    perPost: { deliveryId: string; count: number | null }[];
     /** UTC hours from the first comment's to the last one's, quiet hours included. */
     perHour: { hour: Date; count: number }[];
     /** The first comments (oldest first, deleted ones left out); the rest via /comments or comments.csv. */
     first: CommentRow[];
     more: boolean;
   };
+  /** Replies by the organisation's own accounts: shown apart, never counted among people commenting. */
+  ownReplies: { count: number; first: CommentRow[]; more: boolean };
 }

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { S } from '../common/openapi.js';
 import type { Caller } from '../../../../libs/domain/models.js';
 import { CSV_CONTENT_TYPE } from '../../../../libs/reports/csv.js';
 import { CurrentCaller } from '../common/auth.js';
@@ -27,35 +28,55 @@ export class ReportsController {
     private readonly pages: ReportPagesService,
   ) {}
 
+  @ApiOperation({ summary: 'The strike report: its story (decision, accounts, held posts, failures) and engagement figures' })
+  @ApiOkResponse({ schema: S.report })
   @Get('report')
   report(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Query() q: ReportQuery) {
     return this.reports.report(caller, id, q);
   }
 
+  @ApiOperation({ summary: 'Comments under the strike posts, filtered, page by page' })
+  @ApiOkResponse({ schema: S.comments })
   @Get('comments')
   comments(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Query() q: ListCommentsQuery) {
     const { limit, cursor, ...filter } = q;
     return this.exports.comments(caller, id, { ...filter, includeDeleted: filter.includeDeleted ?? false }, { limit, cursor });
   }
 
+  @ApiOperation({ summary: 'The strike posts with their latest counts, as CSV' })
+  @ApiOkResponse({ schema: S.csv })
   @Get('report/posts.csv')
   @ApiProduces(CSV_CONTENT_TYPE)
   async postsCsv(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
     return csv(await this.exports.postsCsv(caller, id), id, 'posts');
   }
 
+  @ApiOperation({ summary: 'Every snapshot of every strike post, as CSV' })
+  @ApiOkResponse({ schema: S.csv })
   @Get('report/snapshots.csv')
   @ApiProduces(CSV_CONTENT_TYPE)
   async snapshotsCsv(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
     return csv(await this.exports.snapshotsCsv(caller, id), id, 'snapshots');
   }
 
+  @ApiOperation({ summary: 'Every comment (the organisation\'s own marked), as CSV' })
+  @ApiOkResponse({ schema: S.csv })
   @Get('report/comments.csv')
   @ApiProduces(CSV_CONTENT_TYPE)
   async commentsCsv(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Query() q: CommentFilterQuery) {
     return csv(await this.exports.commentsCsv(caller, id, { ...q, includeDeleted: q.includeDeleted ?? false }), id, 'comments');
   }
 
+  @ApiOperation({ summary: 'Every held post with its fate and times, as CSV' })
+  @ApiOkResponse({ schema: S.csv })
+  @Get('report/held.csv')
+  @ApiProduces(CSV_CONTENT_TYPE)
+  async heldCsv(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
+    return csv(await this.exports.heldCsv(caller, id), id, 'held');
+  }
+
+  @ApiOperation({ summary: 'The report as a printable HTML page (English or French)' })
+  @ApiOkResponse({ schema: S.html })
   @Get('report.html')
   @ApiProduces('text/html')
   @Header('Content-Type', 'text/html; charset=utf-8')
@@ -68,6 +89,8 @@ export class ReportsController {
   }
 
   /** A link to the report page that opens without a token, for 30 days or until revoked; its URL is shown here only. */
+  @ApiOperation({ summary: 'A signed link to the report page that opens without a token, for 30 days or until revoked' })
+  @ApiOkResponse({ schema: S.reportLink })
   @Post('report-link')
   @HttpCode(200)
   link(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Body() body: ReportLinkDto) {

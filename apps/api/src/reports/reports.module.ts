@@ -8,10 +8,11 @@ import { ReportPagesService } from './report-pages.service.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsRepository } from './reports.repository.js';
 import { ReportsService } from './reports.service.js';
+import { StoryRepository } from './story.repository.js';
 
 /** Per-strike engagement reports: JSON, comments, CSV downloads, and the page the collective reads. */
 @Module({
   controllers: [ReportsController, ReportLinksController, PublicReportController],
-  providers: [ReportsService, ReportExportsService, ReportPagesService, ReportsRepository, ReportLinks, ReportLinksRepository],
+  providers: [ReportsService, ReportExportsService, ReportPagesService, ReportsRepository, ReportLinks, ReportLinksRepository, StoryRepository],
 })
 export class ReportsModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../../../libs/database/generated/client.js';
 import { PrismaService } from '../../../../libs/database/prisma.service.js';
 import type { Counts } from '../../../../libs/reports/figures.js';
+import { StoryRepository, type StoryRows } from './story.repository.js';
 
 export interface ReportStrike {
   id: string;
@@ -64,6 +65,10 @@ export interface CommentFilter {
   /** A case-insensitive substring of the text. */
   q?: string;
   includeDeleted: boolean;
+  /** Lower-case handles whose comments are left out (the organisation's own replies, out of the public's). */
+  excludeAuthors?: string[];
+  /** Only these lower-case handles' comments (the organisation's own replies). */
+  onlyAuthors?: string[];
 }
 
 export interface CommentAggregates {
@@ -74,13 +79,18 @@ export interface CommentAggregates {
 }
 
 export interface ReportRows {
+  /** Lower-case handles of the organisation's accounts: their replies are its own. */
+  ownHandles: string[];
   posts: StrikePostRow[];
   /** Every snapshot of the strike posts, per post in time order. */
   snapshots: SnapshotRow[];
   baseline: BaselineRow[];
   baselineAccountIds: string[];
+  /** Public comments: the organisation's own replies left out. */
   comments: CommentAggregates;
   firstComments: CommentRow[];
+  own: { count: number; perPost: { deliveryId: string; count: number }[]; first: CommentRow[] };
+  story: StoryRows;
 }
 
 type Db = Prisma.TransactionClient;
@@ -96,10 +106,18 @@ const likeLiteral = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`)
 /** What a strike report is computed from. Reads of one report run in one repeatable-read transaction, so its figures agree with each other while snapshots and comments keep arriving. */
 @Injectable()
 export class ReportsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly stories: StoryRepository,
+  ) {}
 
   private get db() {
     return this.prisma.client;
+  }
+
+  /** Lower-case handles of the organisation's accounts. */
+  ownHandles(organisationId: string): Promise<string[]> {
+    return this.stories.ownHandles(this.db, organisationId);
   }
 
   private consistent<T>(read: (tx: Db) => Promise<T>): Promise<T> {
@@ -116,29 +134,46 @@ export class ReportsRepository {
 
   async reportRows(strike: ReportStrike, baseline: { from: Date; until: Date }, firstComments: number): Promise<ReportRows> {
     return this.consistent(async (tx) => {
+      const ownHandles = await this.stories.ownHandles(tx, strike.organisationId);
       const posts = await this.strikePosts(tx, strike.id);
       const ids = posts.map((p) => p.deliveryId);
       const baselineAccountIds = [...new Set(posts.map((p) => p.accountId))].sort();
+      const own = await this.commentsPerPost(tx, strike.id, ownHandles, 'only');
       return {
+        ownHandles,
         posts,
         snapshots: await this.snapshots(tx, ids),
         baseline: await this.baseline(tx, strike.organisationId, baselineAccountIds, baseline),
         baselineAccountIds,
-        comments: await this.commentAggregates(tx, strike.id),
-        firstComments: await this.commentPage(tx, strike.id, { includeDeleted: false }, undefined, firstComments),
+        comments: await this.commentAggregates(tx, strike.id, ownHandles),
+        firstComments: await this.commentPage(tx, strike.id, { includeDeleted: false, excludeAuthors: ownHandles }, undefined, firstComments),
+        own: {
+          count: own.reduce((n, p) => n + p.count, 0),
+          perPost: own,
+          first: await this.commentPage(tx, strike.id, { includeDeleted: false, onlyAuthors: ownHandles }, undefined, firstComments),
+        },
+        story: await this.stories.rows(tx, strike.id, strike.organisationId, firstComments),
       };
     });
   }
 
   /** The strike posts with their latest counts and comment counts: posts.csv. */
-  async postSummaries(strikeId: string): Promise<{ posts: StrikePostRow[]; latest: SnapshotRow[]; comments: { deliveryId: string; count: number }[] }> {
+  async postSummaries(
+    strikeId: string,
+    ownHandles: string[],
+  ): Promise<{ posts: StrikePostRow[]; latest: SnapshotRow[]; comments: { deliveryId: string; count: number }[]; own: { deliveryId: string; count: number }[] }> {
     return this.consistent(async (tx) => {
       const posts = await this.strikePosts(tx, strikeId);
       const latest = await tx.$queryRaw<RawSnapshot[]>`
         SELECT DISTINCT ON (delivery_id) delivery_id::text AS delivery_id, taken_at, favourites, boosts, replies, quotes, impressions
         FROM snapshots WHERE delivery_id = ANY(${posts.map((p) => p.deliveryId)}::uuid[])
         ORDER BY delivery_id, taken_at DESC, id DESC`;
-      return { posts, latest: latest.map(toSnapshot), comments: await this.commentsPerPost(tx, strikeId) };
+      return {
+        posts,
+        latest: latest.map(toSnapshot),
+        comments: await this.commentsPerPost(tx, strikeId, ownHandles, 'exclude'),
+        own: await this.commentsPerPost(tx, strikeId, ownHandles, 'only'),
+      };
     });
   }
 
@@ -231,25 +266,31 @@ export class ReportsRepository {
     }));
   }
 
-  private async commentAggregates(db: Db, strikeId: string): Promise<CommentAggregates> {
+  /** Public comments only: the organisation's own replies are not people commenting. */
+  private async commentAggregates(db: Db, strikeId: string, own: string[]): Promise<CommentAggregates> {
     const [totals] = await db.$queryRaw<{ count: number; authors: number }[]>`
       SELECT count(*)::int AS count, count(DISTINCT lower(author_handle))::int AS authors
-      FROM comments WHERE strike_id = ${strikeId}::uuid AND deleted_at IS NULL`;
+      FROM comments WHERE strike_id = ${strikeId}::uuid AND deleted_at IS NULL AND NOT (lower(author_handle) = ANY(${own}::text[]))`;
     const perHour = await db.$queryRaw<{ hour: Date; count: number }[]>`
       SELECT date_trunc('hour', posted_at, 'UTC') AS hour, count(*)::int AS count
-      FROM comments WHERE strike_id = ${strikeId}::uuid AND deleted_at IS NULL
+      FROM comments WHERE strike_id = ${strikeId}::uuid AND deleted_at IS NULL AND NOT (lower(author_handle) = ANY(${own}::text[]))
       GROUP BY 1 ORDER BY 1`;
     return {
       count: totals?.count ?? 0,
       uniqueAuthors: totals?.authors ?? 0,
-      perPost: await this.commentsPerPost(db, strikeId),
+      perPost: await this.commentsPerPost(db, strikeId, own, 'exclude'),
       perHour: perHour.map((h) => ({ at: h.hour, count: h.count })),
     };
   }
 
-  private async commentsPerPost(db: Db, strikeId: string): Promise<{ deliveryId: string; count: number }[]> {
-    const rows = await db.comment.groupBy({ by: ['deliveryId'], where: { strikeId, deletedAt: null }, _count: { _all: true } });
-    return rows.map((r) => ({ deliveryId: r.deliveryId, count: r._count._all }));
+  /** Comments per post, either without these authors or by them only. */
+  private async commentsPerPost(db: Db, strikeId: string, handles: string[], which: 'exclude' | 'only'): Promise<{ deliveryId: string; count: number }[]> {
+    const only = which === 'only';
+    const rows = await db.$queryRaw<{ delivery_id: string; count: number }[]>`
+      SELECT delivery_id::text AS delivery_id, count(*)::int AS count
+      FROM comments WHERE strike_id = ${strikeId}::uuid AND deleted_at IS NULL AND (lower(author_handle) = ANY(${handles}::text[])) = ${only}
+      GROUP BY delivery_id`;
+    return rows.map((r) => ({ deliveryId: r.delivery_id, count: r.count }));
   }
 
   private async commentPage(db: Db, strikeId: string, f: CommentFilter, after: { postedAt: Date; id: string } | undefined, limit: number): Promise<CommentRow[]> {
@@ -259,6 +300,11 @@ export class ReportsRepository {
     if (f.author) {
       const handle = likeLiteral(f.author.replace(/^@/, ''));
       and.push({ OR: [{ authorHandle: { equals: handle, mode: 'insensitive' } }, { authorHandle: { equals: `@${handle}`, mode: 'insensitive' } }] });
+    }
+    if (f.excludeAuthors?.length) and.push({ NOT: { OR: f.excludeAuthors.map((h) => ({ authorHandle: { equals: likeLiteral(h), mode: 'insensitive' as const } })) } });
+    if (f.onlyAuthors) {
+      if (f.onlyAuthors.length === 0) return [];
+      and.push({ OR: f.onlyAuthors.map((h) => ({ authorHandle: { equals: likeLiteral(h), mode: 'insensitive' as const } })) });
     }
     if (f.q) and.push({ text: { contains: likeLiteral(f.q), mode: 'insensitive' } });
     if (after) and.push({ OR: [{ postedAt: { gt: after.postedAt } }, { postedAt: after.postedAt, id: { gt: after.id } }] });

@@ -4,10 +4,12 @@ import {
   carryForwardSum, countsOf, NETWORK_METRIC_NAMES, hourlyBuckets, metricsOf, rankByEngagement, ratio, stats, sumCounts, ZERO_COUNTS, type Counts, type Metric, type Point, type Stats,
 } from '../../../../libs/reports/figures.js';
 import { ratioSentence, type Lang } from '../../../../libs/reports/i18n.js';
-import type { ReportPost, StrikeReport, Totals } from './report.types.js';
+import type { MaybeCounts, ReportPost, StrikeReport, Totals } from './report.types.js';
+import { buildStory } from './story.js';
 import { ReportsRepository, type ReportRows, type ReportStrike, type SnapshotRow } from './reports.repository.js';
 
 export const DEFAULT_BASELINE_DAYS = 30;
+/** How many comments, own replies, held and natively scheduled posts the report lists; the rest are in the CSVs. */
 export const FIRST_COMMENTS = 100;
 const DAY_MS = 86_400_000;
 const OVER: ReadonlySet<string> = new Set(['ended', 'cancelled', 'rejected']);
@@ -49,28 +51,36 @@ export class ReportsService {
 export function compute(strike: ReportStrike, rows: ReportRows, o: { days: number; period: { from: Date; until: Date }; lang: Lang; now: Date }): StrikeReport {
   const seriesByPost = groupSnapshots(rows.snapshots);
   const commentsByPost = new Map(rows.comments.perPost.map((c) => [c.deliveryId, c.count]));
+  const ownByPost = new Map(rows.own.perPost.map((c) => [c.deliveryId, c.count]));
   const unranked = rows.posts.map((p) => {
     const series = seriesByPost.get(p.deliveryId) ?? [];
     const last = series[series.length - 1];
+    // Ranked with 0 for a post not measured yet, but reported as not measured.
     return { id: p.deliveryId, at: p.publishedAt, counts: last ? countsOf(last) : { ...ZERO_COUNTS }, row: p, snapshotAt: last?.at ?? null };
   });
-  const posts: ReportPost[] = rankByEngagement(unranked).map((p, i) => ({
-    rank: i + 1,
-    deliveryId: p.row.deliveryId,
-    postId: p.row.postId,
-    account: { id: p.row.accountId, handle: p.row.handle, network: p.row.network },
-    role: p.row.role,
-    text: p.row.text,
-    url: p.row.url,
-    publishedAt: p.row.publishedAt,
-    goneAt: p.row.goneAt,
-    counts: p.counts,
-    snapshotAt: p.snapshotAt,
-    comments: commentsByPost.get(p.row.deliveryId) ?? 0,
-  }));
+  const posts: ReportPost[] = rankByEngagement(unranked).map((p, i) => {
+    const comments = commentsByPost.get(p.row.deliveryId) ?? 0;
+    return {
+      rank: i + 1,
+      deliveryId: p.row.deliveryId,
+      postId: p.row.postId,
+      account: { id: p.row.accountId, handle: p.row.handle, network: p.row.network },
+      role: p.row.role,
+      text: p.row.text,
+      url: p.row.url,
+      publishedAt: p.row.publishedAt,
+      goneAt: p.row.goneAt,
+      counts: p.snapshotAt ? p.counts : { ...UNMEASURED },
+      snapshotAt: p.snapshotAt,
+      // Comments are read in the same rounds as the counts: none before the first round is "not known".
+      comments: p.snapshotAt || comments > 0 ? comments : null,
+      ownReplies: ownByPost.get(p.row.deliveryId) ?? 0,
+    };
+  });
   const metrics = metricsOf(new Set(posts.map((p) => p.account.network)));
 
-  const measured = posts.filter((p) => p.snapshotAt !== null).map((p) => p.counts);
+  const measuredPosts = unranked.filter((p) => p.snapshotAt !== null);
+  const measured = measuredPosts.map((p) => p.counts);
   const baselineMeasured = rows.baseline.flatMap((b) => (b.latest ? [b.latest] : []));
   const strikeMetrics = statsOf(metrics, measured);
   const baselineMetrics = statsOf(metrics, baselineMeasured);
@@ -81,9 +91,11 @@ export function compute(strike: ReportStrike, rows: ReportRows, o: { days: numbe
     const r = { median: ratio(s.median, b.median), mean: ratio(s.mean, b.mean) };
     ratios[m] = { ...r, sentence: ratioSentence(o.lang, m, { strike: s, baseline: b, ratio: r }) };
   }
+  const known = measured.length > 0 || rows.comments.count > 0;
 
   return {
     strike: { id: strike.id, title: strike.title, state: strike.state, live: !OVER.has(strike.state), window: strikeWindow(strike) },
+    story: buildStory(rows.story),
     generatedAt: o.now,
     lang: o.lang,
     metrics,
@@ -105,15 +117,18 @@ export function compute(strike: ReportStrike, rows: ReportRows, o: { days: numbe
       perPost: posts.map((p) => ({ deliveryId: p.deliveryId, points: seriesByPost.get(p.deliveryId) ?? [] })),
     },
     comments: {
-      count: rows.comments.count,
-      uniqueAuthors: rows.comments.uniqueAuthors,
+      count: known ? rows.comments.count : null,
+      uniqueAuthors: known ? rows.comments.uniqueAuthors : null,
       perPost: posts.map((p) => ({ deliveryId: p.deliveryId, count: p.comments })),
       perHour: hourlyBuckets(rows.comments.perHour),
       first: rows.firstComments,
       more: rows.comments.count > rows.firstComments.length,
     },
+    ownReplies: { count: rows.own.count, first: rows.own.first, more: rows.own.count > rows.own.first.length },
   };
 }
+
+const UNMEASURED: Readonly<MaybeCounts> = Object.freeze({ favourites: null, boosts: null, replies: null, quotes: null, impressions: null });
 
 function groupSnapshots(snapshots: SnapshotRow[]): Map<string, Point[]> {
   const byPost = new Map<string, Point[]>();
@@ -129,11 +144,21 @@ function statsOf(metrics: Metric[], counts: Counts[]): Partial<Record<Metric, St
   return Object.fromEntries(metrics.map((m) => [m, stats(counts.map((c) => c[m]))]));
 }
 
+/** A sum over the measured posts only: null when none of them was measured, so "–" never reads as 0. */
+function sumMeasured(list: ReportPost[]): MaybeCounts {
+  const measured = list.filter((p) => p.snapshotAt !== null);
+  if (measured.length === 0) return { ...UNMEASURED };
+  return sumCounts(measured.map((p) => ({ ...p.counts, favourites: p.counts.favourites ?? 0, boosts: p.counts.boosts ?? 0, replies: p.counts.replies ?? 0 })));
+}
+
+const sumKnown = (values: (number | null)[]): number | null => (values.some((v) => v !== null) ? values.reduce<number>((n, v) => n + (v ?? 0), 0) : null);
+
 function totalsOf(posts: ReportPost[], metrics: Metric[]): StrikeReport['totals'] {
   const total = (list: ReportPost[]): Totals => ({
     posts: list.length,
-    ...sumCounts(list.map((p) => p.counts)),
-    comments: list.reduce((n, p) => n + p.comments, 0),
+    measured: list.filter((p) => p.snapshotAt !== null).length,
+    ...sumMeasured(list),
+    comments: sumKnown(list.map((p) => p.comments)),
   });
   const by = (key: (p: ReportPost) => string) => {
     const groups = new Map<string, ReportPost[]>();
@@ -155,6 +180,7 @@ function totalsOf(posts: ReportPost[], metrics: Metric[]): StrikeReport['totals'
         return {
           network,
           posts: t.posts,
+          measured: t.measured,
           comments: t.comments,
           metrics: Object.fromEntries(named.map((m) => [m, t[m]])),
           // The same figures under the network's own words (likes and reposts on X and Bluesky).

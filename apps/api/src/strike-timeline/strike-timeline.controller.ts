@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { S } from '../common/openapi.js';
 import type { Caller } from '../../../../libs/domain/models.js';
 import { CurrentCaller, Roles } from '../common/auth.js';
 import { DropHoldDto, ListHoldsQuery, ResumeHoldDto } from './strike-timeline.dto.js';
@@ -12,21 +13,29 @@ export class StrikeTimelineController {
   constructor(private readonly service: StrikeTimelineService) {}
 
   /** The exact timeline a proposed or approved strike will produce. */
+  @ApiOperation({ summary: 'What the strike will do, minute by minute: held posts, strike posts, profile changes, fates' })
+  @ApiOkResponse({ schema: S.preview })
   @Get('strikes/:id/preview')
   preview(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
     return this.service.preview(caller, id);
   }
 
+  @ApiOperation({ summary: 'The strike as it runs and after: holds and their fates, strike posts, profile occupation and restoration' })
+  @ApiOkResponse({ schema: S.live })
   @Get('strikes/:id/live')
   live(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
     return this.service.live(caller, id);
   }
 
+  @ApiOperation({ summary: 'Every held post and its fate, page by page' })
+  @ApiOkResponse({ schema: S.holds })
   @Get('strikes/:id/holds')
   holds(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Query() query: ListHoldsQuery) {
     return this.service.holds(caller, id, query);
   }
 
+  @ApiOperation({ summary: 'Resume a held post waiting for review' })
+  @ApiOkResponse({ schema: S.holdDecision })
   @Post('holds/:id/resume')
   @Roles('admin', 'community_manager')
   @HttpCode(200)
@@ -34,6 +43,8 @@ export class StrikeTimelineController {
     return this.service.reviewHold(caller, id, { action: 'resume', scheduledAt: body.scheduledAt });
   }
 
+  @ApiOperation({ summary: 'Schedule again a post scheduled natively on the instance, waiting for review' })
+  @ApiOkResponse({ schema: S.nativeDecision })
   @Post('native-holds/:id/resume')
   @Roles('admin', 'community_manager')
   @HttpCode(200)
@@ -41,6 +52,8 @@ export class StrikeTimelineController {
     return this.service.reviewNative(caller, id, { action: 'resume', scheduledAt: body.scheduledAt });
   }
 
+  @ApiOperation({ summary: 'Delete a natively scheduled post waiting for review' })
+  @ApiOkResponse({ schema: S.nativeDecision })
   @Post('native-holds/:id/drop')
   @Roles('admin', 'community_manager')
   @HttpCode(200)
@@ -48,6 +61,8 @@ export class StrikeTimelineController {
     return this.service.reviewNative(caller, id, { action: 'drop' });
   }
 
+  @ApiOperation({ summary: 'Cancel a held post waiting for review' })
+  @ApiOkResponse({ schema: S.holdDecision })
   @Post('holds/:id/drop')
   @Roles('admin', 'community_manager')
   @HttpCode(200)

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { S } from '../common/openapi.js';
 import type { Caller } from '../../../../libs/domain/models.js';
 import { CurrentCaller, Roles } from '../common/auth.js';
 import { motionView, strikeDetailView, strikeView } from './strike.view.js';
@@ -12,30 +13,40 @@ import { StrikesService } from './strikes.service.js';
 export class StrikesController {
   constructor(private readonly service: StrikesService) {}
 
+  @ApiOperation({ summary: 'Propose a strike: opens the motion that approves it' })
+  @ApiCreatedResponse({ schema: S.strikeDetail })
   @Post()
   @Roles('admin', 'community_manager', 'member')
   async propose(@CurrentCaller() caller: Caller, @Body() body: CreateStrikeDto) {
     return strikeDetailView(await this.service.propose(caller, body));
   }
 
+  @ApiOperation({ summary: 'Strikes, page by page' })
+  @ApiOkResponse({ schema: S.strikes })
   @Get()
   async list(@CurrentCaller() caller: Caller, @Query() query: ListStrikesQuery) {
     const { items, nextCursor } = await this.service.list(caller, query);
     return { items: items.map(strikeView), nextCursor };
   }
 
+  @ApiOperation({ summary: 'One strike and its motions' })
+  @ApiOkResponse({ schema: S.strikeDetail })
   @Get(':id')
   async get(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
     return strikeDetailView(await this.service.get(caller, id));
   }
 
   /** A proposed strike is edited (its votes reset); an approved one gets an amend motion instead. */
+  @ApiOperation({ summary: 'Edit a proposed strike, or propose an amendment to an approved one' })
+  @ApiOkResponse({ schema: S.strikeDetail })
   @Patch(':id')
   @Roles('admin', 'community_manager', 'member')
   async edit(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateStrikeDto) {
     return strikeDetailView(await this.service.edit(caller, id, body));
   }
 
+  @ApiOperation({ summary: 'Propose to cancel the strike (before the start) or end it now' })
+  @ApiCreatedResponse({ schema: S.motion })
   @Post(':id/stop')
   @Roles('admin', 'community_manager', 'member')
   async stop(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Body() body: StopStrikeDto) {
@@ -43,6 +54,8 @@ export class StrikesController {
     return motionView(detail.motion, detail.eligibleNow);
   }
 
+  @ApiOperation({ summary: 'Propose a later end' })
+  @ApiCreatedResponse({ schema: S.motion })
   @Post(':id/extend')
   @Roles('admin', 'community_manager', 'member')
   async extend(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Body() body: ExtendStrikeDto) {
