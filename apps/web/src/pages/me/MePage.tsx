@@ -67,7 +67,7 @@ function Sessions() {
                     <br />
                     <span className="muted">{t('sessions.times', { created: time.dateTime(s.createdAt), seen: time.dateTime(s.lastSeenAt) })}</span>
                   </span>
-                  <button type="button" className="button-danger" disabled={end.busy} onClick={() => void end.run(s)}>
+                  <button type="button" className="button-danger" aria-disabled={end.busy || undefined} onClick={() => void end.run(s)}>
                     {s.current ? t('sessions.endCurrent') : t('sessions.end', { device: describeUserAgent(s.userAgent) ?? t('sessions.unknownDevice') })}
                   </button>
                 </li>
@@ -116,7 +116,7 @@ function Passkeys() {
                   <span>
                     <strong>{p.name}</strong> <span className="muted">{t('passkeys.since', { at: time.dateTime(p.createdAt) })}</span>
                   </span>
-                  <button type="button" className="button-danger" disabled={remove.busy} onClick={() => void remove.run(p)}>
+                  <button type="button" className="button-danger" aria-disabled={remove.busy || undefined} onClick={() => void remove.run(p)}>
                     {t('passkeys.remove', { name: p.name })}
                   </button>
                 </li>
@@ -129,7 +129,7 @@ function Passkeys() {
         <FormMessage kind="error">{add.error ? add.error.forField('name').join(' ') || add.error.message : null}</FormMessage>
         <FormMessage kind="success">{added}</FormMessage>
         <TextField label={t('passkeys.name')} hint={t('passkeys.nameHint')} value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
-        <button type="submit" className="button-primary" disabled={add.busy}>
+        <button type="submit" className="button-primary" aria-disabled={add.busy || undefined}>
           {t('passkeys.add')}
         </button>
       </form>

@@ -41,7 +41,7 @@ export function InvitationsSection() {
             </option>
           ))}
         </SelectField>
-        <button type="submit" className="button-primary" disabled={create.busy}>
+        <button type="submit" className="button-primary" aria-disabled={create.busy || undefined}>
           {t('invitations.create')}
         </button>
       </form>
@@ -58,7 +58,7 @@ export function InvitationsSection() {
                   <span>
                     <strong>{inv.name}</strong> · {t(`common:role.${inv.role}`)} · <span className="muted">{t('invitations.expires', { at: time.dateTime(inv.expiresAt) })}</span>
                   </span>
-                  <button type="button" className="button-danger" disabled={revoke.busy} onClick={() => void revoke.run(inv)}>
+                  <button type="button" className="button-danger" aria-disabled={revoke.busy || undefined} onClick={() => void revoke.run(inv)}>
                     {t('invitations.revoke', { name: inv.name })}
                   </button>
                 </li>

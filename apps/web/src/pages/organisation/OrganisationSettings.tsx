@@ -43,7 +43,7 @@ export function OrganisationSettings({ admin }: { admin: boolean }) {
               </option>
             ))}
           </SelectField>
-          <button type="submit" className="button-primary" disabled={save.busy}>
+          <button type="submit" className="button-primary" aria-disabled={save.busy || undefined}>
             {t('common:action.save')}
           </button>
         </form>
