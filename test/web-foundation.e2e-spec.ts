@@ -291,5 +291,5 @@ describe('web app foundation', () => {
     await context.close();
     expect(problems).toEqual([]);
     expect(findings).toEqual([]);
-  }, 600_000);
+  }, 900_000);
 });
