@@ -54,7 +54,7 @@ for (;;) {
   if (stopping) break;
   const ok = await fetch(health, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
   if (ok) {
-    console.log(`Piquet is ready: http://localhost:${port} (API docs at http://localhost:${port}/docs). Ctrl-C stops it.`);
+    console.log(`Piquet is ready: the app and the API on http://localhost:${port}/ (API docs at /docs), worker running. Ctrl-C stops it.`);
     if (quiet) console.log('Logs show warnings and errors only; LOG_LEVEL=info npm start shows everything.');
     break;
   }

@@ -21,7 +21,7 @@ export function AuditSection() {
   const [error, setError] = useState<ApiError | null>(null);
   const next = cursor === undefined ? (first.status === 'ready' ? first.data.nextCursor : null) : cursor;
   const loadMore = async () => {
-    if (!next) return;
+    if (!next || busy) return;
     setBusy(true);
     setError(null);
     try {
@@ -59,7 +59,7 @@ export function AuditSection() {
               </ol>
               {error && <ErrorState error={error} onRetry={() => void loadMore()} />}
               {next && (
-                <button type="button" onClick={() => void loadMore()} disabled={busy}>
+                <button type="button" onClick={() => void loadMore()} aria-disabled={busy || undefined}>
                   {t('common:action.more')}
                 </button>
               )}

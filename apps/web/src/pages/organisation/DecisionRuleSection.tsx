@@ -77,7 +77,7 @@ function RuleForm({ rule, onSaved }: { rule: Rule; onSaved: () => void }) {
           errors={e?.forField('secretBallotClosesAfterMinutes')}
         />
       )}
-      <button type="submit" className="button-primary" disabled={save.busy}>
+      <button type="submit" className="button-primary" aria-disabled={save.busy || undefined}>
         {t('common:action.save')}
       </button>
     </form>

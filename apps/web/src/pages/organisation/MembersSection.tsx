@@ -62,7 +62,7 @@ export function MembersSection({ admin }: { admin: boolean }) {
                             <label className="visually-hidden" htmlFor={`role-${m.id}`}>
                               {t('members.roleOf', { name: m.name })}
                             </label>
-                            <select id={`role-${m.id}`} value={m.role} disabled={changeRole.busy} onChange={(e) => void changeRole.run(m, e.target.value as Role)}>
+                            <select id={`role-${m.id}`} value={m.role} aria-disabled={changeRole.busy || undefined} onChange={(e) => void changeRole.run(m, e.target.value as Role)}>
                               {ROLES.map((r) => (
                                 <option key={r} value={r}>
                                   {t(`common:role.${r}`)}
@@ -97,7 +97,7 @@ export function MembersSection({ admin }: { admin: boolean }) {
         <p>{t('members.removeBody')}</p>
         <FormMessage kind="error">{remove.error?.message}</FormMessage>
         <div className="actions">
-          <button type="button" className="button-danger" disabled={remove.busy} onClick={() => void remove.run()}>
+          <button type="button" className="button-danger" aria-disabled={remove.busy || undefined} onClick={() => void remove.run()}>
             {t('members.removeConfirm')}
           </button>
           <button type="button" onClick={() => setRemoving(null)}>

@@ -48,7 +48,7 @@ export function TokensSection() {
       <form className="inline-form" onSubmit={create.onSubmit()} noValidate>
         <FormMessage kind="error">{otherErrors(create.error, ['name'])}</FormMessage>
         <TextField label={t('tokens.name')} hint={t('tokens.nameHint')} value={name} onChange={(e) => setName(e.target.value)} errors={create.error?.forField('name')} />
-        <button type="submit" className="button-primary" disabled={create.busy}>
+        <button type="submit" className="button-primary" aria-disabled={create.busy || undefined}>
           {t('tokens.create')}
         </button>
       </form>
@@ -80,7 +80,7 @@ export function TokensSection() {
                         {tok.revokedAt ? (
                           t('tokens.revokedAt', { at: time.dateTime(tok.revokedAt) })
                         ) : (
-                          <button type="button" className="button-danger" disabled={revoke.busy} onClick={() => void revoke.run(tok)}>
+                          <button type="button" className="button-danger" aria-disabled={revoke.busy || undefined} onClick={() => void revoke.run(tok)}>
                             {t('tokens.revoke', { name: tok.name })}
                           </button>
                         )}
