@@ -14,6 +14,3 @@ export function sqlState(err: unknown): string | null {
 
 /** Class 22, "data exception": a value Postgres refused to store or read (bad bytes, bad JSON, out of range). */
 export const isDataException = (err: unknown): boolean => sqlState(err)?.startsWith('22') ?? false;
-
-/** 40001 serialization failure, 40P01 deadlock: the transaction may be retried as is. */
-export const isRetryableConflict = (err: unknown): boolean => ['40001', '40P01'].includes(sqlState(err) ?? '');
