@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
-import { StrikesModule } from '../strikes/strikes.module.js';
+import { AccountsModule } from '../accounts/accounts.module.js';
+import { MediaModule } from '../media/media.module.js';
+import { StrikeSpecBuilder } from '../strikes/strike-spec.service.js';
 import { StrikeTimelineController } from './strike-timeline.controller.js';
 import { StrikeTimelineRepository } from './strike-timeline.repository.js';
 import { StrikeTimelineService } from './strike-timeline.service.js';
 
 /** Preview, live view and review of held posts: what a strike does to the timeline. */
 @Module({
-  imports: [StrikesModule],
+  imports: [AccountsModule, MediaModule],
   controllers: [StrikeTimelineController],
-  providers: [StrikeTimelineService, StrikeTimelineRepository],
+  // StrikeSpecBuilder: a draft is previewed after the same checks as a proposal.
+  providers: [StrikeTimelineService, StrikeTimelineRepository, StrikeSpecBuilder],
 })
 export class StrikeTimelineModule {}

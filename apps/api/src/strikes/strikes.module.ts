@@ -15,7 +15,5 @@ import { StrikesService } from './strikes.service.js';
   imports: [AccountsModule, MediaModule],
   controllers: [StrikesController, DecisionsController],
   providers: [StrikesService, StrikesRepository, StrikeSpecBuilder, DecisionsService, DecisionsRepository, AuditRepository],
-  // The strike composer's preview checks a draft as a proposal is checked.
-  exports: [StrikeSpecBuilder],
 })
 export class StrikesModule {}
