@@ -18,4 +18,13 @@ export interface AppRoute {
 export const ROUTES: AppRoute[] = [
   { path: '/signin', page: lazy(() => import('../pages/auth/SignInPage')), public: true },
   { path: '/queue', page: lazy(() => import('../pages/queue/QueuePage')), nav: 'queue' },
+  // Strike pages (pages/strikes): /strikes/new before /strikes/:id, first match wins.
+  { path: '/strikes', page: lazy(() => import('../pages/strikes/StrikesPage')), nav: 'strikes' },
+  { path: '/strikes/new', page: lazy(() => import('../pages/strikes/StrikeComposerPage')) },
+  { path: '/strikes/:id/edit', page: lazy(() => import('../pages/strikes/StrikeComposerPage')) },
+  { path: '/strikes/:id/live', page: lazy(() => import('../pages/strikes/LivePage')) },
+  { path: '/strikes/:id/held', page: lazy(() => import('../pages/strikes/HeldPage')) },
+  { path: '/strikes/:id/report', page: lazy(() => import('../pages/strikes/ReportPage')) },
+  { path: '/strikes/:id', page: lazy(() => import('../pages/strikes/StrikePage')) },
+  { path: '/motions/:id', page: lazy(() => import('../pages/strikes/MotionPage')) },
 ];
