@@ -38,6 +38,7 @@ import type {
   VerifiedAccount,
 } from '../network-adapter.js';
 import { downloadImage, requireImage } from '../image-download.js';
+import { blueskyPostLength, blueskyText } from './bluesky-text.js';
 import { createGuardedDispatcher } from '../url-guard.js';
 
 /** Bluesky's post lexicon: 300 graphemes, 4 images; links count in full (no shortening). */
@@ -89,13 +90,7 @@ interface UploadedMedia {
   alt: string;
 }
 
-/**
- * Bluesky has no content-warning text (its self-labels only mark media as adult or graphic), so a
- * content warning becomes the first paragraph of the post: it is published and counted as text.
- */
-export function blueskyText(text: string, contentWarning: string | null): string {
-  return contentWarning ? `CW: ${contentWarning}\n\n${text}` : text;
-}
+export { blueskyText } from './bluesky-text.js';
 
 /**
  * A record key derived from the idempotency key, so a retried publish writes the same record and
@@ -150,7 +145,7 @@ export class BlueskyAdapter implements NetworkAdapter {
 
   /** Graphemes, whatever the limits say: links count in full on Bluesky. */
   postLength(text: string, contentWarning: string | null, _limits?: NetworkLimits): number {
-    return new RichText({ text: blueskyText(text, contentWarning) }).graphemeLength;
+    return blueskyPostLength(text, contentWarning);
   }
 
   async uploadMedia(conn: AccountConnection, media: OutgoingMedia): Promise<string> {

@@ -67,3 +67,22 @@ function safeJson(text: string): unknown {
     return text;
   }
 }
+
+/** Uploads one image as multipart (POST /v1/media): `{ id, mimeType, … }`. */
+export async function uploadMedia(file: File): Promise<{ id: string; mimeType: string }> {
+  const form = new FormData();
+  form.append('file', file);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = readCookie(document.cookie, CSRF_COOKIE);
+  if (token) headers['x-csrf-token'] = token;
+  let response: Response;
+  try {
+    response = await fetch('/v1/media', { method: 'POST', body: form, headers, credentials: 'same-origin' });
+  } catch (err) {
+    throw new ApiError(0, (err as Error).message || 'network error');
+  }
+  const text = await response.text();
+  const parsed: unknown = text ? safeJson(text) : undefined;
+  if (!response.ok) throw toApiError(response.status, parsed, response.headers.get('retry-after'));
+  return parsed as { id: string; mimeType: string };
+}

@@ -798,14 +798,14 @@ export interface components {
         };
         CreatePostDto: {
             /** @description Content warning (spoiler text) */
-            contentWarning?: Record<string, never>;
+            contentWarning?: string | null;
             /** @enum {string} */
             visibility?: "public" | "unlisted" | "private" | "direct";
             /**
              * @description ISO 639-1 language code
              * @example fr
              */
-            language?: Record<string, never>;
+            language?: string | null;
             media?: components["schemas"]["PostMediaDto"][];
             text: string;
             /** @example 2026-12-05T09:00:00+01:00 */
@@ -815,14 +815,14 @@ export interface components {
         };
         UpdatePostDto: {
             /** @description Content warning (spoiler text) */
-            contentWarning?: Record<string, never>;
+            contentWarning?: string | null;
             /** @enum {string} */
             visibility?: "public" | "unlisted" | "private" | "direct";
             /**
              * @description ISO 639-1 language code
              * @example fr
              */
-            language?: Record<string, never>;
+            language?: string | null;
             media?: components["schemas"]["PostMediaDto"][];
             text?: string;
             /** @example 2026-12-05T09:00:00+01:00 */
@@ -846,7 +846,7 @@ export interface components {
             /** @description Checked against the limit of every account on strike */
             text: string;
             /** @description Content warning (spoiler text) */
-            contentWarning?: Record<string, never>;
+            contentWarning?: string | null;
             media?: components["schemas"]["PostMediaDto"][];
             /** @description A text of its own for a network, such as a shorter one for X */
             perNetwork?: components["schemas"]["PerNetworkTextDto"];
@@ -864,24 +864,24 @@ export interface components {
              * @description Put before the display name
              * @example ✊
              */
-            displayNamePrefix?: Record<string, never>;
+            displayNamePrefix?: string | null;
             /**
              * @description Put after the display name
              * @example en grève
              */
-            displayNameSuffix?: Record<string, never>;
+            displayNameSuffix?: string | null;
             /** @description Replaces the bio during the strike */
-            bio?: Record<string, never>;
+            bio?: string | null;
             /**
              * Format: uuid
              * @description An image from POST /v1/media
              */
-            avatarMediaId?: Record<string, never>;
+            avatarMediaId?: string | null;
             /**
              * Format: uuid
              * @description An image from POST /v1/media
              */
-            headerMediaId?: Record<string, never>;
+            headerMediaId?: string | null;
             /** @description Pin the opening post while the strike runs */
             pinOpening?: boolean;
         };

@@ -17,7 +17,11 @@ export interface AppRoute {
 // Order matters: first match wins, and navigation follows this order.
 export const ROUTES: AppRoute[] = [
   { path: '/signin', page: lazy(() => import('../pages/auth/SignInPage')), public: true },
+  { path: '/invite/:token', page: lazy(() => import('../pages/auth/InvitePage')), public: true },
   { path: '/queue', page: lazy(() => import('../pages/queue/QueuePage')), nav: 'queue' },
+  { path: '/posts/new', page: lazy(() => import('../pages/composer/ComposerPage')), nav: 'compose', roles: ['admin', 'community_manager'] },
+  { path: '/posts/:id', page: lazy(() => import('../pages/composer/ComposerPage')) },
+  { path: '/accounts', page: lazy(() => import('../pages/accounts/AccountsPage')), nav: 'accounts' },
   // Strike pages (pages/strikes): /strikes/new before /strikes/:id, first match wins.
   { path: '/strikes', page: lazy(() => import('../pages/strikes/StrikesPage')), nav: 'strikes' },
   { path: '/strikes/new', page: lazy(() => import('../pages/strikes/StrikeComposerPage')) },
