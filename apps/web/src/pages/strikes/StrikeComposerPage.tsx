@@ -20,7 +20,7 @@ import './strikes.css';
 const PREVIEW_DELAY_MS = 400;
 const MAX_ROTATION = 20;
 
-type PreviewState = { status: 'idle' | 'loading' } | { status: 'ready'; data: StrikePreview } | { status: 'error'; error: ApiError };
+type PreviewState = { status: 'idle' } | { status: 'loading' } | { status: 'ready'; data: StrikePreview } | { status: 'error'; error: ApiError };
 
 /** `/strikes/new` and `/strikes/:id/edit`: the strike composer with its live preview. */
 export default function StrikeComposerPage() {

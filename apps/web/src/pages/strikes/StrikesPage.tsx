@@ -27,7 +27,7 @@ export default function StrikesPage() {
     const first = await strikesApi.list(state || undefined);
     const items: StrikeView[] = [...first.items];
     let next = first.nextCursor;
-    for (const _ of pages) {
+    for (let i = 0; i < pages.length; i++) {
       if (!next) break;
       const more = await strikesApi.list(state || undefined, next);
       items.push(...more.items);
