@@ -19,6 +19,7 @@ import { NETWORK_ADAPTERS } from '../networks/network-adapter.js';
 import { NetworkRegistry } from '../networks/network-registry.js';
 import { AccountConnections } from '../networks/account-connections.js';
 import { AccountSecretsRepository } from '../database/account-secrets.repository.js';
+import { OutboundHttp } from '../networks/http/outbound-http.js';
 
 /** Secrets never reach the logs, whatever object they travel in. */
 export const REDACTED_PATHS = [
@@ -73,6 +74,8 @@ export class CoreModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: SecretBox, useValue: new SecretBox(config.encryptionKey) },
+        // Every outbound request of the process goes through this one guard (libs/networks/http).
+        { provide: OutboundHttp, useFactory: () => OutboundHttp.fromConfig(config) },
         ...SHARED,
         {
           provide: NETWORK_ADAPTERS,
@@ -80,7 +83,7 @@ export class CoreModule {
           inject: [MastodonAdapter, XAdapter, BlueskyAdapter],
         },
       ],
-      exports: [APP_CONFIG, SecretBox, ...SHARED],
+      exports: [APP_CONFIG, SecretBox, OutboundHttp, ...SHARED],
     };
   }
 }

@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '../../../libs/config/config.js';
 import { AppModule } from './app.module.js';
 import { openApiConfig } from './openapi.js';
+import { serveWebApp } from './web/web-app.js';
 
 /** Builds the HTTP app (used by main.ts and by the tests, so both run the same thing). */
 export async function createApiApp(config: AppConfig, opts: { logs?: boolean } = {}): Promise<NestExpressApplication> {
@@ -15,6 +16,7 @@ export async function createApiApp(config: AppConfig, opts: { logs?: boolean } =
   if (opts.logs !== false) app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: '1mb' });
   app.disable('x-powered-by');
+  serveWebApp(app, config.webDir);
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApiConfig()), { jsonDocumentUrl: 'docs-json' });
   return app;
 }

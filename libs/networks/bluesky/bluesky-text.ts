@@ -12,7 +12,5 @@ const segmenter = new Intl.Segmenter();
 
 /** Graphemes, as @atproto/api's RichText counts them (Intl.Segmenter); links count in full. */
 export function blueskyPostLength(text: string, contentWarning: string | null | undefined): number {
-  let length = 0;
-  for (const _ of segmenter.segment(blueskyText(text, contentWarning))) length++;
-  return length;
+  return [...segmenter.segment(blueskyText(text, contentWarning))].length;
 }

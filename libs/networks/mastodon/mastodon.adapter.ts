@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createOAuthAPIClient, createRestAPIClient, MastoHttpError, MastoTimeoutError, MastoUnexpectedError, type mastodon } from 'masto';
-import type { Agent } from 'undici';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import {
   NetworkAuthError,
@@ -27,7 +26,7 @@ import type {
   VerifiedAccount,
 } from '../network-adapter.js';
 import { downloadImage } from '../image-download.js';
-import { createGuardedDispatcher } from '../url-guard.js';
+import { OutboundHttp, refusalIn } from '../http/outbound-http.js';
 import { mastodonPostLength } from './text-length.js';
 
 const OAUTH_SCOPES = 'read write';
@@ -42,15 +41,15 @@ export class MastodonAdapter implements NetworkAdapter {
   readonly network = 'mastodon' as const;
   readonly capabilities: NetworkCapabilities = { pin: true, nativeScheduling: true, profileImages: true };
   readonly countsBatchSize = MULTI_STATUS_LIMIT;
-  private readonly dispatcher: Agent | undefined;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.dispatcher = createGuardedDispatcher(config.networks.allowPrivateInstances);
-  }
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly outbound: OutboundHttp,
+  ) {}
 
   client(conn: AccountConnection): mastodon.rest.Client {
     return createRestAPIClient({
-      url: conn.instanceUrl,
+      url: this.checkedBase(conn.instanceUrl),
       accessToken: conn.accessToken,
       // masto polls an upload until the instance has processed it: bound that wait too.
       mediaTimeout: this.config.networks.timeoutMs,
@@ -124,13 +123,12 @@ export class MastodonAdapter implements NetworkAdapter {
   }
 
   /**
-   * Profile images may live on another host (a CDN): the account's token is not sent, and the URL
-   * gets the same private-address guard as instance URLs.
+   * Profile images may live on another host (a CDN): the account's token is not sent, and every
+   * hop goes through the same address guard as the instance's API.
    */
   async fetchImage(_conn: AccountConnection, url: string): Promise<ProfileImage> {
     return downloadImage(url, {
-      dispatcher: this.dispatcher,
-      allowPrivate: this.config.networks.allowPrivateInstances,
+      outbound: this.outbound,
       timeoutMs: this.config.networks.timeoutMs,
       maxBytes: this.config.mediaMaxBytes,
     });
@@ -244,7 +242,7 @@ export class MastodonAdapter implements NetworkAdapter {
   /** OAuth: registers Piquet as an app on the instance (one registration per connection attempt). */
   async registerApp(instanceUrl: string, redirectUri: string): Promise<{ clientId: string; clientSecret: string }> {
     return translate(async () => {
-      const app = await createRestAPIClient({ url: instanceUrl, ...this.http() }).v1.apps.create({
+      const app = await createRestAPIClient({ url: this.checkedBase(instanceUrl), ...this.http() }).v1.apps.create({
         clientName: 'Piquet',
         redirectUris: redirectUri,
         scopes: OAUTH_SCOPES,
@@ -273,7 +271,7 @@ export class MastodonAdapter implements NetworkAdapter {
     code: string,
   ): Promise<string> {
     return translate(async () => {
-      const token = await createOAuthAPIClient({ url: instanceUrl, ...this.http() }).token.create({
+      const token = await createOAuthAPIClient({ url: this.checkedBase(instanceUrl), ...this.http() }).token.create({
         grantType: 'authorization_code',
         clientId: client.clientId,
         clientSecret: client.clientSecret,
@@ -285,14 +283,19 @@ export class MastodonAdapter implements NetworkAdapter {
     });
   }
 
-  private http() {
-    return {
-      timeout: this.config.networks.timeoutMs,
-      requestInit: this.dispatcher ? ({ dispatcher: this.dispatcher } as RequestInit) : undefined,
-    };
+  /**
+   * masto calls the global fetch with this: every connection through the address guard, and no
+   * redirect followed (Mastodon's API needs none). The scheme was checked when the account was
+   * connected; plain http is refused again here unless private instances are allowed.
+   */
+  private checkedBase(instanceUrl: string): string {
+    this.outbound.guard.checkScheme(new URL(instanceUrl));
+    return instanceUrl;
   }
 
-  /** Plain http only where private instances are allowed (tests, the sandbox), as for instance URLs. */
+  private http() {
+    return { timeout: this.config.networks.timeoutMs, requestInit: this.outbound.requestInit };
+  }
 
   private async limits(client: mastodon.rest.Client): Promise<NetworkLimits> {
     try {
@@ -321,6 +324,9 @@ async function translate<T>(call: () => Promise<T>): Promise<T> {
 
 export function toNetworkError(err: unknown): NetworkError {
   if (err instanceof NetworkError) return err;
+  // The guard refused the address or a redirect (wrapped by fetch): permanent, and it says why.
+  const refused = refusalIn(err);
+  if (refused) return refused;
   if (err instanceof MastoHttpError) {
     const detail = err.description ? `${err.message}: ${err.description}` : err.message;
     const msg = `Mastodon answered ${err.statusCode}: ${detail}`;

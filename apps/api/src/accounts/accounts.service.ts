@@ -7,8 +7,9 @@ import type { AccountRecord, Caller } from '../../../../libs/domain/models.js';
 import { MastodonAdapter } from '../../../../libs/networks/mastodon/mastodon.adapter.js';
 import type { VerifiedAccount } from '../../../../libs/networks/network-adapter.js';
 import { DeliveryQueue } from '../../../../libs/queue/delivery-queue.js';
+import { OutboundHttp } from '../../../../libs/networks/http/outbound-http.js';
 import { invalidField } from '../common/errors.js';
-import { AccountsRepository } from './accounts.repository.js';
+import { AccountsRepository, type OAuthSessionRecord } from './accounts.repository.js';
 import { checkedServerUrl, onNetwork } from './network-calls.js';
 
 const OAUTH_SESSION_TTL_MS = 15 * 60_000;
@@ -20,6 +21,7 @@ export class AccountsService {
     private readonly repo: AccountsRepository,
     private readonly mastodon: MastodonAdapter,
     private readonly secrets: SecretBox,
+    private readonly outbound: OutboundHttp,
     private readonly queue: DeliveryQueue,
   ) {}
 
@@ -34,7 +36,7 @@ export class AccountsService {
   }
 
   async connect(caller: Caller, rawInstanceUrl: string, accessToken: string) {
-    const instanceUrl = await checkedServerUrl(rawInstanceUrl, 'instanceUrl', this.config.networks.allowPrivateInstances);
+    const instanceUrl = await checkedServerUrl(this.outbound, rawInstanceUrl, 'instanceUrl');
     const verified = await this.verify(instanceUrl, accessToken);
     return this.repo.upsertVerified(caller.organisationId, 'mastodon', instanceUrl, verified, this.seal(accessToken));
   }
@@ -59,7 +61,7 @@ export class AccountsService {
   }
 
   async startOAuth(caller: Caller, rawInstanceUrl: string) {
-    const instanceUrl = await checkedServerUrl(rawInstanceUrl, 'instanceUrl', this.config.networks.allowPrivateInstances);
+    const instanceUrl = await checkedServerUrl(this.outbound, rawInstanceUrl, 'instanceUrl');
     const redirectUri = `${this.config.http.publicUrl}/v1/oauth/mastodon/callback`;
     const app = await onNetwork(() => this.mastodon.registerApp(instanceUrl, redirectUri), 'instanceUrl');
     const state = randomBytes(24).toString('base64url');
@@ -73,22 +75,20 @@ export class AccountsService {
       clientSecretCiphertext: this.secrets.seal(app.clientSecret, OAUTH_CLIENT_SECRET_CONTEXT),
       redirectUri,
       expiresAt,
+      sessionId: caller.sessionId ?? null,
     });
     return { authorizationUrl: this.mastodon.authorizationUrl(instanceUrl, app.clientId, redirectUri, state), state, expiresAt };
   }
 
-  async finishOAuth(state: string, code: string) {
-    const session = await this.repo.takeOAuthSession(state);
-    if (!session || session.expiresAt < new Date()) {
-      throw invalidField('state', 'is unknown, already used or expired: start the connection again');
-    }
+  /** Turns the callback's code into a verified account and its sealed token (linking is OAuthFlowService's). */
+  async exchangeOAuth(session: OAuthSessionRecord, code: string): Promise<{ account: VerifiedAccount; tokenCiphertext: string }> {
     const clientSecret = this.secrets.open(session.clientSecretCiphertext, OAUTH_CLIENT_SECRET_CONTEXT);
     const accessToken = await onNetwork(
       () => this.mastodon.exchangeCode(session.instanceUrl, { clientId: session.clientId, clientSecret, redirectUri: session.redirectUri }, code),
       'code',
     );
-    const verified = await this.verify(session.instanceUrl, accessToken);
-    return this.repo.upsertVerified(session.organisationId, 'mastodon', session.instanceUrl, verified, this.seal(accessToken));
+    const account = await this.verify(session.instanceUrl, accessToken);
+    return { account, tokenCiphertext: this.seal(accessToken) };
   }
 
   private seal(accessToken: string): string {

@@ -6,8 +6,10 @@ import { SecretBox } from '../../../../libs/crypto/secret-box.js';
 import type { Caller } from '../../../../libs/domain/models.js';
 import { BlueskyAdapter, encodeBlueskySecret } from '../../../../libs/networks/bluesky/bluesky.adapter.js';
 import { XAdapter } from '../../../../libs/networks/x/x.adapter.js';
+import { OutboundHttp } from '../../../../libs/networks/http/outbound-http.js';
 import { invalidField } from '../common/errors.js';
-import { AccountsRepository } from './accounts.repository.js';
+import type { VerifiedAccount } from '../../../../libs/networks/network-adapter.js';
+import { AccountsRepository, type OAuthSessionRecord } from './accounts.repository.js';
 import { checkedServerUrl, onNetwork } from './network-calls.js';
 
 const OAUTH_SESSION_TTL_MS = 15 * 60_000;
@@ -21,10 +23,11 @@ export class NetworkConnectionsService {
     private readonly x: XAdapter,
     private readonly bluesky: BlueskyAdapter,
     private readonly secrets: SecretBox,
+    private readonly outbound: OutboundHttp,
   ) {}
 
   async connectBluesky(caller: Caller, dto: { service?: string; identifier: string; appPassword: string }) {
-    const service = await checkedServerUrl(dto.service ?? this.config.networks.blueskyService, 'service', this.config.networks.allowPrivateInstances);
+    const service = await checkedServerUrl(this.outbound, dto.service ?? this.config.networks.blueskyService, 'service');
     const secret = encodeBlueskySecret({ identifier: dto.identifier, appPassword: dto.appPassword });
     const verified = await onNetwork(() => this.bluesky.verify({ instanceUrl: service, accessToken: secret }), 'appPassword');
     return this.repo.upsertVerified(caller.organisationId, 'bluesky', service, verified, this.secrets.seal(secret, ACCOUNT_TOKEN_CONTEXT));
@@ -52,19 +55,17 @@ export class NetworkConnectionsService {
       clientSecretCiphertext: this.secrets.seal(codeVerifier, OAUTH_CLIENT_SECRET_CONTEXT),
       redirectUri,
       expiresAt,
+      sessionId: caller.sessionId ?? null,
     });
     return { authorizationUrl: authorizationUrl.toString(), state, expiresAt };
   }
 
-  async finishX(state: string, code: string) {
-    const session = await this.repo.takeOAuthSession(state);
-    if (!session || session.expiresAt < new Date()) {
-      throw invalidField('state', 'is unknown, already used or expired: start the connection again');
-    }
+  /** Turns X's code into a verified account and its sealed tokens (linking is OAuthFlowService's). */
+  async exchangeX(session: OAuthSessionRecord, code: string): Promise<{ account: VerifiedAccount; tokenCiphertext: string }> {
     const codeVerifier = this.secrets.open(session.clientSecretCiphertext, OAUTH_CLIENT_SECRET_CONTEXT);
     const client = { clientId: session.clientId, clientSecret: this.config.networks.xClientSecret ?? undefined, redirectUri: session.redirectUri };
     const secret = await onNetwork(() => this.x.exchangeCode(session.instanceUrl, client, code, codeVerifier), 'code');
-    const verified = await onNetwork(() => this.x.verify({ instanceUrl: session.instanceUrl, accessToken: secret }), 'code');
-    return this.repo.upsertVerified(session.organisationId, 'x', session.instanceUrl, verified, this.secrets.seal(secret, ACCOUNT_TOKEN_CONTEXT));
+    const account = await onNetwork(() => this.x.verify({ instanceUrl: session.instanceUrl, accessToken: secret }), 'code');
+    return { account, tokenCiphertext: this.secrets.seal(secret, ACCOUNT_TOKEN_CONTEXT) };
   }
 }

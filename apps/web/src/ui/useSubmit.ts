@@ -1,15 +1,20 @@
-import { useCallback, useState, type FormEvent } from 'react';
+import { useCallback, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/errors';
 
 /**
  * A form's send: `busy` while it runs (disable the button), `error` holds the API's answer so fields
  * can show `error.forField('text')` and the form the rest. Returns what `action` returned, or undefined.
+ * A second call while one runs is ignored: buttons show `aria-disabled` while busy instead of
+ * `disabled`, so they keep the keyboard focus (a disabled button drops it to the page).
  */
 export function useSubmit<A extends unknown[], R>(action: (...args: A) => Promise<R>) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const running = useRef(false);
   const run = useCallback(
     async (...args: A): Promise<R | undefined> => {
+      if (running.current) return undefined;
+      running.current = true;
       setBusy(true);
       setError(null);
       try {
@@ -18,6 +23,7 @@ export function useSubmit<A extends unknown[], R>(action: (...args: A) => Promis
         setError(err instanceof ApiError ? err : new ApiError(0, String((err as Error)?.message ?? err)));
         return undefined;
       } finally {
+        running.current = false;
         setBusy(false);
       }
     },

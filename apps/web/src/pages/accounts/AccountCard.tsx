@@ -83,7 +83,7 @@ export function AccountCard({ account: a, canManage, onReconnect, onDisconnected
         <p>{t('disconnectBody')}</p>
         <FormMessage kind="error">{disconnect.error?.message}</FormMessage>
         <div className="actions">
-          <button type="button" className="button-danger" disabled={disconnect.busy} onClick={() => void disconnect.run()}>
+          <button type="button" className="button-danger" aria-disabled={disconnect.busy || undefined} onClick={() => void disconnect.run()}>
             {t('disconnectConfirm')}
           </button>
           <button type="button" onClick={() => setConfirm(false)}>

@@ -61,7 +61,7 @@ export function ConnectForms({ reconnecting, onConnected }: { reconnecting: Acco
             errors={mastodon.error?.forField('instanceUrl')}
             required
           />
-          <button type="submit" className="button-primary" disabled={mastodon.busy}>
+          <button type="submit" className="button-primary" aria-disabled={mastodon.busy || undefined}>
             {t('mastodon.submit')}
           </button>
         </form>
@@ -69,7 +69,7 @@ export function ConnectForms({ reconnecting, onConnected }: { reconnecting: Acco
           <h3>{t('x.title')}</h3>
           <p className="hint">{t('x.help')}</p>
           <FormMessage kind="error">{x.error?.message}</FormMessage>
-          <button type="submit" className="button-primary" disabled={x.busy}>
+          <button type="submit" className="button-primary" aria-disabled={x.busy || undefined}>
             {t('x.submit')}
           </button>
         </form>
@@ -97,7 +97,7 @@ export function ConnectForms({ reconnecting, onConnected }: { reconnecting: Acco
             onChange={(e) => setService(e.target.value)}
             errors={bluesky.error?.forField('service')}
           />
-          <button type="submit" className="button-primary" disabled={bluesky.busy}>
+          <button type="submit" className="button-primary" aria-disabled={bluesky.busy || undefined}>
             {t('bluesky.submit')}
           </button>
         </form>

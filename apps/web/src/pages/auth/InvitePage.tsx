@@ -102,7 +102,7 @@ export default function InvitePage() {
                 required
               />
               <div className="actions">
-                <button type="submit" className="button-primary" disabled={accept.busy}>
+                <button type="submit" className="button-primary" aria-disabled={accept.busy || undefined}>
                   {t('invite.submit')}
                 </button>
               </div>

@@ -66,7 +66,7 @@ export default function SignInPage() {
           required
         />
         <div className="actions">
-          <button type="submit" className="button-primary" disabled={withPassphrase.busy}>
+          <button type="submit" className="button-primary" aria-disabled={withPassphrase.busy || undefined}>
             {withPassphrase.busy ? t('signIn.signingIn') : t('signIn.submit')}
           </button>
         </div>
@@ -75,7 +75,7 @@ export default function SignInPage() {
         <span>{t('signIn.or')}</span>
       </div>
       <FormMessage kind="error">{withPasskey.error ? (describe(withPasskey.error) ?? withPasskey.error.message) : null}</FormMessage>
-      <button type="button" onClick={() => void withPasskey.run()} disabled={withPasskey.busy}>
+      <button type="button" onClick={() => void withPasskey.run()} aria-disabled={withPasskey.busy || undefined}>
         {t('signIn.passkey')}
       </button>
       <p className="hint">{t('signIn.noAccount')}</p>

@@ -164,7 +164,7 @@ export function ComposerForm({ accounts, post, onChanged }: { accounts: Account[
         />
 
         <div className="actions">
-          <button type="submit" className="button-primary" disabled={blocked || save.busy} aria-describedby={over.length ? 'blocked-why' : undefined}>
+          <button type="submit" className="button-primary" disabled={blocked} aria-disabled={save.busy || undefined} aria-describedby={over.length ? 'blocked-why' : undefined}>
             {post ? t('save') : t('schedule')}
           </button>
           {post && editable && (
@@ -190,7 +190,7 @@ export function ComposerForm({ accounts, post, onChanged }: { accounts: Account[
           <FormMessage kind="error">{cancel.error ? cancel.error.message : null}</FormMessage>
           <TextField label={t('cancelReason')} value={cancelReason} onChange={(e) => setCancelReason(e.target.value)} maxLength={500} />
           <div className="actions">
-            <button type="submit" className="button-danger" disabled={cancel.busy}>
+            <button type="submit" className="button-danger" aria-disabled={cancel.busy || undefined}>
               {t('cancelConfirm')}
             </button>
             <button type="button" onClick={() => setCancelOpen(false)}>

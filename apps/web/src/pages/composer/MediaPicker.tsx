@@ -29,7 +29,7 @@ export function MediaPicker({ media, onChange, errors, maxMedia }: { media: Draf
   const [uploadError, setUploadError] = useState<string | null>(null);
 
   const add = async (files: FileList | null) => {
-    if (!files?.length) return;
+    if (!files?.length || busy) return;
     setBusy(true);
     setUploadError(null);
     const added: DraftMedia[] = [];
@@ -87,7 +87,7 @@ export function MediaPicker({ media, onChange, errors, maxMedia }: { media: Draf
       {media.length < maxMedia && (
         <div className="field">
           <label htmlFor={inputId}>{t('addImage')}</label>
-          <input id={inputId} type="file" accept="image/png,image/jpeg,image/gif,image/webp" multiple disabled={busy} onChange={(e) => void add(e.target.files).then(() => (e.target.value = ''))} />
+          <input id={inputId} type="file" accept="image/png,image/jpeg,image/gif,image/webp" multiple aria-disabled={busy || undefined} onChange={(e) => void add(e.target.files).then(() => (e.target.value = ''))} />
           <span className="field-hint">{t('imagesHint', { count: maxMedia })}</span>
         </div>
       )}
