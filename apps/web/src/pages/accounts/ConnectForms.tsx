@@ -30,12 +30,12 @@ export function ConnectForms({ reconnecting, onConnected }: { reconnecting: Acco
   }, [reconnecting]);
 
   const mastodon = useSubmit(async () => {
-    const r = await call<{ authorizeUrl: string }>(api.POST('/v1/accounts/oauth/mastodon', { body: { instanceUrl } }));
-    window.location.assign(r.authorizeUrl);
+    const r = await call<{ authorizationUrl: string }>(api.POST('/v1/accounts/oauth/mastodon', { body: { instanceUrl } }));
+    window.location.assign(r.authorizationUrl);
   });
   const x = useSubmit(async () => {
-    const r = await call<{ authorizeUrl: string }>(api.POST('/v1/accounts/oauth/x'));
-    window.location.assign(r.authorizeUrl);
+    const r = await call<{ authorizationUrl: string }>(api.POST('/v1/accounts/oauth/x'));
+    window.location.assign(r.authorizationUrl);
   });
   const bluesky = useSubmit(async () => {
     const a = await call<Account>(api.POST('/v1/accounts/bluesky', { body: { identifier, appPassword, ...(service ? { service } : {}) } }));
