@@ -292,7 +292,7 @@ describe('a strike run from the browser, end to end', () => {
     await admin.getByText('Profile occupied.').waitFor();
     const opening = await waitFor(async () => mastodon.statuses.find((s) => s.text.startsWith('Nous sommes en grève')), 'the opening post on the sandbox');
     expect(await published.getAttribute('href')).toContain(opening.id);
-    expect(mastodon.accounts.get(opening.accountId)!.displayName).toBe('piquet en grève');
+    await waitFor(async () => [...mastodon.accounts.values()].find((a) => a.id === opening.accountId)?.displayName === 'piquet en grève', 'the occupied display name', 60_000);
     // The two ordinary posts are held when their time comes, and shown so as it happens.
     await admin.getByTestId('holds').getByText('Le point sur la réforme, épisode 2').waitFor();
     await check(admin, 'live-running');
