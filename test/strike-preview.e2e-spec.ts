@@ -80,6 +80,62 @@ describe('strike preview', () => {
     expect(post.body.items).toHaveLength(0);
   });
 
+  it('previews a strike not saved yet, and an edit of a proposal, with the same planner and checks; nothing is written', async () => {
+    const a = await connectAccount(api, admin, mastodon, 'brouillon');
+    const start = Math.ceil((Date.now() + 60 * MIN) / MIN) * MIN;
+    const end = start + 30 * MIN;
+    for (const m of [5, 10]) await api.call('POST', '/v1/posts', admin, { text: `à +${m}`, scheduledAt: at(start + m * MIN), accountIds: [a.account.id] });
+    const body = {
+      title: 'Brouillon',
+      reason: 'Salaires',
+      startsAt: at(start),
+      endsAt: at(end),
+      accountIds: [a.account.id],
+      mode: 'occupation',
+      heldPolicy: 'drop',
+      occupationSpacingSeconds: 60,
+      messages: { opening: message('Ouverture'), closing: message('Clôture') },
+      profile: { displayNameSuffix: 'en grève' },
+    };
+    const before = await api.call('GET', '/v1/strikes', admin);
+    const draft = await api.call('POST', '/v1/strikes/preview', admin, body);
+    expect(draft.status).toBe(200);
+    expect(draft.body).toMatchObject({ strikeId: null, state: 'draft', heldPolicy: 'drop' });
+    expect(draft.body.counts).toEqual({ held: 2, strikePosts: 4, returns: 0, dropped: 2, review: 0, profileChanges: 2 });
+    expect((await api.call('GET', '/v1/strikes', admin)).body.items).toHaveLength(before.body.items.length);
+
+    // The saved strike previews exactly as its draft did.
+    const saved = await api.call('POST', '/v1/strikes', admin, body);
+    const preview = await api.call('GET', `/v1/strikes/${saved.body.id}/preview`, admin);
+    expect(preview.body.timeline).toEqual(draft.body.timeline);
+    expect(preview.body.counts).toEqual(draft.body.counts);
+
+    // An edit previewed: only the changed field is sent, the rest comes from the saved proposal.
+    const edit = await api.call('POST', `/v1/strikes/${saved.body.id}/preview`, admin, { heldPolicy: 'resume', resumeSpacingSeconds: 120 });
+    expect(edit.status).toBe(200);
+    expect(edit.body).toMatchObject({ strikeId: saved.body.id, state: 'proposed' });
+    expect(edit.body.counts).toMatchObject({ held: 2, returns: 2, dropped: 0 });
+    const returns = edit.body.timeline.filter((e: { kind: string }) => e.kind === 'held-post-returns').map((e: { at: string }) => Date.parse(e.at) - end);
+    expect(returns).toEqual([0, 2 * MIN]);
+    expect((await api.call('GET', `/v1/strikes/${saved.body.id}`, admin)).body.heldPolicy).toBe('drop');
+
+    // Field errors as POST /v1/strikes gives them: the composer shows each at its field.
+    const bad = await api.call('POST', '/v1/strikes/preview', admin, {
+      ...body,
+      startsAt: at(Date.now() - MIN),
+      messages: { opening: message('x'.repeat(501)) },
+      surprise: true,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['surprise']);
+    const tooLong = await api.call('POST', '/v1/strikes/preview', admin, { ...body, startsAt: at(Date.now() - MIN), messages: { opening: message('x'.repeat(501)) } });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['startsAt']);
+    const long = await api.call('POST', '/v1/strikes/preview', admin, { ...body, messages: { opening: message('x'.repeat(501)) } });
+    expect(long.status).toBe(400);
+    expect(long.body.errors).toEqual([{ field: 'messages.opening.text', message: expect.stringContaining('at most 500') }]);
+  });
+
   it('reads windows with their offsets, across a daylight-saving change', async () => {
     const a = await connectAccount(api, admin, mastodon, 'heure');
     // Paris moves from +01:00 to +02:00 at 02:00 on 28 March 2027: this window lasts one hour.

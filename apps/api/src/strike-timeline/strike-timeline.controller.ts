@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { S } from '../common/openapi.js';
 import type { Caller } from '../../../../libs/domain/models.js';
 import { CurrentCaller, Roles } from '../common/auth.js';
+import { CreateStrikeDto, UpdateStrikeDto } from '../strikes/dto/strike.dto.js';
+import { StrikePreviewView } from './strike-preview.view.js';
 import { DropHoldDto, ListHoldsQuery, ResumeHoldDto } from './strike-timeline.dto.js';
 import { StrikeTimelineService } from './strike-timeline.service.js';
 
@@ -13,11 +15,28 @@ export class StrikeTimelineController {
   constructor(private readonly service: StrikeTimelineService) {}
 
   /** The exact timeline a proposed or approved strike will produce. */
-  @ApiOperation({ summary: 'What the strike will do, minute by minute: held posts, strike posts, profile changes, fates' })
-  @ApiOkResponse({ schema: S.preview })
   @Get('strikes/:id/preview')
+  @ApiOperation({ summary: 'What the strike will do, minute by minute: held posts, strike posts, profile changes, fates' })
+  @ApiOkResponse({ type: StrikePreviewView })
   preview(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
     return this.service.preview(caller, id);
+  }
+
+  /** The strike composer previews as its author types: same checks and planner as POST /v1/strikes, nothing saved. */
+  @Post('strikes/preview')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Preview a strike not saved yet: the body of POST /v1/strikes, checked the same way; nothing is written' })
+  @ApiOkResponse({ type: StrikePreviewView })
+  previewDraft(@CurrentCaller() caller: Caller, @Body() body: CreateStrikeDto) {
+    return this.service.previewDraft(caller, body);
+  }
+
+  @Post('strikes/:id/preview')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Preview a saved proposal as an edit would change it: the body of PATCH /v1/strikes/:id; nothing is written' })
+  @ApiOkResponse({ type: StrikePreviewView })
+  previewEdit(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateStrikeDto) {
+    return this.service.previewDraft(caller, body, id);
   }
 
   @ApiOperation({ summary: 'The strike as it runs and after: holds and their fates, strike posts, profile occupation and restoration' })

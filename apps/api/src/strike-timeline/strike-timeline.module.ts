@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module.js';
+import { MediaModule } from '../media/media.module.js';
+import { StrikeSpecBuilder } from '../strikes/strike-spec.service.js';
 import { LiveStreams } from './live-streams.js';
 import { StrikeEventsController } from './strike-events.controller.js';
 import { StrikeTimelineController } from './strike-timeline.controller.js';
@@ -7,7 +10,9 @@ import { StrikeTimelineService } from './strike-timeline.service.js';
 
 /** Preview, live view and review of held posts: what a strike does to the timeline. */
 @Module({
+  imports: [AccountsModule, MediaModule],
   controllers: [StrikeTimelineController, StrikeEventsController],
-  providers: [LiveStreams, StrikeTimelineService, StrikeTimelineRepository],
+  // StrikeSpecBuilder: a draft is previewed after the same checks as a proposal.
+  providers: [LiveStreams, StrikeTimelineService, StrikeTimelineRepository, StrikeSpecBuilder],
 })
 export class StrikeTimelineModule {}

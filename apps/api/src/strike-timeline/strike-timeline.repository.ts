@@ -73,7 +73,7 @@ export class StrikeTimelineRepository {
     return row ? toStrike(row) : null;
   }
 
-  async targets(strike: StrikeRecord): Promise<AccountRecord[]> {
+  async targets(strike: Pick<StrikeRecord, 'organisationId' | 'allAccounts' | 'accountIds'>): Promise<AccountRecord[]> {
     const rows = await this.db.account.findMany({
       where: strike.allAccounts ? { organisationId: strike.organisationId, disconnectedAt: null } : { id: { in: strike.accountIds } },
       orderBy: { handle: 'asc' },

@@ -1,12 +1,15 @@
 import { BadGatewayException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { NetworkError } from '../../../../libs/networks/errors.js';
 import type { Caller } from '../../../../libs/domain/models.js';
-import { messageText, type HoldFate, type StrikeRecord } from '../../../../libs/domain/strikes.js';
+import { messageText, type HoldFate, type StrikeRecord, type StrikeSpec } from '../../../../libs/domain/strikes.js';
 import { AccountConnections } from '../../../../libs/networks/account-connections.js';
 import { NetworkRegistry } from '../../../../libs/networks/network-registry.js';
 import { DeliveryQueue } from '../../../../libs/queue/delivery-queue.js';
 import { NATIVE_MIN_LEAD_MS, occupiedDisplayName, planSlots, resumeTimes, rotationIndex, shiftedTime } from '../../../../libs/strikes/planner.js';
 import { invalidField } from '../common/errors.js';
+import type { UpdateStrikeDto } from '../strikes/dto/strike.dto.js';
+import { StrikeSpecBuilder } from '../strikes/strike-spec.service.js';
+import type { StrikePreviewView } from './strike-preview.view.js';
 import { StrikeTimelineRepository } from './strike-timeline.repository.js';
 
 const PREVIEW_LIMIT = 5000;
@@ -21,6 +24,9 @@ const KIND_ORDER: Record<TimelineEvent['kind'], number> = {
   'held-post-dropped': 3,
   'held-post-review': 3,
 };
+
+/** A strike as the planner needs it: saved (proposed or approved) or a draft not saved yet (id null). */
+export type PlannedStrike = StrikeSpec & Pick<StrikeRecord, 'organisationId' | 'effectiveFrom'> & { id: string | null; state: StrikeRecord['state'] | 'draft' };
 
 export interface TimelineEvent {
   at: Date;
@@ -38,6 +44,7 @@ export class StrikeTimelineService {
     private readonly queue: DeliveryQueue,
     private readonly networks: NetworkRegistry,
     private readonly connections: AccountConnections,
+    private readonly specs: StrikeSpecBuilder,
   ) {}
 
   private async strike(caller: Caller, id: string): Promise<StrikeRecord> {
@@ -46,11 +53,30 @@ export class StrikeTimelineService {
     return strike;
   }
 
-  async preview(caller: Caller, id: string) {
+  async preview(caller: Caller, id: string): Promise<StrikePreviewView> {
     const strike = await this.strike(caller, id);
     if (!['proposed', 'approved'].includes(strike.state)) {
       throw new ConflictException(`This strike is ${strike.state}: the live view (GET /v1/strikes/${id}/live) shows what it did`);
     }
+    return this.plan(strike);
+  }
+
+  /**
+   * The timeline of a strike not saved yet (a new proposal as it is being written), or of a saved
+   * proposal as an edit would change it: the body goes through the same checks as POST /v1/strikes
+   * (or PATCH), so field errors come back as they would there. Nothing is written.
+   */
+  async previewDraft(caller: Caller, body: UpdateStrikeDto, strikeId?: string): Promise<StrikePreviewView> {
+    const now = new Date();
+    const current = strikeId ? await this.strike(caller, strikeId) : null;
+    if (current && !['proposed', 'approved'].includes(current.state)) {
+      throw new ConflictException(`This strike is ${current.state}: it can no longer be changed`);
+    }
+    const spec = await this.specs.build(caller, body, current, now);
+    return this.plan({ ...spec, id: current?.id ?? null, organisationId: caller.organisationId, state: current?.state ?? 'draft', effectiveFrom: null });
+  }
+
+  private async plan(strike: PlannedStrike): Promise<StrikePreviewView> {
     const now = new Date();
     const from = strike.effectiveFrom ?? new Date(Math.max(strike.startsAt.getTime(), now.getTime()));
     const accounts = await this.repo.targets(strike);
@@ -58,7 +84,7 @@ export class StrikeTimelineService {
     const events: TimelineEvent[] = [];
     const spacing = strike.occupationSpacingSeconds * 1000;
     const rotation = strike.messages.rotation.length > 0 ? strike.messages.rotation : strike.messages.opening ? [strike.messages.opening] : [];
-    const profiles = [];
+    const profiles: StrikePreviewView['profiles'] = [];
     for (const account of accounts) {
       const push = (at: Date, kind: TimelineEvent['kind'], detail: Record<string, unknown>) =>
         events.push({ at, accountId: account.id, handle: account.handle, kind, detail });
@@ -95,6 +121,7 @@ export class StrikeTimelineService {
       }
     }
     events.sort((a, b) => a.at.getTime() - b.at.getTime() || a.handle.localeCompare(b.handle) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+    const count = (kind: TimelineEvent['kind']) => events.filter((e) => e.kind === kind).length;
     return {
       strikeId: strike.id,
       state: strike.state,
@@ -103,7 +130,11 @@ export class StrikeTimelineService {
       accounts: accounts.map((a) => ({ id: a.id, handle: a.handle, network: a.network })),
       counts: {
         held: queued.length > PREVIEW_LIMIT ? `${PREVIEW_LIMIT}+` : queued.length,
-        strikePosts: events.filter((e) => e.kind === 'strike-post').length,
+        strikePosts: count('strike-post'),
+        returns: count('held-post-returns'),
+        dropped: count('held-post-dropped'),
+        review: count('held-post-review'),
+        profileChanges: count('profile'),
       },
       profiles,
       nativeScheduled: 'Posts scheduled on the instances themselves are read at the start and moved out of the window then.',
@@ -112,7 +143,7 @@ export class StrikeTimelineService {
   }
 
   private fates(
-    strike: StrikeRecord,
+    strike: PlannedStrike,
     held: { deliveryId: string; accountId: string; scheduledAt: Date }[],
     push: (at: Date, kind: TimelineEvent['kind'], detail: Record<string, unknown>) => void,
   ): void {

@@ -457,9 +457,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The exact timeline a proposed or approved strike will produce */
         get: operations["StrikeTimelineController_preview"];
         put?: never;
-        post?: never;
+        /** Preview a saved proposal as an edit would change it: the body of PATCH /v1/strikes/:id; nothing is written */
+        post: operations["StrikeTimelineController_previewEdit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/strikes/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Preview a strike not saved yet: the body of POST /v1/strikes, checked the same way; nothing is written */
+        post: operations["StrikeTimelineController_previewDraft"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1275,6 +1294,89 @@ export interface components {
             votesAbstain: number;
             /** @description The minutes, or a link to them */
             minutes: string;
+        };
+        PreviewWindowView: {
+            /**
+             * Format: date-time
+             * @description When the window takes effect (the start, or now if it has passed)
+             */
+            from: string;
+            /** Format: date-time */
+            until: string;
+        };
+        PreviewAccountView: {
+            /** Format: uuid */
+            id: string;
+            handle: string;
+            /** @enum {string} */
+            network: "mastodon" | "x" | "bluesky";
+        };
+        PreviewCountsView: {
+            /** @description Ordinary posts the strike would hold; past 5000, the string "5000+" */
+            held: number | string;
+            /** @description Strike posts: opening, rotation slots and closing, over every account */
+            strikePosts: number;
+            /** @description Held posts that come back after the end (resume or shift) */
+            returns: number;
+            /** @description Held posts cancelled at the end (drop) */
+            dropped: number;
+            /** @description Held posts left for a person to decide (review) */
+            review: number;
+            /** @description Profile steps: one occupation at the start and one restoration at the end per account */
+            profileChanges: number;
+        };
+        ValueChangeView: {
+            from?: string | null;
+            to: string;
+        };
+        ProfileChangesView: {
+            displayName: components["schemas"]["ValueChangeView"] | null;
+            bio: components["schemas"]["ValueChangeView"] | null;
+            /** @description to: a media id */
+            avatar: components["schemas"]["ValueChangeView"] | null;
+            /** @description to: a media id */
+            header: components["schemas"]["ValueChangeView"] | null;
+            pinOpening: boolean;
+        };
+        PreviewProfileView: {
+            /** Format: uuid */
+            accountId: string;
+            handle: string;
+            changes: components["schemas"]["ProfileChangesView"];
+        };
+        TimelineEventView: {
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            accountId: string;
+            handle: string;
+            /** @enum {string} */
+            kind: "strike-post" | "hold" | "held-post-returns" | "held-post-dropped" | "held-post-review" | "profile";
+            /** @description strike-post: role (opening, slot, closing), text; hold: deliveryId, postId, text; held-post-*: deliveryId, fate; profile: action (occupy with changes, restore with fields) */
+            detail: {
+                [key: string]: unknown;
+            };
+        };
+        StrikePreviewView: {
+            /**
+             * Format: uuid
+             * @description null for a strike not saved yet
+             */
+            strikeId: string | null;
+            /**
+             * @description draft: a strike not saved yet
+             * @enum {string}
+             */
+            state: "proposed" | "approved" | "rejected" | "running" | "ended" | "cancelled" | "draft";
+            window: components["schemas"]["PreviewWindowView"];
+            /** @enum {string} */
+            heldPolicy: "resume" | "shift" | "drop" | "review";
+            accounts: components["schemas"]["PreviewAccountView"][];
+            counts: components["schemas"]["PreviewCountsView"];
+            profiles: components["schemas"]["PreviewProfileView"][];
+            nativeScheduled: string;
+            /** @description In time order */
+            timeline: components["schemas"]["TimelineEventView"][];
         };
         ResumeHoldDto: {
             /**
@@ -2311,7 +2413,57 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StrikePreviewView"];
+                };
+            };
+        };
+    };
+    StrikeTimelineController_previewEdit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateStrikeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrikePreviewView"];
+                };
+            };
+        };
+    };
+    StrikeTimelineController_previewDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStrikeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrikePreviewView"];
+                };
             };
         };
     };

@@ -22,6 +22,15 @@ export const ROUTES: AppRoute[] = [
   { path: '/posts/new', page: lazy(() => import('../pages/composer/ComposerPage')), nav: 'compose', roles: ['admin', 'community_manager'] },
   { path: '/posts/:id', page: lazy(() => import('../pages/composer/ComposerPage')) },
   { path: '/accounts', page: lazy(() => import('../pages/accounts/AccountsPage')), nav: 'accounts' },
+  // Strike pages (pages/strikes): /strikes/new before /strikes/:id, first match wins.
+  { path: '/strikes', page: lazy(() => import('../pages/strikes/StrikesPage')), nav: 'strikes' },
+  { path: '/strikes/new', page: lazy(() => import('../pages/strikes/StrikeComposerPage')) },
+  { path: '/strikes/:id/edit', page: lazy(() => import('../pages/strikes/StrikeComposerPage')) },
+  { path: '/strikes/:id/live', page: lazy(() => import('../pages/strikes/LivePage')) },
+  { path: '/strikes/:id/held', page: lazy(() => import('../pages/strikes/HeldPage')) },
+  { path: '/strikes/:id/report', page: lazy(() => import('../pages/strikes/ReportPage')) },
+  { path: '/strikes/:id', page: lazy(() => import('../pages/strikes/StrikePage')) },
+  { path: '/motions/:id', page: lazy(() => import('../pages/strikes/MotionPage')) },
   { path: '/organisation', page: lazy(() => import('../pages/organisation/OrganisationPage')), nav: 'organisation' },
   { path: '/me', page: lazy(() => import('../pages/me/MePage')) },
 ];
