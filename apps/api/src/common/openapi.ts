@@ -69,6 +69,20 @@ const stats = obj({ n: int, median: nullable(num), mean: nullable(num) });
 const counts = obj({ favourites: maybeCount, boosts: maybeCount, replies: maybeCount, quotes: maybeCount, impressions: maybeCount });
 const totals = obj({ posts: int, measured: int, favourites: maybeCount, boosts: maybeCount, replies: maybeCount, quotes: maybeCount, impressions: maybeCount, comments: maybeCount });
 
+/** A report link as listed (never its URL: it carries the signature) or as made (with it, this once). */
+const reportLinkView = (withUrl: boolean): SchemaObject =>
+  obj({
+    id: uuid,
+    strikeId: uuid,
+    createdBy: obj({ id: uuid, name: { type: 'string', nullable: true } }),
+    createdAt: date,
+    expiresAt: date,
+    revokedAt: { ...date, nullable: true },
+    revokedBy: { ...uuid, nullable: true },
+    state: { type: 'string', enum: ['active', 'revoked', 'expired'] },
+    ...(withUrl ? { url: str } : {}),
+  });
+
 export const S = {
   health: obj({ status: enumOf(['ok', 'error']), postgres: str, redis: str }),
   account,
@@ -150,5 +164,7 @@ export const S = {
   comments: page(obj({ ...comment.properties, fromOrganisation: { type: 'boolean', description: "a reply by one of the organisation's own accounts" } })),
   csv: { type: 'string', description: 'CSV (RFC 4180, UTF-8 with a byte order mark; cells beginning = + - @ neutralised)' } as SchemaObject,
   html: { type: 'string', description: 'An HTML page' } as SchemaObject,
-  reportLink: obj({ url: str, expiresAt: date }),
+  reportLink: reportLinkView(true),
+  reportLinks: arrayOf(reportLinkView(false)),
+
 };

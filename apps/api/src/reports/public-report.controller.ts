@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Headers, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/auth.js';
 import { REPORT_PAGE_CSP } from './report-page.js';
 import { ReportPagesService } from './report-pages.service.js';
@@ -18,6 +18,8 @@ export class PublicReportController {
   @Get(':strikeId')
   @Public()
   @ApiProduces('text/html')
+  @ApiOperation({ summary: 'The report page through a signed link, without a token (a page saying why when the link is bad, expired or revoked)' })
+  @ApiOkResponse({ content: { 'text/html': { schema: { type: 'string' } } } })
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Content-Security-Policy', REPORT_PAGE_CSP)
   // The address carries the signature: it must not leave in a Referer header, be cached or indexed.

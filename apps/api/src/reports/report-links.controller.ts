@@ -1,5 +1,5 @@
 import { Controller, Delete, HttpCode, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Caller } from '../../../../libs/domain/models.js';
 import { CurrentCaller } from '../common/auth.js';
 import { ReportPagesService } from './report-pages.service.js';
@@ -13,6 +13,8 @@ export class ReportLinksController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke a report link (admins any, other members their own); it then opens a page saying so' })
+  @ApiNoContentResponse({ description: 'Revoked (or already revoked)' })
   async revoke(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
     await this.pages.revokeLink(caller, id);
   }

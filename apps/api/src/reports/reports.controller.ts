@@ -98,6 +98,8 @@ export class ReportsController {
   }
 
   /** The strike's report links: who made them, until when, revoked or not (no URL: it carries the signature). */
+  @ApiOperation({ summary: "The strike's report links: who made them, until when, revoked or not (never their URL)" })
+  @ApiOkResponse({ schema: S.reportLinks })
   @Get('report-links')
   links(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
     return this.pages.listLinks(caller, id);

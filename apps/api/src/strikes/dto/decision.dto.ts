@@ -36,6 +36,7 @@ export class DecisionRuleDto {
   ballot!: BallotKind;
 
   @ApiPropertyOptional({
+    type: Number,
     minimum: 1,
     maximum: 43200,
     nullable: true,
