@@ -65,4 +65,4 @@ const stop = (signal) => {
 process.on('SIGINT', () => stop('SIGTERM'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 for (const c of children) c.on('exit', (code) => { stop('SIGTERM'); process.exitCode ||= code ?? 0; });
-console.log(`Piquet: API on http://localhost:${env.PORT ?? 3000} (docs at /docs), worker running. Ctrl-C stops both.`);
+console.log(`Piquet: the app and the API on http://localhost:${env.PORT ?? 3000}/ (API docs at /docs), worker running. Ctrl-C stops both.`);

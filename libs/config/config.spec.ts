@@ -16,6 +16,10 @@ describe('configuration', () => {
     expect(c.networks.allowPrivateInstances).toBe(false);
   });
 
+  it('keeps the capitals of a schema name (it is quoted wherever it is used)', () => {
+    expect(loadConfig({ ...valid, DATABASE_URL: 'postgresql://h/db?schema=Piquet_Prod' }).database.schema).toBe('Piquet_Prod');
+  });
+
   it.each([
     [{ ...valid, DATABASE_URL: undefined }, /DATABASE_URL: is required/],
     [{ ...valid, DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must be a postgresql:\/\/ URL/],
@@ -25,6 +29,9 @@ describe('configuration', () => {
     [{ ...valid, ENCRYPTION_KEY: 'short' }, /ENCRYPTION_KEY: must be 32 bytes/],
     [{ ...valid, PORT: 'eighty' }, /PORT/],
     [{ ...valid, HTTP_TIMEOUT_MS: '200000' }, /PUBLISH_LEASE_MS: must be longer than HTTP_TIMEOUT_MS/],
+    [{ ...valid, DATABASE_URL: 'postgresql://h/db?schema=a-b' }, /DATABASE_URL: its schema parameter \("a-b"\) may hold only letters/],
+    [{ ...valid, DATABASE_URL: 'postgresql://h/db?schema=a%22b' }, /DATABASE_URL: its schema parameter/],
+    [{ ...valid, DATABASE_URL: `postgresql://h/db?schema=${'s'.repeat(64)}` }, /63 at most/],
   ])('stops on a bad environment, naming the variable (%#)', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -72,6 +72,12 @@ const schema = z.object({
   SESSION_MAX_DAYS: int(1).default(30),
   // The built web app (vite's output); the default is dist/web beside the built API.
   WEB_DIR: z.string().min(1).optional(),
+  // Failed authentications allowed per client address in a window, shared by every API process (Redis).
+  AUTH_FAILURE_LIMIT: int(1).default(20),
+  AUTH_FAILURE_WINDOW_MS: int(1000).default(900_000),
+  // Express's "trust proxy": unset, the client address is the peer's; behind a reverse proxy, name
+  // it (loopback, an address or CIDR, or a hop count) so throttling sees the real client.
+  TRUST_PROXY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -81,7 +87,8 @@ export interface AppConfig {
   database: { url: string; schema: string };
   redis: { url: string };
   encryptionKey: Buffer;
-  http: { host: string; port: number; publicUrl: string };
+  http: { host: string; port: number; publicUrl: string; trustProxy: string | number | null };
+  authThrottle: { limit: number; windowMs: number };
   queue: {
     prefix: string;
     concurrency: number;
@@ -129,14 +136,24 @@ export function loadConfig(env: Env): AppConfig {
   }
   const dbUrl = new URL(c.DATABASE_URL);
   const dbSchema = dbUrl.searchParams.get('schema') ?? 'public';
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(dbSchema)) {
-    throw new ConfigError('Invalid configuration:\n  DATABASE_URL: its schema parameter must be a plain identifier');
+  // Quoted everywhere (search_path included), so capitals are kept as Prisma keeps them; other
+  // characters would need escaping in the connection's startup options, so they are refused here.
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(dbSchema)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  DATABASE_URL: its schema parameter (${JSON.stringify(dbSchema)}) may hold only letters, digits and _ (not first), 63 at most`,
+    );
   }
   return {
     database: { url: c.DATABASE_URL, schema: dbSchema },
     redis: { url: c.REDIS_URL },
     encryptionKey: c.ENCRYPTION_KEY,
-    http: { host: c.HOST, port: c.PORT, publicUrl: c.PUBLIC_URL.replace(/\/$/, '') },
+    http: {
+      host: c.HOST,
+      port: c.PORT,
+      publicUrl: c.PUBLIC_URL.replace(/\/$/, ''),
+      trustProxy: c.TRUST_PROXY === undefined ? null : /^\d+$/.test(c.TRUST_PROXY) ? Number(c.TRUST_PROXY) : c.TRUST_PROXY,
+    },
+    authThrottle: { limit: c.AUTH_FAILURE_LIMIT, windowMs: c.AUTH_FAILURE_WINDOW_MS },
     queue: {
       prefix: c.QUEUE_PREFIX,
       concurrency: c.WORKER_CONCURRENCY,

@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { REDACTED, redactHeaders, redactRequest, redactText, redactValue } from './log-redaction.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { DeliveriesRepository } from '../database/deliveries.repository.js';
@@ -21,9 +22,13 @@ import { AccountConnections } from '../networks/account-connections.js';
 import { AccountSecretsRepository } from '../database/account-secrets.repository.js';
 import { OutboundHttp } from '../networks/http/outbound-http.js';
 
-/** Secrets never reach the logs, whatever object they travel in. */
+/**
+ * Secrets never reach the logs, whatever object they travel in: these paths, plus every line
+ * cleaned by libs/core/log-redaction.ts (query strings, credentials, secret-named fields).
+ */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
+  'req.headers["proxy-authorization"]',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
   '*.accessToken',
@@ -34,6 +39,8 @@ export const REDACTED_PATHS = [
   '*.password',
   '*.code',
 ];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 const SHARED = [
   PrismaService,
@@ -66,7 +73,18 @@ export class CoreModule {
           pinoHttp: {
             level: config.logLevel,
             base: { process: processName },
-            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+            redact: { paths: REDACTED_PATHS, censor: REDACTED },
+            serializers: {
+              req: (req: Record<string, unknown>) => redactRequest(req),
+              res: (res: Record<string, unknown>) => ({ ...res, ...(isObject(res['headers']) && { headers: redactHeaders(res['headers']) }) }),
+            },
+            formatters: { log: (object: Record<string, unknown>) => redactValue(object) as Record<string, unknown> },
+            // The message and its interpolation values (Nest's Logger passes stacks as strings).
+            hooks: {
+              logMethod(args: unknown[], method: (...a: unknown[]) => void) {
+                method.apply(this, args.map((a) => (typeof a === 'string' ? redactText(a) : a)));
+              },
+            },
             autoLogging: processName === 'api',
           },
         }),

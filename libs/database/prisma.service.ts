@@ -2,13 +2,15 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { PrismaClient } from './generated/client.js';
+import { quoteIdent } from './migrate.js';
 
 export function createPrismaClient(url: string, schema: string): PrismaClient {
   // adapter-pg ignores ?schema= in the URL (prisma#28961): pass it explicitly, and set search_path
-  // so raw SQL (row locks) finds the same tables.
+  // so raw SQL (row locks) finds the same tables. Quoted, as Prisma quotes it: unquoted, Postgres
+  // folds "Piquet" to piquet and raw queries miss the tables Prisma made.
   const connectionString = withoutSchemaParam(url);
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString, max: 10, options: `-c search_path=${schema}` }, { schema }),
+    adapter: new PrismaPg({ connectionString, max: 10, options: `-c search_path=${quoteIdent(schema)}` }, { schema }),
   });
 }
 

@@ -21,7 +21,10 @@ export async function startApi(config: AppConfig): Promise<Api> {
   const app = await createApiApp(config, { logs: false });
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-  const organisations = new OrganisationsRepository(app.get(PrismaService));
+  const prisma = app.get(PrismaService);
+  // Connect first: on a loaded machine the first connection can outlast a transaction's 2 s wait.
+  await prisma.client.$queryRaw`SELECT 1`;
+  const organisations = new OrganisationsRepository(prisma);
   return {
     app,
     url,

@@ -18,9 +18,9 @@ export interface TestEnv {
 }
 
 /** Each test file gets its own Postgres schema and BullMQ prefix, dropped at the end. */
-export async function createTestEnv(overrides: Record<string, string> = {}): Promise<TestEnv> {
+export async function createTestEnv(overrides: Record<string, string> = {}, opts: { schemaPrefix?: string } = {}): Promise<TestEnv> {
   const id = randomBytes(5).toString('hex');
-  const schema = `t_${id}`;
+  const schema = `${opts.schemaPrefix ?? 't_'}${id}`;
   const prefix = `piquet-test-${id}`;
   const url = new URL(BASE_DB);
   url.searchParams.set('schema', schema);
@@ -37,6 +37,8 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     LOCK_DURATION_MS: '2000',
     RECONCILE_INTERVAL_MS: '1000',
     LOG_LEVEL: 'warn',
+    // Every test request comes from 127.0.0.1: tests that check refusals must not lock themselves out.
+    AUTH_FAILURE_LIMIT: '1000',
     ...overrides,
   };
   const config = loadConfig(env);

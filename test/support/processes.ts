@@ -9,14 +9,15 @@ export interface RunningProcess {
 }
 
 /** Starts the built worker (dist/) as a real separate process, as in production. */
-export async function startWorker(env: Record<string, string>): Promise<RunningProcess> {
-  return startNode('dist/apps/worker/src/main.js', env, /worker started/);
+export async function startWorker(env: Record<string, string>, opts: { logLevel?: string } = {}): Promise<RunningProcess> {
+  return startNode('dist/apps/worker/src/main.js', env, /worker started/, opts);
 }
 
-export async function startNode(script: string, env: Record<string, string>, ready?: RegExp): Promise<RunningProcess> {
+/** Runs a built script; logs at `info` (readiness is read from them) unless a more verbose level is asked for. */
+export async function startNode(script: string, env: Record<string, string>, ready?: RegExp, opts: { logLevel?: string } = {}): Promise<RunningProcess> {
   const child = spawn(process.execPath, [script], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', ...env, LOG_LEVEL: 'info' },
+    env: { PATH: process.env['PATH'] ?? '', ...env, LOG_LEVEL: opts.logLevel ?? 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,9 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { SwaggerModule } from '@nestjs/swagger';
+import type { INestApplication } from '@nestjs/common';
+import { type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '../../../libs/config/config.js';
 import { AppModule } from './app.module.js';
+import { securityHeaders } from './common/security-headers.js';
 import { openApiConfig } from './openapi.js';
 import { serveWebApp } from './web/web-app.js';
 
@@ -14,9 +16,16 @@ export async function createApiApp(config: AppConfig, opts: { logs?: boolean } =
     logger: opts.logs === false ? false : undefined,
   });
   if (opts.logs !== false) app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: '1mb' });
   app.disable('x-powered-by');
+  if (config.http.trustProxy !== null) app.set('trust proxy', config.http.trustProxy);
+  app.use(securityHeaders());
+  app.useBodyParser('json', { limit: '1mb' });
   serveWebApp(app, config.webDir);
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApiConfig()), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+/** The OpenAPI document of the app, as /docs-json serves it (the fuzz suite is generated from it). */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(app, openApiConfig());
 }

@@ -22,6 +22,8 @@ export async function onNetwork<T>(call: () => Promise<T>, field: string): Promi
     if (!(err instanceof NetworkError)) throw err;
     if (err.kind === 'auth') throw invalidField(field, `was refused (${err.message})`);
     if (err.kind === 'permanent') throw invalidField(field, err.message);
+    // A name that resolves to nothing is a typo in what the person gave, not a server failing.
+    if (/\bENOTFOUND\b/.test(err.message)) throw invalidField(field, `names a host that does not exist (${err.message})`);
     throw new BadGatewayException(`The server could not be reached or failed: ${err.message}`);
   }
 }

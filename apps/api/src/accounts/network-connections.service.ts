@@ -7,7 +7,6 @@ import type { Caller } from '../../../../libs/domain/models.js';
 import { BlueskyAdapter, encodeBlueskySecret } from '../../../../libs/networks/bluesky/bluesky.adapter.js';
 import { XAdapter } from '../../../../libs/networks/x/x.adapter.js';
 import { OutboundHttp } from '../../../../libs/networks/http/outbound-http.js';
-import { invalidField } from '../common/errors.js';
 import type { VerifiedAccount } from '../../../../libs/networks/network-adapter.js';
 import { AccountsRepository, type OAuthSessionRecord } from './accounts.repository.js';
 import { checkedServerUrl, onNetwork } from './network-calls.js';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthRepository } from '../common/auth.repository.js';
-import { AuthThrottleService } from '../common/auth-throttle.service.js';
+import { AuthThrottleModule } from '../common/auth-throttle.module.js';
 import { MotionsModule } from '../motions/motions.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
@@ -11,9 +11,9 @@ import { SignInRepository } from './sign-in.repository.js';
 import { WebAuthnChallenges } from './webauthn-challenges.js';
 
 @Module({
-  imports: [MotionsModule],
+  imports: [MotionsModule, AuthThrottleModule],
   controllers: [AuthController],
-  providers: [AuthService, PasskeysService, SessionIssuer, SignInRepository, WebAuthnChallenges, AuthThrottleService, AuthRepository, OwnOriginGuard],
+  providers: [AuthService, PasskeysService, SessionIssuer, SignInRepository, WebAuthnChallenges, AuthRepository, OwnOriginGuard],
   exports: [SessionIssuer, SignInRepository, AuthRepository, OwnOriginGuard],
 })
 export class AuthModule {}

@@ -14,8 +14,11 @@ import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
 import type { Caller, Role } from '../../../../libs/domain/models.js';
 import { AuthRepository } from './auth.repository.js';
 import { CSRF_COOKIE, csrfTokenFor, foreignOrigin, readCookie, sameSecret, SESSION_COOKIE, UNSAFE_METHODS } from './cookies.js';
+import { AuthThrottleService, clientAddressKey } from './auth-throttle.service.js';
 
 const PUBLIC = 'piquet:public';
+// What issueApiToken makes; anything else is refused without a database lookup.
+const API_TOKEN = /^pqt_[A-Za-z0-9_-]{10,200}$/;
 const ROLES = 'piquet:roles';
 
 /** No token needed (health, docs, sign-in, the OAuth callback a browser lands on). */
@@ -41,6 +44,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly auth: AuthRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly throttle: AuthThrottleService,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -60,8 +64,14 @@ export class AuthGuard implements CanActivate {
     if (req.headers.authorization !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization);
       if (!match?.[1]) throw new UnauthorizedException('Authorization: a Bearer API token is required');
-      const caller = await this.auth.callerForToken(match[1]);
-      if (!caller) throw new UnauthorizedException('Authorization: this token is unknown or revoked');
+      // Checked before the token, so a guess that happens to be right is throttled like the others.
+      const key = clientAddressKey(req);
+      await this.throttle.assertAllowed(key);
+      const caller = API_TOKEN.test(match[1]) ? await this.auth.callerForToken(match[1]) : null;
+      if (!caller) {
+        await this.throttle.recordFailure(key);
+        throw new UnauthorizedException('Authorization: this token is unknown or revoked');
+      }
       return caller;
     }
     const secret = readCookie(req, SESSION_COOKIE);

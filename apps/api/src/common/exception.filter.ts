@@ -1,5 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { isDataException, sqlState } from '../../../../libs/database/sql-state.js';
+import { invalidField } from './errors.js';
 
 /** The one exception filter: HTTP errors keep their body; anything else is a 500 that leaks nothing. */
 @Catch()
@@ -8,12 +10,22 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    // Nest wraps body-parser's errors (malformed JSON, a body too large) in an HttpException; the
+    // parser's own message (a JSON.parse position) says nothing useful to the client.
+    const parserError = (exception instanceof HttpException ? exception.cause : exception) as { type?: string; status?: number } | undefined;
+    if (parserError?.type === 'entity.parse.failed') {
+      res.status(400).json(invalidField('body', 'is not valid JSON (a JSON object is expected)').getResponse());
+      return;
+    }
+    if (parserError?.type === 'entity.too.large') {
+      res.status(413).json({ ...(invalidField('body', 'is larger than the 1 MB a request may carry').getResponse() as object), statusCode: 413, error: 'Payload Too Large' });
+      return;
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
-      // Some errors carry headers of their own (Retry-After on a 429).
-      const headers = (exception as { headers?: Record<string, string> }).headers;
-      if (headers) for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+      const retryAfter = (exception as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+      if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
       res.status(status).json(
         typeof body === 'string' ? { statusCode: status, error: HttpStatus[status] ?? 'Error', message: body } : body,
       );
@@ -22,8 +34,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
     // body-parser errors (malformed JSON, too large) carry a status of their own.
     const e = exception as { status?: number; type?: string; message?: string; stack?: string };
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      const message = e.type === 'entity.parse.failed' ? 'body: is not valid JSON' : (e.message ?? 'Bad request');
-      res.status(e.status).json({ statusCode: e.status, error: HttpStatus[e.status] ?? 'Error', message });
+      res.status(e.status).json({ statusCode: e.status, error: HttpStatus[e.status] ?? 'Error', message: e.message ?? 'Bad request' });
+      return;
+    }
+    // The last line: validation should have refused it (and the log says it did not), but a value
+    // Postgres cannot store is still the client's input, not our failure.
+    if (isDataException(exception)) {
+      this.logger.warn(`Postgres refused a value (SQLSTATE ${sqlState(exception)}) that validation let through`);
+      const bad = invalidField('body', 'holds a value that cannot be stored (invalid characters, or a number or date out of range)');
+      res.status(400).json(bad.getResponse());
       return;
     }
     this.logger.error(e.message ?? String(exception), e.stack);

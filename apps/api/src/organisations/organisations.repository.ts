@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { IssuedToken } from '../../../../libs/crypto/api-tokens.js';
 import { toMember } from '../../../../libs/database/mappers.js';
+import { revokeLinksOf } from '../../../../libs/database/report-links.js';
 import { PrismaService } from '../../../../libs/database/prisma.service.js';
 import type { MemberRecord, Role } from '../../../../libs/domain/models.js';
+
+export type MembershipChange = { ok: true; member: MemberRecord } | { ok: false; reason: 'not-found' | 'caller-not-admin' | 'last-admin' };
 
 export interface TokenRecord {
   id: string;
@@ -64,22 +67,38 @@ export class OrganisationsRepository {
     return toMember(await this.db.member.create({ data: { organisationId, name, role } }));
   }
 
-  async updateRole(id: string, role: Role): Promise<MemberRecord> {
-    return toMember(await this.db.member.update({ where: { id }, data: { role } }));
-  }
-
-  async countAdmins(organisationId: string): Promise<number> {
-    return this.db.member.count({ where: { organisationId, role: 'admin', removedAt: null } });
-  }
-
-  /** Removing a member revokes their tokens and ends their sessions in the same step. */
-  async removeMember(id: string): Promise<void> {
-    const now = new Date();
-    await this.db.$transaction([
-      this.db.apiToken.updateMany({ where: { memberId: id, revokedAt: null }, data: { revokedAt: now } }),
-      this.db.memberSession.updateMany({ where: { memberId: id, endedAt: null }, data: { endedAt: now } }),
-      this.db.member.update({ where: { id }, data: { removedAt: now } }),
-    ]);
+  /**
+   * Changes a member's role, or removes them (revoking their tokens and report links, ending their sessions), keeping at
+   * least one admin whatever runs at the same time: the organisation's row is locked first, so
+   * every change of membership in it is serialised, and the caller and the target are read again
+   * under that lock (two admins demoting each other: the second finds the caller no longer admin).
+   */
+  async changeMembership(organisationId: string, callerId: string, memberId: string, change: { role: Role } | { remove: true }): Promise<MembershipChange> {
+    return this.db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT id FROM organisations WHERE id = ${organisationId}::uuid FOR UPDATE`;
+        const [caller, member] = await Promise.all([
+          tx.member.findFirst({ where: { id: callerId, organisationId, removedAt: null } }),
+          tx.member.findFirst({ where: { id: memberId, organisationId, removedAt: null } }),
+        ]);
+        if (!member) return { ok: false, reason: 'not-found' } as const;
+        if (caller?.role !== 'admin') return { ok: false, reason: 'caller-not-admin' } as const;
+        const losesAdmin = member.role === 'admin' && ('remove' in change || change.role !== 'admin');
+        if (losesAdmin) {
+          const others = await tx.member.count({ where: { organisationId, role: 'admin', removedAt: null, id: { not: member.id } } });
+          if (others === 0) return { ok: false, reason: 'last-admin' } as const;
+        }
+        if ('role' in change) {
+          return { ok: true, member: toMember(await tx.member.update({ where: { id: member.id }, data: { role: change.role } })) } as const;
+        }
+        const now = new Date();
+        await tx.apiToken.updateMany({ where: { memberId: member.id, revokedAt: null }, data: { revokedAt: now } });
+        await tx.memberSession.updateMany({ where: { memberId: member.id, endedAt: null }, data: { endedAt: now } });
+        await revokeLinksOf(tx, organisationId, member.id, callerId, now);
+        return { ok: true, member: toMember(await tx.member.update({ where: { id: member.id }, data: { removedAt: now } })) } as const;
+      },
+      { maxWait: 30_000, timeout: 30_000 },
+    );
   }
 
   async tokens(memberId: string): Promise<TokenRecord[]> {

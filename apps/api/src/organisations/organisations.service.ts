@@ -1,7 +1,7 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { issueApiToken } from '../../../../libs/crypto/api-tokens.js';
 import type { Caller, MemberRecord, Role } from '../../../../libs/domain/models.js';
-import { OrganisationsRepository, type TokenRecord } from './organisations.repository.js';
+import { OrganisationsRepository, type MembershipChange, type TokenRecord } from './organisations.repository.js';
 
 @Injectable()
 export class OrganisationsService {
@@ -37,15 +37,12 @@ export class OrganisationsService {
   }
 
   async updateRole(caller: Caller, id: string, role: Role): Promise<MemberRecord> {
-    const m = await this.member(caller, id);
-    if (m.role === 'admin' && role !== 'admin') await this.keepOneAdmin(caller);
-    return this.repo.updateRole(m.id, role);
+    return this.changed(id, await this.repo.changeMembership(caller.organisationId, caller.memberId, id, { role }));
   }
 
+  /** Also revokes their tokens and the report links they made. */
   async removeMember(caller: Caller, id: string): Promise<void> {
-    const m = await this.member(caller, id);
-    if (m.role === 'admin') await this.keepOneAdmin(caller);
-    await this.repo.removeMember(m.id);
+    this.changed(id, await this.repo.changeMembership(caller.organisationId, caller.memberId, id, { remove: true }));
   }
 
   async tokens(caller: Caller, memberId: string): Promise<TokenRecord[]> {
@@ -76,9 +73,12 @@ export class OrganisationsService {
     }
   }
 
-  private async keepOneAdmin(caller: Caller): Promise<void> {
-    if ((await this.repo.countAdmins(caller.organisationId)) <= 1) {
-      throw new ConflictException('An organisation keeps at least one admin');
+  private changed(id: string, result: MembershipChange): MemberRecord {
+    if (result.ok) return result.member;
+    if (result.reason === 'not-found') throw new NotFoundException(`No member ${id} in your organisation`);
+    if (result.reason === 'caller-not-admin') {
+      throw new ConflictException('You are no longer an admin of this organisation (your role changed while this request waited): nothing was changed');
     }
+    throw new ConflictException('An organisation keeps at least one admin: make another member admin first');
   }
 }

@@ -4,12 +4,14 @@ import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
 
 export const LINK_VALIDITY_MS = 30 * 86_400_000;
 
-export type LinkCheck = 'valid' | 'invalid' | 'expired';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Links to a strike's report page that open in a browser without an API token: the URL carries
- * its expiry and an HMAC-SHA256 of `strikeId|expires`. The key is derived (HKDF) from the
- * encryption key for this use only, so a signature reveals nothing about the key that seals tokens.
+ * The URLs of report links (rows of `report_links`, which say who made them, until when, and
+ * whether they were revoked). A URL names the strike and the link and carries an HMAC-SHA256 of
+ * both: the row's id is listed to members, the signature never is (it is shown once, in the URL
+ * at creation). The key is derived (HKDF) from the encryption key for this use only, so a
+ * signature reveals nothing about the key that seals tokens.
  */
 @Injectable()
 export class ReportLinks {
@@ -17,31 +19,29 @@ export class ReportLinks {
   private readonly base: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.key = Buffer.from(hkdfSync('sha256', config.encryptionKey, 'piquet', 'piquet report links v1', 32));
+    this.key = Buffer.from(hkdfSync('sha256', config.encryptionKey, 'piquet', 'piquet report links v2', 32));
     this.base = config.http.publicUrl;
   }
 
-  /** `expires` in seconds since the epoch. */
-  sign(strikeId: string, expires: number): string {
-    return createHmac('sha256', this.key).update(`${strikeId}|${expires}`).digest('base64url');
+  sign(strikeId: string, linkId: string): string {
+    return createHmac('sha256', this.key).update(`${strikeId}|${linkId}`).digest('base64url');
   }
 
-  create(strikeId: string, view: { lang?: string; tz?: string }, now = Date.now()): { url: string; expiresAt: Date } {
-    const expires = Math.floor((now + LINK_VALIDITY_MS) / 1000);
+  url(strikeId: string, linkId: string, view: { lang?: string; tz?: string }): string {
     const query = new URLSearchParams({
       ...(view.lang ? { lang: view.lang } : {}),
       ...(view.tz ? { tz: view.tz } : {}),
-      expires: String(expires),
-      sig: this.sign(strikeId, expires),
+      link: linkId,
+      sig: this.sign(strikeId, linkId),
     });
-    return { url: `${this.base}/reports/${strikeId}?${query.toString()}`, expiresAt: new Date(expires * 1000) };
+    return `${this.base}/reports/${strikeId}?${query.toString()}`;
   }
 
-  check(strikeId: string, expires: string | undefined, sig: string | undefined, now = Date.now()): LinkCheck {
-    if (!expires || !sig || !/^[1-9]\d{0,11}$/.test(expires)) return 'invalid';
-    const expected = Buffer.from(this.sign(strikeId, Number(expires)));
+  /** The link id a URL's parameters prove, or null when they prove nothing (the row decides the rest). */
+  verify(strikeId: string, linkId: string | undefined, sig: string | undefined): string | null {
+    if (!UUID.test(strikeId) || !linkId || !UUID.test(linkId) || !sig) return null;
+    const expected = Buffer.from(this.sign(strikeId.toLowerCase(), linkId.toLowerCase()));
     const given = Buffer.from(sig);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid';
-    return Number(expires) * 1000 <= now ? 'expired' : 'valid';
+    return given.length === expected.length && timingSafeEqual(given, expected) ? linkId.toLowerCase() : null;
   }
 }

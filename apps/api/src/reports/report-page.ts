@@ -8,10 +8,13 @@ import { METRICS, type Metric } from '../../../../libs/reports/figures.js';
 import { html, link, type SafeHtml } from '../../../../libs/reports/html.js';
 import { formatDateTime, formatNumber, formatRatio, formatTime, metricName, STRINGS, type Lang, type Strings } from '../../../../libs/reports/i18n.js';
 import type { StrikeReport } from './report.types.js';
-import { REPORT_CSS } from './report-style.js';
+import { cssHash, REPORT_CSS } from './report-style.js';
 
-/** Sent with the page: nothing may load from anywhere, inline styles and SVG only. */
-export const REPORT_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/**
+ * Sent with the page: nothing may load from anywhere, inline SVG only, and the one inline
+ * stylesheet allowed by its hash (not 'unsafe-inline': injected markup could not style itself).
+ */
+export const REPORT_PAGE_CSP = `default-src 'none'; style-src ${cssHash(REPORT_CSS)}; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 
 const COLOURS: Record<Metric, { color: string; dash: string }> = {
   favourites: { color: '#c62828', dash: '' },

@@ -1,4 +1,5 @@
-import { html } from '../../../../libs/reports/html.js';
+import { createHash } from 'node:crypto';
+import { html, type SafeHtml } from '../../../../libs/reports/html.js';
 
 /** The report page's only stylesheet, inline (the page loads nothing): system fonts, and a print layout. */
 export const REPORT_CSS = html`
@@ -39,3 +40,8 @@ a { color: #0b57d0; }
   a[href]::after { content: " (" attr(href) ")"; font-size: 8pt; color: #555; overflow-wrap: anywhere; }
 }
 `;
+
+/** The CSP source allowing exactly this inline stylesheet (the text between <style> and </style>). */
+export function cssHash(css: SafeHtml): string {
+  return `'sha256-${createHash('sha256').update(css.value, 'utf8').digest('base64')}'`;
+}

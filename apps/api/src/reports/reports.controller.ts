@@ -67,10 +67,16 @@ export class ReportsController {
     return this.pages.page(caller, id, q);
   }
 
-  /** A link to the report page that opens without a token, for 30 days. */
+  /** A link to the report page that opens without a token, for 30 days or until revoked; its URL is shown here only. */
   @Post('report-link')
   @HttpCode(200)
   link(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Body() body: ReportLinkDto) {
     return this.pages.link(caller, id, body);
+  }
+
+  /** The strike's report links: who made them, until when, revoked or not (no URL: it carries the signature). */
+  @Get('report-links')
+  links(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
+    return this.pages.listLinks(caller, id);
   }
 }

@@ -45,12 +45,13 @@ export function strikeView(s: StrikeRecord) {
   };
 }
 
+/** The set close of secret ballots appears only when the rule has one. */
 export const ruleView = (r: DecisionRule) => ({
   kind: r.kind,
   quorumCount: r.quorumCount,
   quorumPercent: r.quorumPercent,
   ballot: r.ballot,
-  secretBallotClosesAfterMinutes: r.secretBallotClosesAfterMinutes ?? null,
+  ...(r.secretBallotClosesAfterMinutes ? { secretBallotClosesAfterMinutes: r.secretBallotClosesAfterMinutes } : {}),
 });
 
 function proposalView(p: MotionProposal) {

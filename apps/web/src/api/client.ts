@@ -22,14 +22,13 @@ const csrf: Middleware = {
 export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
 api.use(csrf);
 
-type Result<T> = { data?: T; error?: unknown; response: Response };
-
 /**
  * Unwraps an openapi-fetch result: the data, or throws an ApiError with the API's per-field messages.
- * Response bodies are not described in the OpenAPI document yet: `T` names the view (api/views.ts).
+ * The data's type comes from the OpenAPI document when it describes the response; where it does not
+ * yet, name the view: `call<Page<Post>>(api.GET('/v1/posts'))` (api/views.ts).
  */
-export async function call<T>(request: Promise<Result<unknown>>): Promise<T> {
-  let result: Result<unknown>;
+export async function call<T>(request: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  let result: { data?: T; error?: unknown; response: Response };
   try {
     result = await request;
   } catch (err) {

@@ -710,6 +710,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/strikes/{id}/report-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportsController_links"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/report-links/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["ReportLinksController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reports/{strikeId}": {
         parameters: {
             query?: never;
@@ -2758,19 +2790,60 @@ export interface operations {
             };
         };
     };
+    ReportsController_links: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ReportLinksController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     PublicReportController_page: {
         parameters: {
             query?: {
-                /** @description Days before the strike whose ordinary posts make the baseline */
                 baselineDays?: number;
-                /** @description Language of the sentences */
+                /** @description Page language; Accept-Language when absent */
                 lang?: "en" | "fr";
-                /** @description Time zone the page shows times in */
                 tz?: string;
-                /** @description Expiry, seconds since the epoch */
-                expires?: string;
+                /** @description The link (its id) */
+                link?: string;
                 /** @description The link signature */
                 sig?: string;
+                /**
+                 * @deprecated
+                 * @description Links made before links could be revoked carried it; they no longer open
+                 */
+                expires?: string;
             };
             header?: never;
             path: {

@@ -1,5 +1,9 @@
-// What the API answers. The OpenAPI document describes requests (schema.d.ts, generated) but not yet
-// responses, so these mirror the server's view functions; keep them in step with the files named.
+// What the API answers. Where the OpenAPI document describes a response, its type comes from there
+// (schema.d.ts, generated); the others mirror the server's view functions (the files named): keep
+// them in step until those responses are described too.
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
 
 export type Role = 'admin' | 'community_manager' | 'member' | 'viewer';
 export const ROLES: Role[] = ['admin', 'community_manager', 'member', 'viewer'];
@@ -110,14 +114,10 @@ export interface ApiToken {
   revokedAt: string | null;
 }
 
-/** WEB-CONTRACT.md: invitations. */
-export interface Invitation {
-  id: string;
-  name: string;
-  role: Role;
-  expiresAt: string;
-  url?: string;
-}
+export type Invitation = Schemas['InvitationView'];
+export type CreatedInvitation = Schemas['CreatedInvitation'];
+export type InvitationPreview = Schemas['InvitationPreview'];
+export type OpenMotion = Schemas['OpenMotionView'];
 
 export interface DecisionRule {
   kind: 'votes' | 'assembly';
@@ -137,16 +137,6 @@ export interface AuditEntry {
   detail: unknown;
 }
 
-export interface SessionInfo {
-  id: string;
-  current: boolean;
-  createdAt: string;
-  lastSeenAt: string;
-  userAgent: string | null;
-}
+export type SessionInfo = Schemas['SessionView'];
 
-export interface Passkey {
-  id: string;
-  name: string;
-  createdAt: string;
-}
+export type Passkey = Schemas['PasskeyView'];

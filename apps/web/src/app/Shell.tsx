@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
-import { callRaw } from '../api/client';
+import { api, call } from '../api/client';
 import { LanguageSwitch } from './LanguageSwitch';
 import { ROUTES } from './routes';
 import { useSignedIn } from './session';
@@ -30,7 +30,7 @@ export function Shell({ children }: { children: ReactNode }) {
 
   const signOut = async () => {
     try {
-      await callRaw('POST', '/v1/auth/logout');
+      await call(api.POST('/v1/auth/logout'));
     } finally {
       await refresh();
       navigate('/signin');

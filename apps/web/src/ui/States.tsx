@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
 import type { ApiError } from '../api/errors';
 import type { LoadState } from './useLoad';
 
@@ -26,7 +27,8 @@ export function ErrorState({ error, onRetry }: { error: ApiError; onRetry?: () =
   return (
     <div className="state state-error" role="alert">
       <p>{text}</p>
-      {onRetry && (
+      {error.status === 401 && <Link href={`/signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`}>{t('action.signIn')}</Link>}
+      {onRetry && error.status !== 401 && (
         <button type="button" onClick={onRetry}>
           {t('action.retry')}
         </button>

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsString, MaxLength } from 'class-validator';
+import { IsHeaderSafe, IsNotBlank, Optional } from '../../common/validators.js';
 
 export class ConnectAccountDto {
   @ApiProperty({ enum: ['mastodon'] })
@@ -8,41 +9,43 @@ export class ConnectAccountDto {
 
   @ApiProperty({ example: 'https://mastodon.social' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(500)
   instanceUrl!: string;
 
   @ApiProperty({ description: 'An access token with read and write scopes; stored encrypted, never returned.' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
+  @IsHeaderSafe()
   accessToken!: string;
 }
 
 export class ReconnectAccountDto {
   @ApiProperty()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
+  @IsHeaderSafe()
   accessToken!: string;
 }
 
 export class StartOAuthDto {
   @ApiProperty({ example: 'https://mastodon.social' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(500)
   instanceUrl!: string;
 }
 
 export class OAuthCallbackQuery {
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
   code!: string;
 
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   state!: string;
 }
@@ -50,33 +53,33 @@ export class OAuthCallbackQuery {
 /** The OAuth confirmation page's form. */
 export class OAuthConfirmDto {
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   state!: string;
 
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   csrf!: string;
 }
 
 export class ConnectBlueskyDto {
   @ApiPropertyOptional({ example: 'https://bsky.social', description: 'The PDS or entryway; BLUESKY_SERVICE by default' })
-  @IsOptional()
+  @Optional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(500)
   service?: string;
 
   @ApiProperty({ example: 'journal.bsky.social', description: 'Handle, DID or e-mail' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(300)
   identifier!: string;
 
   @ApiProperty({ description: 'An app password (Settings → App passwords); stored encrypted, never returned.' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   appPassword!: string;
 }

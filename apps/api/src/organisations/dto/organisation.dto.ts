@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsTimeZone } from '../../common/validators.js';
+import { IsIn, IsString, MaxLength } from 'class-validator';
+import { IsNotBlank, IsTimeZone, Optional } from '../../common/validators.js';
 import { ROLES, type Role } from '../../../../../libs/domain/models.js';
 
 export class CreateMemberDto {
   @ApiProperty({ example: 'Camille' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name!: string;
 
@@ -23,23 +23,23 @@ export class UpdateMemberDto {
 
 export class CreateTokenDto {
   @ApiProperty({ example: 'laptop', required: false })
-  @IsOptional()
+  @Optional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(100)
   name?: string;
 }
 
 export class UpdateOrganisationDto {
   @ApiPropertyOptional({ example: 'Rédaction' })
-  @IsOptional()
+  @Optional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ example: 'Europe/Paris', description: 'IANA time zone the web app shows dates in' })
-  @IsOptional()
+  @Optional()
   @IsTimeZone()
   timeZone?: string;
 }

@@ -7,6 +7,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsObject,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -18,7 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { DELIVERY_STATES, VISIBILITIES, type DeliveryState, type Visibility } from '../../../../../libs/domain/models.js';
-import { IsInstantWithOffset } from '../../common/validators.js';
+import { IsInstantWithOffset, IsNotBlank, Optional } from '../../common/validators.js';
 
 export const MAX_MEDIA_PER_POST = 4;
 
@@ -30,6 +31,7 @@ export class PostMediaDto {
   @ApiProperty({ description: 'A description for people who cannot see the image' })
   @IsString()
   @IsNotEmpty({ message: 'is required: every image needs a description' })
+  @IsNotBlank()
   @MaxLength(1500)
   altText!: string;
 }
@@ -42,7 +44,7 @@ class PostContentDto {
   contentWarning?: string | null;
 
   @ApiPropertyOptional({ enum: VISIBILITIES })
-  @IsOptional()
+  @Optional()
   @IsIn(VISIBILITIES, { message: `must be one of: ${VISIBILITIES.join(', ')}` })
   visibility?: Visibility;
 
@@ -52,9 +54,10 @@ class PostContentDto {
   language?: string | null;
 
   @ApiPropertyOptional({ type: [PostMediaDto], maxItems: MAX_MEDIA_PER_POST })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(MAX_MEDIA_PER_POST, { message: `must hold at most ${MAX_MEDIA_PER_POST} images` })
+  @IsObject({ each: true, message: 'must hold objects' })
   @ValidateNested({ each: true })
   @Type(() => PostMediaDto)
   media?: PostMediaDto[];
@@ -63,7 +66,7 @@ class PostContentDto {
 export class CreatePostDto extends PostContentDto {
   @ApiProperty({ maxLength: 10000 })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(10000)
   text!: string;
 
@@ -82,14 +85,14 @@ export class CreatePostDto extends PostContentDto {
 
 export class UpdatePostDto extends PostContentDto {
   @ApiPropertyOptional({ maxLength: 10000 })
-  @IsOptional()
+  @Optional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(10000)
   text?: string;
 
   @ApiPropertyOptional({ example: '2026-12-05T09:00:00+01:00' })
-  @IsOptional()
+  @Optional()
   @IsInstantWithOffset()
   scheduledAt?: string;
 }
@@ -102,7 +105,7 @@ export class ReschedulePostDto {
 
 export class CancelPostDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(500)
   reason?: string;
@@ -110,27 +113,27 @@ export class CancelPostDto {
 
 export class ListPostsQuery {
   @ApiPropertyOptional({ enum: DELIVERY_STATES, description: 'Posts with at least one delivery in this state' })
-  @IsOptional()
+  @Optional()
   @IsIn(DELIVERY_STATES, { message: `must be one of: ${DELIVERY_STATES.join(', ')}` })
   state?: DeliveryState;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @Optional()
   @IsUUID('all', { message: 'must be an account id' })
   accountId?: string;
 
   @ApiPropertyOptional({ description: 'Scheduled at or after' })
-  @IsOptional()
+  @Optional()
   @IsInstantWithOffset()
   from?: string;
 
   @ApiPropertyOptional({ description: 'Scheduled before' })
-  @IsOptional()
+  @Optional()
   @IsInstantWithOffset()
   to?: string;
 
   @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -138,7 +141,7 @@ export class ListPostsQuery {
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(200)
   cursor?: string;

@@ -1,8 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { BALLOT_KINDS, DECISION_KINDS, VOTE_CHOICES, type BallotKind, type DecisionKind, type VoteChoice } from '../../../../../libs/domain/strikes.js';
-import { IsInstantWithOffset } from '../../common/validators.js';
+import { IsInstantWithOffset, IsNotBlank, Optional } from '../../common/validators.js';
 
 export class DecisionRuleDto {
   @ApiProperty({ enum: DECISION_KINDS, description: 'votes: members vote in Piquet; assembly: an admin records an assembly\'s vote' })
@@ -69,19 +79,19 @@ export class AssemblyDto {
 
   @ApiProperty({ maxLength: 20000, description: 'The minutes, or a link to them' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(20000)
   minutes!: string;
 }
 
 export class ListAuditQuery {
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @Optional()
   @IsUUID('all', { message: 'must be a strike id' })
   strikeId?: string;
 
   @ApiPropertyOptional({ default: 100, maximum: 500 })
-  @IsOptional()
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -89,7 +99,7 @@ export class ListAuditQuery {
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
+  @Optional()
   @Matches(/^\d{1,19}$/, { message: 'is not a cursor this API gave' })
   cursor?: string;
 }

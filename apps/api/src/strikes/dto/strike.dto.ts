@@ -8,7 +8,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -18,30 +18,30 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { HELD_POLICIES, STRIKE_MODES, STRIKE_STATES, type HeldPolicy, type StrikeMode, type StrikeState } from '../../../../../libs/domain/strikes.js';
-import { IsInstantWithOffset } from '../../common/validators.js';
+import { IsInstantWithOffset, IsNotBlank, Optional } from '../../common/validators.js';
 import { MAX_MEDIA_PER_POST, PostMediaDto } from '../../posts/dto/post.dto.js';
 
 export const MAX_ROTATION = 20;
 
 export class PerNetworkTextDto {
   @ApiPropertyOptional({ maxLength: 10000 })
-  @IsOptional()
+  @Optional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(10000)
   mastodon?: string;
 
   @ApiPropertyOptional({ maxLength: 10000, description: 'Counted as X counts: URLs 23, some characters 2' })
-  @IsOptional()
+  @Optional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(10000)
   x?: string;
 
   @ApiPropertyOptional({ maxLength: 10000, description: 'Counted in graphemes' })
-  @IsOptional()
+  @Optional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(10000)
   bluesky?: string;
 }
@@ -49,7 +49,7 @@ export class PerNetworkTextDto {
 export class StrikeMessageDto {
   @ApiProperty({ maxLength: 10000, description: 'Checked against the limit of every account on strike' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(10000)
   text!: string;
 
@@ -60,15 +60,17 @@ export class StrikeMessageDto {
   contentWarning?: string | null;
 
   @ApiPropertyOptional({ type: [PostMediaDto], maxItems: MAX_MEDIA_PER_POST })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(MAX_MEDIA_PER_POST, { message: `must hold at most ${MAX_MEDIA_PER_POST} images` })
+  @IsObject({ each: true, message: 'must hold objects' })
   @ValidateNested({ each: true })
   @Type(() => PostMediaDto)
   media?: PostMediaDto[];
 
   @ApiPropertyOptional({ type: PerNetworkTextDto, description: 'A text of its own for a network, such as a shorter one for X' })
-  @IsOptional()
+  @Optional()
+  @IsObject({ message: 'must be an object' })
   @ValidateNested()
   @Type(() => PerNetworkTextDto)
   perNetwork?: PerNetworkTextDto;
@@ -76,22 +78,25 @@ export class StrikeMessageDto {
 
 export class StrikeMessagesDto {
   @ApiPropertyOptional({ type: StrikeMessageDto, description: 'Published on every account in scope at the start (required in occupation mode)' })
-  @IsOptional()
+  @Optional()
+  @IsObject({ message: 'must be an object' })
   @ValidateNested()
   @Type(() => StrikeMessageDto)
   opening?: StrikeMessageDto;
 
   @ApiPropertyOptional({ type: [StrikeMessageDto], description: 'Published in turn in the slots of held posts; defaults to [opening]' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMinSize(1, { message: 'must hold at least one message when given' })
   @ArrayMaxSize(MAX_ROTATION, { message: `must hold at most ${MAX_ROTATION} messages` })
+  @IsObject({ each: true, message: 'must hold objects' })
   @ValidateNested({ each: true })
   @Type(() => StrikeMessageDto)
   rotation?: StrikeMessageDto[];
 
   @ApiPropertyOptional({ type: StrikeMessageDto, description: 'Published on every account in scope at the end' })
-  @IsOptional()
+  @Optional()
+  @IsObject({ message: 'must be an object' })
   @ValidateNested()
   @Type(() => StrikeMessageDto)
   closing?: StrikeMessageDto;
@@ -101,21 +106,21 @@ export class StrikeProfileDto {
   @ApiPropertyOptional({ type: String, nullable: true, example: '✊', description: 'Put before the display name' })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(30)
   displayNamePrefix?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, example: 'en grève', description: 'Put after the display name' })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(30)
   displayNameSuffix?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 500, description: 'Replaces the bio during the strike' })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(500)
   bio?: string | null;
 
@@ -130,7 +135,7 @@ export class StrikeProfileDto {
   headerMediaId?: string | null;
 
   @ApiPropertyOptional({ description: 'Pin the opening post while the strike runs' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   pinOpening?: boolean;
 }
@@ -138,7 +143,7 @@ export class StrikeProfileDto {
 /** The fields of a strike; creation requires some, an edit none. */
 class StrikeFieldsDto {
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'The accounts on strike (or allAccounts: true)' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMinSize(1, { message: 'must name at least one account' })
   @ArrayMaxSize(200)
@@ -147,37 +152,39 @@ class StrikeFieldsDto {
   accountIds?: string[];
 
   @ApiPropertyOptional({ description: 'Every connected account of the organisation (instead of accountIds)' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   allAccounts?: boolean;
 
   @ApiPropertyOptional({ enum: HELD_POLICIES, default: 'resume', description: 'What becomes of the ordinary posts held during the strike' })
-  @IsOptional()
+  @Optional()
   @IsIn(HELD_POLICIES, { message: `must be one of: ${HELD_POLICIES.join(', ')}` })
   heldPolicy?: HeldPolicy;
 
   @ApiPropertyOptional({ default: 300, minimum: 1, maximum: 86400, description: 'Gap between two resumed posts on one account' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(86400)
   resumeSpacingSeconds?: number;
 
   @ApiPropertyOptional({ default: 900, minimum: 0, maximum: 86400, description: 'Gap between two strike posts on one account' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(86400)
   occupationSpacingSeconds?: number;
 
   @ApiPropertyOptional({ type: StrikeMessagesDto, description: 'Occupation mode only' })
-  @IsOptional()
+  @Optional()
+  @IsObject({ message: 'must be an object' })
   @ValidateNested()
   @Type(() => StrikeMessagesDto)
   messages?: StrikeMessagesDto;
 
   @ApiPropertyOptional({ type: StrikeProfileDto, nullable: true, description: 'Profile occupation (occupation mode only); null removes it' })
   @IsOptional()
+  @IsObject({ message: 'must be an object' })
   @ValidateNested()
   @Type(() => StrikeProfileDto)
   profile?: StrikeProfileDto | null;
@@ -186,13 +193,13 @@ class StrikeFieldsDto {
 export class CreateStrikeDto extends StrikeFieldsDto {
   @ApiProperty({ maxLength: 200 })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   title!: string;
 
   @ApiProperty({ maxLength: 5000, description: 'The public reason for the strike' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(5000)
   reason!: string;
 
@@ -212,38 +219,38 @@ export class CreateStrikeDto extends StrikeFieldsDto {
 /** Every field optional. `messages` and `profile`, when given, replace the whole object. */
 export class UpdateStrikeDto extends StrikeFieldsDto {
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  @Optional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   title?: string;
 
   @ApiPropertyOptional({ maxLength: 5000 })
-  @IsOptional()
+  @Optional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(5000)
   reason?: string;
 
   @ApiPropertyOptional({ example: '2026-12-05T09:00:00+01:00' })
-  @IsOptional()
+  @Optional()
   @IsInstantWithOffset()
   startsAt?: string;
 
   @ApiPropertyOptional({ example: '2026-12-06T09:00:00+01:00' })
-  @IsOptional()
+  @Optional()
   @IsInstantWithOffset()
   endsAt?: string;
 
   @ApiPropertyOptional({ enum: STRIKE_MODES })
-  @IsOptional()
+  @Optional()
   @IsIn(STRIKE_MODES, { message: `must be one of: ${STRIKE_MODES.join(', ')}` })
   mode?: StrikeMode;
 }
 
 export class StopStrikeDto {
   @ApiPropertyOptional({ maxLength: 2000, description: 'Why the strike should stop (shown with the motion)' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(2000)
   note?: string;
@@ -257,12 +264,12 @@ export class ExtendStrikeDto {
 
 export class ListStrikesQuery {
   @ApiPropertyOptional({ enum: STRIKE_STATES })
-  @IsOptional()
+  @Optional()
   @IsIn(STRIKE_STATES, { message: `must be one of: ${STRIKE_STATES.join(', ')}` })
   state?: StrikeState;
 
   @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -270,7 +277,7 @@ export class ListStrikesQuery {
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(200)
   cursor?: string;

@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useParams } from 'wouter';
-import { callRaw } from '../../api/client';
-import type { Role } from '../../api/views';
+import { api, call } from '../../api/client';
 import { useSession } from '../../app/session';
 import { useOrgTime } from '../../app/useOrgTime';
 import { FormMessage, TextField } from '../../ui/Field';
@@ -12,13 +11,6 @@ import { usePageTitle } from '../../ui/usePageTitle';
 import { otherErrors, useSubmit } from '../../ui/useSubmit';
 import { passphraseProblem } from './passphrase';
 
-interface InvitationInfo {
-  organisationName: string;
-  memberName: string;
-  role: Role;
-  expiresAt: string;
-}
-
 /** `/invite/:token`: the invited member chooses a login and a passphrase, and is signed in. */
 export default function InvitePage() {
   const { t } = useTranslation('auth');
@@ -27,7 +19,7 @@ export default function InvitePage() {
   const { refresh } = useSession();
   const [, navigate] = useLocation();
   const time = useOrgTime();
-  const invitation = useLoad(() => callRaw<InvitationInfo>('GET', `/v1/auth/invitations/${encodeURIComponent(token)}`), [token]);
+  const invitation = useLoad(() => call(api.GET('/v1/auth/invitations/{token}', { params: { path: { token } } })), [token]);
   const [login, setLogin] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [confirm, setConfirm] = useState('');
@@ -40,7 +32,7 @@ export default function InvitePage() {
   const accept = useSubmit(async () => {
     setChecked(true);
     if (local.passphrase || local.confirm) return;
-    await callRaw('POST', `/v1/auth/invitations/${encodeURIComponent(token)}/accept`, { login, passphrase });
+    await call(api.POST('/v1/auth/invitations/{token}/accept', { params: { path: { token } }, body: { login, passphrase } }));
     await refresh();
     navigate('/queue', { replace: true });
   });

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useSearch } from 'wouter';
-import { callRaw } from '../../api/client';
+import { api, call } from '../../api/client';
 import type { ApiError } from '../../api/errors';
 import { useSession } from '../../app/session';
 import { FormMessage, TextField } from '../../ui/Field';
@@ -23,14 +23,15 @@ export default function SignInPage() {
     navigate(next, { replace: true });
   };
   const withPassphrase = useSubmit(async () => {
-    await callRaw('POST', '/v1/auth/login', { login, passphrase });
+    await call(api.POST('/v1/auth/login', { body: { login, passphrase } }));
     await signedIn();
   });
   const withPasskey = useSubmit(async () => {
     const { startAuthentication } = await import('@simplewebauthn/browser');
-    const optionsJSON = await callRaw<Parameters<typeof startAuthentication>[0]['optionsJSON']>('POST', '/v1/auth/passkeys/authentication-options', login ? { login } : {});
+    const options = await call(api.POST('/v1/auth/passkeys/authentication-options', { body: login ? { login } : {} }));
+    const optionsJSON = options as unknown as Parameters<typeof startAuthentication>[0]['optionsJSON'];
     const response = await startAuthentication({ optionsJSON });
-    await callRaw('POST', '/v1/auth/passkeys/login', { response });
+    await call(api.POST('/v1/auth/passkeys/login', { body: { response: { ...response } } }));
     await signedIn();
   });
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
-import { callRaw } from '../../api/client';
+import { api, call } from '../../api/client';
 import type { Passkey, SessionInfo } from '../../api/views';
 import { LanguageSwitch } from '../../app/LanguageSwitch';
 import { useSignedIn } from '../../app/session';
@@ -38,9 +38,9 @@ function Sessions() {
   const time = useOrgTime();
   const { refresh } = useSignedIn();
   const [, navigate] = useLocation();
-  const sessions = useLoad(() => callRaw<SessionInfo[]>('GET', '/v1/auth/sessions'), []);
+  const sessions = useLoad(() => call(api.GET('/v1/auth/sessions')), []);
   const end = useSubmit(async (s: SessionInfo) => {
-    await callRaw('DELETE', `/v1/auth/sessions/${s.id}`);
+    await call(api.DELETE('/v1/auth/sessions/{id}', { params: { path: { id: s.id } } }));
     if (s.current) {
       await refresh();
       navigate('/signin');
@@ -83,21 +83,22 @@ function Sessions() {
 function Passkeys() {
   const { t } = useTranslation('me');
   const time = useOrgTime();
-  const passkeys = useLoad(() => callRaw<Passkey[]>('GET', '/v1/auth/passkeys'), []);
+  const passkeys = useLoad(() => call(api.GET('/v1/auth/passkeys')), []);
   const [name, setName] = useState('');
   const [added, setAdded] = useState<string | null>(null);
   const add = useSubmit(async () => {
     setAdded(null);
     const { startRegistration } = await import('@simplewebauthn/browser');
-    const optionsJSON = await callRaw<Parameters<typeof startRegistration>[0]['optionsJSON']>('POST', '/v1/auth/passkeys/registration-options');
+    const options = await call(api.POST('/v1/auth/passkeys/registration-options'));
+    const optionsJSON = options as unknown as Parameters<typeof startRegistration>[0]['optionsJSON'];
     const response = await startRegistration({ optionsJSON });
-    const created = await callRaw<Passkey>('POST', '/v1/auth/passkeys', { response, name: name || t('passkeys.defaultName') });
+    const created = await call(api.POST('/v1/auth/passkeys', { body: { response: { ...response }, name: name || t('passkeys.defaultName') } }));
     setAdded(t('passkeys.added', { name: created.name }));
     setName('');
     passkeys.reload();
   });
   const remove = useSubmit(async (p: Passkey) => {
-    await callRaw('DELETE', `/v1/auth/passkeys/${p.id}`);
+    await call(api.DELETE('/v1/auth/passkeys/{id}', { params: { path: { id: p.id } } }));
     passkeys.reload();
   });
   return (

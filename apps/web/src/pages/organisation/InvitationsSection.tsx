@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { callRaw } from '../../api/client';
-import { ROLES, type Invitation, type Role } from '../../api/views';
+import { api, call } from '../../api/client';
+import { ROLES, type CreatedInvitation, type Invitation, type Role } from '../../api/views';
 import { useOrgTime } from '../../app/useOrgTime';
 import { CopyField } from '../../ui/CopyField';
 import { Dialog } from '../../ui/Dialog';
@@ -14,18 +14,18 @@ import { otherErrors, useSubmit } from '../../ui/useSubmit';
 export function InvitationsSection() {
   const { t } = useTranslation('organisation');
   const time = useOrgTime();
-  const invitations = useLoad(() => callRaw<Invitation[]>('GET', '/v1/invitations'), []);
+  const invitations = useLoad(() => call(api.GET('/v1/invitations')), []);
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('member');
-  const [created, setCreated] = useState<Invitation | null>(null);
+  const [created, setCreated] = useState<CreatedInvitation | null>(null);
   const create = useSubmit(async () => {
-    const inv = await callRaw<Invitation>('POST', '/v1/invitations', { name, role });
+    const inv = await call(api.POST('/v1/invitations', { body: { name, role } }));
     setCreated(inv);
     setName('');
     invitations.reload();
   });
   const revoke = useSubmit(async (inv: Invitation) => {
-    await callRaw('DELETE', `/v1/invitations/${inv.id}`);
+    await call(api.DELETE('/v1/invitations/{id}', { params: { path: { id: inv.id } } }));
     invitations.reload();
   });
   return (

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { callRaw } from '../../api/client';
+import { api, call } from '../../api/client';
 import { useSignedIn } from '../../app/session';
 import { FormMessage, SelectField, TextField } from '../../ui/Field';
 import { otherErrors, useSubmit } from '../../ui/useSubmit';
@@ -22,7 +22,7 @@ export function OrganisationSettings({ admin }: { admin: boolean }) {
   const [saved, setSaved] = useState(false);
   const save = useSubmit(async () => {
     setSaved(false);
-    await callRaw('PATCH', '/v1/organisation', { name, timeZone });
+    await call(api.PATCH('/v1/organisation', { body: { name, timeZone } }));
     await refresh();
     setSaved(true);
   });
