@@ -127,7 +127,7 @@ function HeldTable({ rows, accounts, reviewable, onDone }: { rows: Row[]; accoun
           </button>
         </div>
       )}
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={t('held.caption', { count: rows.length })}>
         <table>
           <caption className="visually-hidden">{t('held.caption', { count: rows.length })}</caption>
           <thead>

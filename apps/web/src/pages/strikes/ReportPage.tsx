@@ -85,7 +85,7 @@ function Report({ report }: { report: ReportView }) {
 
       <section aria-labelledby="posts-heading">
         <h2 id="posts-heading">{t('posts.title')}</h2>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="posts-heading">
           <table data-testid="report-posts">
             <thead>
               <tr>
@@ -130,7 +130,7 @@ function Report({ report }: { report: ReportView }) {
 
       <section aria-labelledby="accounts-heading">
         <h2 id="accounts-heading">{t('accounts.title')}</h2>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="accounts-heading">
           <table>
             <thead>
               <tr>
