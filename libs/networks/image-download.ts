@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { fetch as undiciFetch, type Agent } from 'undici';
-import { NetworkError, NetworkPermanentError, NetworkRateLimitedError, NetworkTransientError } from './errors.js';
+import { NetworkError, NetworkPermanentError, NetworkTransientError } from './errors.js';
+import { errorForStatus } from './http-errors.js';
 import type { ProfileImage } from './network-adapter.js';
 import { isPrivateAddress } from './url-guard.js';
 
@@ -39,7 +40,7 @@ export async function downloadImage(raw: string, o: ImageDownload): Promise<Prof
     }
     if (!res.ok) {
       await res.body?.cancel();
-      throw imageHttpError(res.status, res.headers.get('retry-after'), target);
+      throw imageHttpError(res.status, res.headers as unknown as Headers, target);
     }
     let data: Uint8Array;
     try {
@@ -84,14 +85,8 @@ function checkImageUrl(raw: string, allowPrivate: boolean): URL {
   return url;
 }
 
-function imageHttpError(status: number, retryAfter: string | null, url: URL): NetworkError {
-  const msg = `Fetching ${url.href} answered ${status}`;
-  if (status === 429) {
-    const seconds = Number(retryAfter);
-    return new NetworkRateLimitedError(msg, new Date(Date.now() + (Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 60_000)));
-  }
-  if (status >= 500 || status === 408) return new NetworkTransientError(msg);
-  return new NetworkPermanentError(msg, status);
+function imageHttpError(status: number, headers: Headers, url: URL): NetworkError {
+  return errorForStatus(status, `Fetching ${url.href} answered ${status}`, (name) => headers.get(name));
 }
 
 function downloadError(err: unknown, url: URL): NetworkError {
