@@ -19,6 +19,8 @@ import { NETWORK_ADAPTERS } from '../networks/network-adapter.js';
 import { NetworkRegistry } from '../networks/network-registry.js';
 import { AccountConnections } from '../networks/account-connections.js';
 import { AccountSecretsRepository } from '../database/account-secrets.repository.js';
+import { CapabilitiesRepository } from '../database/capabilities.repository.js';
+import { AccountCapabilities } from '../networks/account-capabilities.js';
 
 /** Secrets never reach the logs, whatever object they travel in. */
 export const REDACTED_PATHS = [
@@ -51,6 +53,8 @@ const SHARED = [
   NetworkRegistry,
   AccountSecretsRepository,
   AccountConnections,
+  CapabilitiesRepository,
+  AccountCapabilities,
 ];
 
 /** What both processes share: the validated config, Postgres, the queue, secrets and network adapters. */

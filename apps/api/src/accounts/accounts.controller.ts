@@ -19,26 +19,29 @@ export class AccountsController {
 
   @Get('accounts')
   async list(@CurrentCaller() caller: Caller) {
-    return (await this.service.list(caller)).map(accountView);
+    const { accounts, capabilities } = await this.service.listWithCapabilities(caller);
+    return accounts.map((a) => accountView(a, capabilities.get(a.id)));
   }
 
   @Get('accounts/:id')
   async get(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
-    return accountView(await this.service.get(caller, id));
+    const account = await this.service.get(caller, id);
+    return accountView(account, await this.service.capabilities(account.id));
   }
 
   @Post('accounts')
   @Roles('admin', 'community_manager')
   async connect(@CurrentCaller() caller: Caller, @Body() body: ConnectAccountDto, @Res({ passthrough: true }) res: Response) {
-    const { account, created } = await this.service.connect(caller, body.instanceUrl, body.accessToken);
+    const { account, created, capabilities } = await this.service.connect(caller, body.instanceUrl, body.accessToken);
     res.status(created ? 201 : 200);
-    return accountView(account);
+    return accountView(account, capabilities);
   }
 
   @Post('accounts/:id/reconnect')
   @Roles('admin', 'community_manager')
   async reconnect(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Body() body: ReconnectAccountDto) {
-    return accountView(await this.service.reconnect(caller, id, body.accessToken));
+    const { account, capabilities } = await this.service.reconnect(caller, id, body.accessToken);
+    return accountView(account, capabilities);
   }
 
   @Delete('accounts/:id')
@@ -56,9 +59,9 @@ export class AccountsController {
   @Post('accounts/bluesky')
   @Roles('admin', 'community_manager')
   async connectBluesky(@CurrentCaller() caller: Caller, @Body() body: ConnectBlueskyDto, @Res({ passthrough: true }) res: Response) {
-    const { account, created } = await this.networks.connectBluesky(caller, body);
+    const { account, created, capabilities } = await this.networks.connectBluesky(caller, body);
     res.status(created ? 201 : 200);
-    return accountView(account);
+    return accountView(account, capabilities);
   }
 
   @Post('accounts/oauth/x')
@@ -70,15 +73,15 @@ export class AccountsController {
   @Get('oauth/x/callback')
   @Public()
   async xCallback(@Query() query: OAuthCallbackQuery) {
-    const { account } = await this.networks.finishX(query.state, query.code);
-    return accountView(account);
+    const { account, capabilities } = await this.networks.finishX(query.state, query.code);
+    return accountView(account, capabilities);
   }
 
   /** Where the instance sends the browser back; the one-time `state` stands for the caller. */
   @Get('oauth/mastodon/callback')
   @Public()
   async callback(@Query() query: OAuthCallbackQuery) {
-    const { account } = await this.service.finishOAuth(query.state, query.code);
-    return accountView(account);
+    const { account, capabilities } = await this.service.finishOAuth(query.state, query.code);
+    return accountView(account, capabilities);
   }
 }

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
 import { ACCOUNT_TOKEN_CONTEXT, OAUTH_CLIENT_SECRET_CONTEXT } from '../../../../libs/crypto/contexts.js';
 import { SecretBox } from '../../../../libs/crypto/secret-box.js';
-import type { Caller } from '../../../../libs/domain/models.js';
+import type { AccountCapabilitiesRecord, AccountRecord, Caller } from '../../../../libs/domain/models.js';
+import { AccountCapabilities } from '../../../../libs/networks/account-capabilities.js';
 import { BlueskyAdapter, encodeBlueskySecret } from '../../../../libs/networks/bluesky/bluesky.adapter.js';
 import { XAdapter } from '../../../../libs/networks/x/x.adapter.js';
 import { invalidField } from '../common/errors.js';
@@ -21,13 +22,14 @@ export class NetworkConnectionsService {
     private readonly x: XAdapter,
     private readonly bluesky: BlueskyAdapter,
     private readonly secrets: SecretBox,
+    private readonly checks: AccountCapabilities,
   ) {}
 
   async connectBluesky(caller: Caller, dto: { service?: string; identifier: string; appPassword: string }) {
     const service = await checkedServerUrl(dto.service ?? this.config.networks.blueskyService, 'service', this.config.networks.allowPrivateInstances);
     const secret = encodeBlueskySecret({ identifier: dto.identifier, appPassword: dto.appPassword });
     const verified = await onNetwork(() => this.bluesky.verify({ instanceUrl: service, accessToken: secret }), 'appPassword');
-    return this.repo.upsertVerified(caller.organisationId, 'bluesky', service, verified, this.secrets.seal(secret, ACCOUNT_TOKEN_CONTEXT));
+    return this.withCapabilities(await this.repo.upsertVerified(caller.organisationId, 'bluesky', service, verified, this.secrets.seal(secret, ACCOUNT_TOKEN_CONTEXT)), 'appPassword');
   }
 
   async startX(caller: Caller) {
@@ -65,6 +67,11 @@ export class NetworkConnectionsService {
     const client = { clientId: session.clientId, clientSecret: this.config.networks.xClientSecret ?? undefined, redirectUri: session.redirectUri };
     const secret = await onNetwork(() => this.x.exchangeCode(session.instanceUrl, client, code, codeVerifier), 'code');
     const verified = await onNetwork(() => this.x.verify({ instanceUrl: session.instanceUrl, accessToken: secret }), 'code');
-    return this.repo.upsertVerified(session.organisationId, 'x', session.instanceUrl, verified, this.secrets.seal(secret, ACCOUNT_TOKEN_CONTEXT));
+    return this.withCapabilities(await this.repo.upsertVerified(session.organisationId, 'x', session.instanceUrl, verified, this.secrets.seal(secret, ACCOUNT_TOKEN_CONTEXT)), 'code');
+  }
+
+  /** What the server offers is asked right after the account is verified, and kept with it. */
+  private async withCapabilities<T extends { account: AccountRecord }>(connected: T, field: string): Promise<T & { capabilities: AccountCapabilitiesRecord }> {
+    return { ...connected, capabilities: await onNetwork(() => this.checks.refresh(connected.account, 'connect'), field) };
   }
 }
