@@ -347,11 +347,16 @@ export function toNetworkError(err: unknown, answer: RecordedResponse | null = n
     return errorForStatus(err.statusCode, `Mastodon answered ${err.statusCode}: ${detail}`, (name) => headers?.get(name) ?? answer?.header(name));
   }
   if (err instanceof MastoTimeoutError) return new NetworkTransientError('Mastodon did not answer in time');
-  if (err instanceof MastoUnexpectedError || err instanceof MastoDeserializeError) {
-    if (!answer) return new NetworkTransientError(`Unexpected answer from Mastodon: ${err.message}`);
-    if (answer.status >= 200 && answer.status < 300) return unexpectedBody('The server', answer.status, answer.contentType);
+  // masto reads a text/html success as "no data", which then breaks whatever reads it.
+  if (answer && answer.status >= 200 && answer.status < 300 && answer.status !== 204 && !isJson(answer.contentType)) {
+    return unexpectedBody('The server', answer.status, answer.contentType);
+  }
+  // Any other failure after an error answer (masto cannot read a plain-text or HTML body, and
+  // stumbles on an HTML one) is that answer's status.
+  if (answer && (answer.status < 200 || answer.status >= 300)) {
     return errorForStatus(answer.status, `The server answered ${answer.status} (${answer.contentType ?? 'no content type'})`, answer.header);
   }
+  if (err instanceof MastoUnexpectedError || err instanceof MastoDeserializeError) return new NetworkTransientError(`Unexpected answer from the server: ${err.message}`);
   return transportError('the server', err);
 }
 
