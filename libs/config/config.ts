@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseSchedule, type ScheduleStep } from '../engagement/schedule.js';
 
@@ -66,6 +67,11 @@ const schema = z.object({
   RATE_LIMIT_REQUESTS: int(1).default(300),
   RATE_LIMIT_WINDOW_MS: int(1000).default(300_000),
   RATE_BUDGET_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+  // Browser sessions end after this long without a request, and after SESSION_MAX_DAYS whatever happens.
+  SESSION_IDLE_MINUTES: int(1).default(7 * 24 * 60),
+  SESSION_MAX_DAYS: int(1).default(30),
+  // The built web app (vite's output); the default is dist/web beside the built API.
+  WEB_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -103,6 +109,8 @@ export interface AppConfig {
     blueskyService: string;
   };
   mediaMaxBytes: number;
+  sessions: { idleMs: number; maxMs: number };
+  webDir: string;
   logLevel: string;
 }
 
@@ -155,6 +163,9 @@ export function loadConfig(env: Env): AppConfig {
       blueskyService: c.BLUESKY_SERVICE.replace(/\/$/, ''),
     },
     mediaMaxBytes: c.MEDIA_MAX_BYTES,
+    sessions: { idleMs: c.SESSION_IDLE_MINUTES * 60_000, maxMs: c.SESSION_MAX_DAYS * 86_400_000 },
+    // Built, this file is dist/libs/config/config.js: the app is dist/web.
+    webDir: c.WEB_DIR ?? fileURLToPath(new URL('../../web', import.meta.url)),
     logLevel: c.LOG_LEVEL,
   };
 }

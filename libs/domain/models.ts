@@ -14,6 +14,8 @@ export interface Caller {
   memberId: string;
   organisationId: string;
   role: Role;
+  /** Set when the caller came with a browser session cookie (not an API token). */
+  sessionId?: string;
 }
 
 export interface MemberRecord {

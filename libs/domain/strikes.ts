@@ -85,6 +85,8 @@ export interface DecisionRule {
   quorumCount: number;
   quorumPercent: number;
   ballot: BallotKind;
+  /** Secret ballots only: the ballot closes this long after the motion opens, and only then is it counted. */
+  secretBallotClosesAfterMinutes?: number | null;
 }
 
 /** Approvals needed: max(the fixed number, the percentage of eligible voters, rounded up). */

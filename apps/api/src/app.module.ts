@@ -3,12 +3,15 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import type { AppConfig } from '../../../libs/config/config.js';
 import { CoreModule } from '../../../libs/core/core.module.js';
 import { AccountsModule } from './accounts/accounts.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { AuthGuard } from './common/auth.js';
 import { AuthRepository } from './common/auth.repository.js';
 import { AllExceptionsFilter } from './common/exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { HealthController } from './health/health.controller.js';
+import { InvitationsModule } from './invitations/invitations.module.js';
 import { MediaModule } from './media/media.module.js';
+import { MotionsModule } from './motions/motions.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { PostsModule } from './posts/posts.module.js';
 import { ReportsModule } from './reports/reports.module.js';
@@ -20,7 +23,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, 'api'), OrganisationsModule, AccountsModule, MediaModule, PostsModule, StrikesModule, StrikeTimelineModule, ReportsModule],
+      imports: [CoreModule.forRoot(config, 'api'), OrganisationsModule, AccountsModule, MediaModule, PostsModule, StrikesModule, StrikeTimelineModule, ReportsModule, AuthModule, InvitationsModule, MotionsModule],
       controllers: [HealthController],
       providers: [
         AuthRepository,

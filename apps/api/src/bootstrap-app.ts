@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '../../../libs/config/config.js';
 import { AppModule } from './app.module.js';
+import { serveWebApp } from './web/web-app.js';
 
 /** Builds the HTTP app (used by main.ts and by the tests, so both run the same thing). */
 export async function createApiApp(config: AppConfig, opts: { logs?: boolean } = {}): Promise<NestExpressApplication> {
@@ -20,6 +21,7 @@ export async function createApiApp(config: AppConfig, opts: { logs?: boolean } =
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API token (pqt_…)' })
     .build();
+  serveWebApp(app, config.webDir);
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
   return app;
 }

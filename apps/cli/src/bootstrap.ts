@@ -3,9 +3,12 @@ import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../../../libs/config/config.js';
 import { issueApiToken } from '../../../libs/crypto/api-tokens.js';
 import { PrismaService } from '../../../libs/database/prisma.service.js';
+import { INVITATION_TTL_MS, invitationUrl, issueInvitationToken } from '../../api/src/invitations/invitation-tokens.js';
+import { InvitationsRepository } from '../../api/src/invitations/invitations.repository.js';
 import { OrganisationsRepository } from '../../api/src/organisations/organisations.repository.js';
 
-// Creates an organisation, its first admin and that admin's API token, printed once.
+// Creates an organisation, its first admin, that admin's API token and an invitation link to set a
+// passphrase in the browser; both printed once.
 const { values } = parseArgs({
   options: { organisation: { type: 'string' }, admin: { type: 'string' }, json: { type: 'boolean', default: false } },
 });
@@ -25,11 +28,24 @@ try {
   } else {
     const token = issueApiToken();
     const result = await organisations.createWithAdmin(orgName, adminName, token);
+    const invitation = issueInvitationToken();
+    const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
+    await new InvitationsRepository(prisma).create({
+      organisationId: result.organisationId,
+      memberId: result.memberId,
+      name: adminName,
+      role: 'admin',
+      tokenHash: invitation.hash,
+      createdById: null,
+      expiresAt,
+    });
+    const url = invitationUrl(config.http.publicUrl, invitation.secret);
     process.stdout.write(
       values.json
-        ? `${JSON.stringify({ ...result, token: token.secret })}\n`
+        ? `${JSON.stringify({ ...result, token: token.secret, invitationUrl: url, invitationExpiresAt: expiresAt })}\n`
         : `Organisation "${orgName}" created (${result.organisationId}).\nAdmin "${adminName}" (${result.memberId}).\n` +
-            `API token, shown once — keep it somewhere safe:\n\n  ${token.secret}\n\n`,
+            `Open this link to set the admin's login and passphrase (one use, valid until ${expiresAt.toISOString()}):\n\n  ${url}\n\n` +
+            `API token for automation, shown once — keep it somewhere safe:\n\n  ${token.secret}\n\n`,
     );
   }
 } finally {

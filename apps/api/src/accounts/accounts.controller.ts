@@ -1,12 +1,19 @@
-import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { Body, Controller, Delete, Get, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import type { Caller } from '../../../../libs/domain/models.js';
 import { CurrentCaller, Public, Roles } from '../common/auth.js';
 import { accountView } from './account.view.js';
 import { AccountsService } from './accounts.service.js';
-import { ConnectAccountDto, ConnectBlueskyDto, OAuthCallbackQuery, ReconnectAccountDto, StartOAuthDto } from './dto/account.dto.js';
+import { ConnectAccountDto, ConnectBlueskyDto, OAuthCallbackQuery, OAuthConfirmDto, ReconnectAccountDto, StartOAuthDto } from './dto/account.dto.js';
 import { NetworkConnectionsService } from './network-connections.service.js';
+import { OAuthFlowService, type OAuthNetwork } from './oauth-flow.service.js';
+import { PAGE_CSP } from './oauth-pages.js';
+
+const oauthNetwork = (n: string): OAuthNetwork => {
+  if (n === 'mastodon' || n === 'x') return n;
+  throw new NotFoundException(`No OAuth connection for ${n}`);
+};
 
 @ApiTags('accounts')
 @ApiBearerAuth()
@@ -15,6 +22,7 @@ export class AccountsController {
   constructor(
     private readonly service: AccountsService,
     private readonly networks: NetworkConnectionsService,
+    private readonly flows: OAuthFlowService,
   ) {}
 
   @Get('accounts')
@@ -70,18 +78,28 @@ export class AccountsController {
     return this.networks.startX(caller);
   }
 
-  @Get('oauth/x/callback')
+  /**
+   * Where the network sends the browser back. A flow started with an API token links at once
+   * (JSON); one started from a browser session shows a confirmation page in that session only.
+   */
+  @Get('oauth/:network/callback')
   @Public()
-  async xCallback(@Query() query: OAuthCallbackQuery) {
-    const { account, capabilities } = await this.networks.finishX(query.state, query.code);
-    return accountView(account, capabilities);
+  @ApiExcludeEndpoint()
+  async callback(@Param('network') network: string, @Query() query: OAuthCallbackQuery, @Req() req: Request, @Res() res: Response) {
+    const outcome = await this.flows.callback(oauthNetwork(network), query.state, query.code, req);
+    if (outcome.kind === 'linked') {
+      res.status(200).json(accountView(outcome.account, outcome.capabilities));
+      return;
+    }
+    res.status(outcome.status).setHeader('content-security-policy', PAGE_CSP).setHeader('cache-control', 'no-store').type('html').send(outcome.html);
   }
 
-  /** Where the instance sends the browser back; the one-time `state` stands for the caller. */
-  @Get('oauth/mastodon/callback')
+  /** The confirmation page's form (same session, its CSRF field): links the account, back to the app. */
+  @Post('oauth/:network/confirm')
   @Public()
-  async callback(@Query() query: OAuthCallbackQuery) {
-    const { account, capabilities } = await this.service.finishOAuth(query.state, query.code);
-    return accountView(account, capabilities);
+  @ApiExcludeEndpoint()
+  async confirm(@Param('network') network: string, @Body() body: OAuthConfirmDto, @Req() req: Request, @Res() res: Response) {
+    const account = await this.flows.confirm(oauthNetwork(network), body.state, body.csrf, req);
+    res.redirect(303, `/accounts?connected=${encodeURIComponent(account.id)}`);
   }
 }

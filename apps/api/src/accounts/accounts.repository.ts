@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { toAccount } from '../../../../libs/database/mappers.js';
+import { Prisma } from '../../../../libs/database/generated/client.js';
 import { PrismaService } from '../../../../libs/database/prisma.service.js';
 import type { AccountRecord } from '../../../../libs/domain/models.js';
 import type { NetworkName, VerifiedAccount } from '../../../../libs/networks/network-adapter.js';
@@ -13,6 +14,13 @@ export interface OAuthSessionRecord {
   clientSecretCiphertext: string;
   redirectUri: string;
   expiresAt: Date;
+  /** The browser session that started the flow; null when an API token did (automation). */
+  sessionId: string | null;
+}
+
+/** A flow whose callback has come back in the right session: the account waits for the member's confirmation. */
+export interface PendingOAuthRecord extends OAuthSessionRecord {
+  pending: { account: VerifiedAccount; tokenCiphertext: string } | null;
 }
 
 @Injectable()
@@ -83,9 +91,33 @@ export class AccountsRepository {
     await this.db.oAuthSession.create({ data: s });
   }
 
+  async organisationName(id: string): Promise<string> {
+    return (await this.db.organisation.findUniqueOrThrow({ where: { id }, select: { name: true } })).name;
+  }
+
+  /** Reads a flow without using it up (a callback opened in the wrong session must not spend it). */
+  async findOAuthSession(id: string): Promise<PendingOAuthRecord | null> {
+    const s = await this.db.oAuthSession.findUnique({ where: { id } });
+    if (!s) return null;
+    const { pendingAccount, pendingSecretCiphertext, createdAt: _createdAt, ...rest } = s;
+    return {
+      ...rest,
+      pending: pendingAccount && pendingSecretCiphertext ? { account: pendingAccount as unknown as VerifiedAccount, tokenCiphertext: pendingSecretCiphertext } : null,
+    };
+  }
+
+  /** Keeps the verified account (its token sealed) until the member confirms; once only. */
+  async setOAuthPending(id: string, account: VerifiedAccount, tokenCiphertext: string): Promise<boolean> {
+    const { count } = await this.db.oAuthSession.updateMany({
+      where: { id, pendingAccount: { equals: Prisma.DbNull } },
+      data: { pendingAccount: JSON.parse(JSON.stringify(account)) as Prisma.InputJsonValue, pendingSecretCiphertext: tokenCiphertext },
+    });
+    return count === 1;
+  }
+
   /** Single use: the session is deleted as it is read. */
-  async takeOAuthSession(id: string): Promise<OAuthSessionRecord | null> {
-    const session = await this.db.oAuthSession.findUnique({ where: { id } });
+  async takeOAuthSession(id: string): Promise<PendingOAuthRecord | null> {
+    const session = await this.findOAuthSession(id);
     if (!session) return null;
     const { count } = await this.db.oAuthSession.deleteMany({ where: { id } });
     return count === 1 ? session : null;

@@ -9,7 +9,7 @@ import { MastodonAdapter } from '../../../../libs/networks/mastodon/mastodon.ada
 import type { VerifiedAccount } from '../../../../libs/networks/network-adapter.js';
 import { DeliveryQueue } from '../../../../libs/queue/delivery-queue.js';
 import { invalidField } from '../common/errors.js';
-import { AccountsRepository } from './accounts.repository.js';
+import { AccountsRepository, type OAuthSessionRecord } from './accounts.repository.js';
 import { checkedServerUrl, onNetwork } from './network-calls.js';
 
 const OAUTH_SESSION_TTL_MS = 15 * 60_000;
@@ -81,22 +81,20 @@ export class AccountsService {
       clientSecretCiphertext: this.secrets.seal(app.clientSecret, OAUTH_CLIENT_SECRET_CONTEXT),
       redirectUri,
       expiresAt,
+      sessionId: caller.sessionId ?? null,
     });
     return { authorizationUrl: this.mastodon.authorizationUrl(instanceUrl, app.clientId, redirectUri, state), state, expiresAt };
   }
 
-  async finishOAuth(state: string, code: string) {
-    const session = await this.repo.takeOAuthSession(state);
-    if (!session || session.expiresAt < new Date()) {
-      throw invalidField('state', 'is unknown, already used or expired: start the connection again');
-    }
+  /** Turns the callback's code into a verified account and its sealed token (linking is OAuthFlowService's). */
+  async exchangeOAuth(session: OAuthSessionRecord, code: string): Promise<{ account: VerifiedAccount; tokenCiphertext: string }> {
     const clientSecret = this.secrets.open(session.clientSecretCiphertext, OAUTH_CLIENT_SECRET_CONTEXT);
     const accessToken = await onNetwork(
       () => this.mastodon.exchangeCode(session.instanceUrl, { clientId: session.clientId, clientSecret, redirectUri: session.redirectUri }, code),
       'code',
     );
-    const verified = await this.verify(session.instanceUrl, accessToken);
-    return this.withCapabilities(await this.repo.upsertVerified(session.organisationId, 'mastodon', session.instanceUrl, verified, this.seal(accessToken)));
+    const account = await this.verify(session.instanceUrl, accessToken);
+    return { account, tokenCiphertext: this.seal(accessToken) };
   }
 
   /** What the server offers is asked right after the account is verified, and kept with it. */

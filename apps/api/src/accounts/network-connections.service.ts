@@ -7,8 +7,8 @@ import type { AccountCapabilitiesRecord, AccountRecord, Caller } from '../../../
 import { AccountCapabilities } from '../../../../libs/networks/account-capabilities.js';
 import { BlueskyAdapter, encodeBlueskySecret } from '../../../../libs/networks/bluesky/bluesky.adapter.js';
 import { XAdapter } from '../../../../libs/networks/x/x.adapter.js';
-import { invalidField } from '../common/errors.js';
-import { AccountsRepository } from './accounts.repository.js';
+import type { VerifiedAccount } from '../../../../libs/networks/network-adapter.js';
+import { AccountsRepository, type OAuthSessionRecord } from './accounts.repository.js';
 import { checkedServerUrl, onNetwork } from './network-calls.js';
 
 const OAUTH_SESSION_TTL_MS = 15 * 60_000;
@@ -54,20 +54,18 @@ export class NetworkConnectionsService {
       clientSecretCiphertext: this.secrets.seal(codeVerifier, OAUTH_CLIENT_SECRET_CONTEXT),
       redirectUri,
       expiresAt,
+      sessionId: caller.sessionId ?? null,
     });
     return { authorizationUrl: authorizationUrl.toString(), state, expiresAt };
   }
 
-  async finishX(state: string, code: string) {
-    const session = await this.repo.takeOAuthSession(state);
-    if (!session || session.expiresAt < new Date()) {
-      throw invalidField('state', 'is unknown, already used or expired: start the connection again');
-    }
+  /** Turns X's code into a verified account and its sealed tokens (linking is OAuthFlowService's). */
+  async exchangeX(session: OAuthSessionRecord, code: string): Promise<{ account: VerifiedAccount; tokenCiphertext: string }> {
     const codeVerifier = this.secrets.open(session.clientSecretCiphertext, OAUTH_CLIENT_SECRET_CONTEXT);
     const client = { clientId: session.clientId, clientSecret: this.config.networks.xClientSecret ?? undefined, redirectUri: session.redirectUri };
     const secret = await onNetwork(() => this.x.exchangeCode(session.instanceUrl, client, code, codeVerifier), 'code');
-    const verified = await onNetwork(() => this.x.verify({ instanceUrl: session.instanceUrl, accessToken: secret }), 'code');
-    return this.withCapabilities(await this.repo.upsertVerified(session.organisationId, 'x', session.instanceUrl, verified, this.secrets.seal(secret, ACCOUNT_TOKEN_CONTEXT)), 'code');
+    const account = await onNetwork(() => this.x.verify({ instanceUrl: session.instanceUrl, accessToken: secret }), 'code');
+    return { account, tokenCiphertext: this.secrets.seal(secret, ACCOUNT_TOKEN_CONTEXT) };
   }
 
   /** What the server offers is asked right after the account is verified, and kept with it. */

@@ -3,6 +3,9 @@ import { hashApiToken } from '../../../../libs/crypto/api-tokens.js';
 import { PrismaService } from '../../../../libs/database/prisma.service.js';
 import type { Caller } from '../../../../libs/domain/models.js';
 
+// Last use is informative (and the idle clock only needs minutes): not worth a write on every request.
+const TOUCH_EVERY_MS = 60_000;
+
 @Injectable()
 export class AuthRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -13,10 +16,23 @@ export class AuthRepository {
       include: { member: true },
     });
     if (!token || token.revokedAt || token.member.removedAt) return null;
-    // Last use is informative only: not worth a write on every request.
-    if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
+    if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
       await this.prisma.client.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
     }
     return { memberId: token.memberId, organisationId: token.member.organisationId, role: token.member.role };
+  }
+
+  /** A live session: not ended, within its absolute limit, used within the idle limit, its member still there. */
+  async callerForSession(secret: string, idleMs: number, now = new Date()): Promise<Caller | null> {
+    const session = await this.prisma.client.memberSession.findUnique({
+      where: { tokenHash: hashApiToken(secret) },
+      include: { member: true },
+    });
+    if (!session || session.endedAt || session.member.removedAt) return null;
+    if (session.expiresAt <= now || session.lastSeenAt.getTime() + idleMs <= now.getTime()) return null;
+    if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+      await this.prisma.client.memberSession.update({ where: { id: session.id }, data: { lastSeenAt: now } });
+    }
+    return { memberId: session.memberId, organisationId: session.member.organisationId, role: session.member.role, sessionId: session.id };
   }
 }

@@ -11,6 +11,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
+      // Some errors carry headers of their own (Retry-After on a 429).
+      const headers = (exception as { headers?: Record<string, string> }).headers;
+      if (headers) for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
       res.status(status).json(
         typeof body === 'string' ? { statusCode: status, error: HttpStatus[status] ?? 'Error', message: body } : body,
       );

@@ -15,3 +15,25 @@ export function IsInstantWithOffset(options?: ValidationOptions): PropertyDecora
       },
     });
 }
+
+/** An IANA time zone this Node knows (Europe/Paris, America/Montreal, UTC…), checked with Intl. */
+export function isTimeZone(v: unknown): v is string {
+  if (typeof v !== 'string' || !v || v.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: v });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isTimeZone',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: 'must be an IANA time zone, such as Europe/Paris', ...options },
+      validator: { validate: isTimeZone },
+    });
+}

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Caller } from '../../../../libs/domain/models.js';
 import { CurrentCaller, Roles } from '../common/auth.js';
-import { CreateMemberDto, CreateTokenDto, UpdateMemberDto } from './dto/organisation.dto.js';
+import { CreateMemberDto, CreateTokenDto, OrganisationView, UpdateMemberDto, UpdateOrganisationDto } from './dto/organisation.dto.js';
 import { OrganisationsService } from './organisations.service.js';
 
 @ApiTags('organisation')
@@ -12,8 +12,17 @@ export class OrganisationsController {
   constructor(private readonly service: OrganisationsService) {}
 
   @Get('organisation')
-  organisation(@CurrentCaller() caller: Caller) {
+  @ApiOkResponse({ type: OrganisationView })
+  organisation(@CurrentCaller() caller: Caller): Promise<OrganisationView> {
     return this.service.organisation(caller);
+  }
+
+  @Patch('organisation')
+  @Roles('admin')
+  @ApiOperation({ summary: "Rename the organisation or set its time zone (admins)" })
+  @ApiOkResponse({ type: OrganisationView })
+  updateOrganisation(@CurrentCaller() caller: Caller, @Body() body: UpdateOrganisationDto): Promise<OrganisationView> {
+    return this.service.updateOrganisation(caller, body);
   }
 
   @Get('me')

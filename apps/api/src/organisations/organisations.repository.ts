@@ -42,7 +42,12 @@ export class OrganisationsRepository {
 
   async organisation(id: string) {
     const org = await this.db.organisation.findUniqueOrThrow({ where: { id } });
-    return { id: org.id, name: org.name, createdAt: org.createdAt };
+    return { id: org.id, name: org.name, timeZone: org.timeZone, createdAt: org.createdAt };
+  }
+
+  async updateOrganisation(id: string, changes: { name?: string; timeZone?: string }) {
+    const org = await this.db.organisation.update({ where: { id }, data: changes });
+    return { id: org.id, name: org.name, timeZone: org.timeZone, createdAt: org.createdAt };
   }
 
   async members(organisationId: string): Promise<MemberRecord[]> {
@@ -67,11 +72,12 @@ export class OrganisationsRepository {
     return this.db.member.count({ where: { organisationId, role: 'admin', removedAt: null } });
   }
 
-  /** Removing a member revokes their tokens in the same step. */
+  /** Removing a member revokes their tokens and ends their sessions in the same step. */
   async removeMember(id: string): Promise<void> {
     const now = new Date();
     await this.db.$transaction([
       this.db.apiToken.updateMany({ where: { memberId: id, revokedAt: null }, data: { revokedAt: now } }),
+      this.db.memberSession.updateMany({ where: { memberId: id, endedAt: null }, data: { endedAt: now } }),
       this.db.member.update({ where: { id }, data: { removedAt: now } }),
     ]);
   }

@@ -11,6 +11,17 @@ export class OrganisationsService {
     return this.repo.organisation(caller.organisationId);
   }
 
+  async updateOrganisation(caller: Caller, changes: { name?: string; timeZone?: string }) {
+    const name = changes.name?.trim();
+    if (name !== undefined) {
+      const current = await this.repo.organisation(caller.organisationId);
+      if (name !== current.name && (await this.repo.organisationNameExists(name))) {
+        throw new ConflictException({ statusCode: 409, error: 'Conflict', message: 'name: another organisation has this name', errors: [{ field: 'name', message: 'another organisation has this name' }] });
+      }
+    }
+    return this.repo.updateOrganisation(caller.organisationId, { ...(name !== undefined && { name }), ...(changes.timeZone !== undefined && { timeZone: changes.timeZone }) });
+  }
+
   members(caller: Caller): Promise<MemberRecord[]> {
     return this.repo.members(caller.organisationId);
   }

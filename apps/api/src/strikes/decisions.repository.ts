@@ -35,6 +35,7 @@ export type DecisionRefusal =
   | { refusal: 'not-found' }
   | { refusal: 'wrong-procedure'; decisionKind: DecisionRule['kind'] }
   | { refusal: 'closed'; status: MotionStatus }
+  | { refusal: 'ballot-closed'; closesAt: Date }
   | { refusal: 'strike-closed'; state: StrikeState };
 
 export type DecisionResult =
@@ -62,9 +63,15 @@ export class DecisionsRepository {
   async rule(organisationId: string): Promise<DecisionRule> {
     const org = await this.db.organisation.findUniqueOrThrow({
       where: { id: organisationId },
-      select: { decisionKind: true, quorumCount: true, quorumPercent: true, ballot: true },
+      select: { decisionKind: true, quorumCount: true, quorumPercent: true, ballot: true, ballotClosesAfterMinutes: true },
     });
-    return { kind: org.decisionKind, quorumCount: org.quorumCount, quorumPercent: org.quorumPercent, ballot: org.ballot };
+    return {
+      kind: org.decisionKind,
+      quorumCount: org.quorumCount,
+      quorumPercent: org.quorumPercent,
+      ballot: org.ballot,
+      secretBallotClosesAfterMinutes: org.ballotClosesAfterMinutes,
+    };
   }
 
   /** Open motions keep the rule they opened with (their snapshot columns); only new motions see this one. */
@@ -76,7 +83,13 @@ export class DecisionsRepository {
       });
       await tx.organisation.update({
         where: { id: organisationId },
-        data: { decisionKind: rule.kind, quorumCount: rule.quorumCount, quorumPercent: rule.quorumPercent, ballot: rule.ballot },
+        data: {
+          decisionKind: rule.kind,
+          quorumCount: rule.quorumCount,
+          quorumPercent: rule.quorumPercent,
+          ballot: rule.ballot,
+          ballotClosesAfterMinutes: rule.secretBallotClosesAfterMinutes ?? null,
+        },
       });
       await this.audit.record(tx, {
         organisationId,
@@ -87,7 +100,7 @@ export class DecisionsRepository {
           after: rule,
         },
       });
-      return rule;
+      return { ...rule, secretBallotClosesAfterMinutes: rule.secretBallotClosesAfterMinutes ?? null };
     });
   }
 
@@ -125,6 +138,8 @@ export class DecisionsRepository {
       if (!locked.ok) return locked;
       const motion = locked.motion;
       const now = new Date();
+      // A ballot with a set close takes votes until then, and is counted only then (closeBallot).
+      if (motion.closesAt && motion.closesAt <= now) return { ok: false, refusal: 'ballot-closed', closesAt: motion.closesAt };
       const secret = motion.ballot === 'secret';
       const cast = secret
         ? { choice: null, sealedChoice: sealChoice(this.box, motionId, memberId, choice), castAt: now }
@@ -142,6 +157,7 @@ export class DecisionsRepository {
           ? { ballot: 'secret', note: 'a secret ballot was cast' }
           : { ballot: 'named', choice, ...(previous ? { changedFrom: previous.choice } : {}) },
       });
+      if (motion.closesAt) return { ok: true, strikeId: motion.strikeId, decision: null };
 
       const eligible = await this.eligibleCount(organisationId, tx);
       const { approvals, rejections } = await this.tally(tx, organisationId, motion);
@@ -154,6 +170,35 @@ export class DecisionsRepository {
         const needed = approvalsNeeded(motion, eligible);
         await this.decide(tx, motion, decision, now, { approvals, rejections, eligible }, { approvals, rejections, eligible, needed });
       }
+      return { ok: true, strikeId: motion.strikeId, decision };
+    });
+  }
+
+  /** Ballots with a set close that are due, with their organisation. */
+  async dueBallots(now: Date): Promise<{ id: string; organisationId: string }[]> {
+    return this.db.motion.findMany({
+      where: { status: 'open', closesAt: { lte: now }, strike: { state: { notIn: [...FINISHED] } } },
+      select: { id: true, organisationId: true },
+      orderBy: { closesAt: 'asc' },
+      take: 100,
+    });
+  }
+
+  /**
+   * Counts a ballot at its set close and decides it for good: approved if the rule is met, else
+   * rejected (no vote comes after). Same locked transaction as a vote, so it runs once.
+   */
+  async closeBallot(organisationId: string, motionId: string, now: Date): Promise<DecisionResult> {
+    return this.db.$transaction(async (tx): Promise<DecisionResult> => {
+      const locked = await this.lockOpenMotion(tx, organisationId, motionId, 'votes');
+      if (!locked.ok) return locked;
+      const motion = locked.motion;
+      if (!motion.closesAt || motion.closesAt > now) return { ok: true, strikeId: motion.strikeId, decision: null };
+      const eligible = await this.eligibleCount(organisationId, tx);
+      const { approvals, rejections } = await this.tally(tx, organisationId, motion);
+      const decision = votesCarry(motion, eligible, approvals, rejections) ? 'approved' : 'rejected';
+      const needed = approvalsNeeded(motion, eligible);
+      await this.decide(tx, motion, decision, now, { approvals, rejections, eligible }, { approvals, rejections, eligible, needed, closedAt: motion.closesAt });
       return { ok: true, strikeId: motion.strikeId, decision };
     });
   }
@@ -325,6 +370,7 @@ export class DecisionsRepository {
       createdByName: names.get(r.createdById) ?? null,
       createdAt: r.createdAt,
       decidedAt: r.decidedAt,
+      closesAt: r.closesAt,
       approvals: r.approvals,
       rejections: r.rejections,
       eligible: r.eligible,

@@ -25,6 +25,7 @@ export class DecisionsService {
   }
 
   async motion(caller: Caller, id: string): Promise<MotionDetail> {
+    await this.closeDueBallots();
     const [motion, eligibleNow] = await Promise.all([
       this.decisions.find(caller.organisationId, id),
       this.decisions.eligibleCount(caller.organisationId),
@@ -67,6 +68,19 @@ export class DecisionsService {
     return this.motion(caller, id);
   }
 
+  /** Counts every ballot whose set close has come (the ballot clock, and reads that must not show a stale state). */
+  async closeDueBallots(now = new Date()): Promise<number> {
+    let closed = 0;
+    for (const m of await this.decisions.dueBallots(now)) {
+      const result = await this.decisions.closeBallot(m.organisationId, m.id, now);
+      if (result.ok && result.decision) {
+        closed++;
+        if (result.decision === 'approved') await this.afterDecision(result.strikeId);
+      }
+    }
+    return closed;
+  }
+
   async auditTrail(caller: Caller, q: ListAuditQuery): Promise<{ items: AuditRecord[]; nextCursor: string | null }> {
     const limit = q.limit ?? 100;
     const items = await this.audit.list(caller.organisationId, {
@@ -97,6 +111,8 @@ export class DecisionsService {
         );
       case 'closed':
         throw new ConflictException(`this motion is ${result.status}: it is no longer open`);
+      case 'ballot-closed':
+        throw new ConflictException(`this ballot closed at ${result.closesAt.toISOString()}: it is being counted`);
       case 'strike-closed':
         throw new ConflictException(`this motion's strike is ${result.state}: the motion can no longer change it; withdraw it`);
     }

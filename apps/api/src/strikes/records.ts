@@ -39,6 +39,8 @@ export interface MotionRecord {
   createdByName: string | null;
   createdAt: Date;
   decidedAt: Date | null;
+  /** A secret ballot with a set close: nothing is counted before it. */
+  closesAt: Date | null;
   /** Frozen at the decision. */
   approvals: number | null;
   rejections: number | null;

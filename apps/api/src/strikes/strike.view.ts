@@ -45,7 +45,13 @@ export function strikeView(s: StrikeRecord) {
   };
 }
 
-export const ruleView = (r: DecisionRule) => ({ kind: r.kind, quorumCount: r.quorumCount, quorumPercent: r.quorumPercent, ballot: r.ballot });
+export const ruleView = (r: DecisionRule) => ({
+  kind: r.kind,
+  quorumCount: r.quorumCount,
+  quorumPercent: r.quorumPercent,
+  ballot: r.ballot,
+  secretBallotClosesAfterMinutes: r.secretBallotClosesAfterMinutes ?? null,
+});
 
 function proposalView(p: MotionProposal) {
   switch (p.kind) {
@@ -99,6 +105,7 @@ export function motionView(m: MotionRecord, eligibleNow: number) {
     createdBy: { id: m.createdById, name: m.createdByName },
     createdAt: m.createdAt,
     decidedAt: m.decidedAt,
+    closesAt: m.closesAt,
     ...(byVotes ? { votes: votesView(m), tally: tallyView(m, eligibleNow) } : {}),
     ...(byVotes
       ? {}

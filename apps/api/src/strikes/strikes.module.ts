@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditRepository } from '../../../../libs/database/audit.repository.js';
 import { AccountsModule } from '../accounts/accounts.module.js';
 import { MediaModule } from '../media/media.module.js';
+import { BallotClock } from './ballot-clock.js';
 import { DecisionsController } from './decisions.controller.js';
 import { DecisionsRepository } from './decisions.repository.js';
 import { DecisionsService } from './decisions.service.js';
@@ -14,6 +15,7 @@ import { StrikesService } from './strikes.service.js';
 @Module({
   imports: [AccountsModule, MediaModule],
   controllers: [StrikesController, DecisionsController],
-  providers: [StrikesService, StrikesRepository, StrikeSpecBuilder, DecisionsService, DecisionsRepository, AuditRepository],
+  providers: [BallotClock, StrikesService, StrikesRepository, StrikeSpecBuilder, DecisionsService, DecisionsRepository, AuditRepository],
+  exports: [DecisionsService],
 })
 export class StrikesModule {}

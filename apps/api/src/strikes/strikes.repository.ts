@@ -137,10 +137,13 @@ export class StrikesRepository {
   private async createMotion(tx: Tx, organisationId: string, strikeId: string, actorId: string, proposal: MotionProposal): Promise<string> {
     const rule = await tx.organisation.findUniqueOrThrow({
       where: { id: organisationId },
-      select: { decisionKind: true, ballot: true, quorumCount: true, quorumPercent: true },
+      select: { decisionKind: true, ballot: true, quorumCount: true, quorumPercent: true, ballotClosesAfterMinutes: true },
     });
+    const { ballotClosesAfterMinutes: closeAfter, ...snapshot } = rule;
+    // A secret ballot with a set close is counted at that instant only (DecisionsRepository.closeBallot).
+    const closesAt = snapshot.decisionKind === 'votes' && snapshot.ballot === 'secret' && closeAfter ? new Date(Date.now() + closeAfter * 60_000) : null;
     const motion = await tx.motion.create({
-      data: { organisationId, strikeId, kind: proposal.kind, createdById: actorId, payload: proposalToJson(proposal), ...rule },
+      data: { organisationId, strikeId, kind: proposal.kind, createdById: actorId, payload: proposalToJson(proposal), ...snapshot, closesAt },
       select: { id: true },
     });
     return motion.id;

@@ -47,6 +47,19 @@ export class OAuthCallbackQuery {
   state!: string;
 }
 
+/** The OAuth confirmation page's form. */
+export class OAuthConfirmDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  state!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  csrf!: string;
+}
+
 export class ConnectBlueskyDto {
   @ApiPropertyOptional({ example: 'https://bsky.social', description: 'The PDS or entryway; BLUESKY_SERVICE by default' })
   @IsOptional()

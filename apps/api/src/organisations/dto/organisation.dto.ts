@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsTimeZone } from '../../common/validators.js';
 import { ROLES, type Role } from '../../../../../libs/domain/models.js';
 
 export class CreateMemberDto {
@@ -27,4 +28,25 @@ export class CreateTokenDto {
   @IsNotEmpty()
   @MaxLength(100)
   name?: string;
+}
+
+export class UpdateOrganisationDto {
+  @ApiPropertyOptional({ example: 'Rédaction' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'Europe/Paris', description: 'IANA time zone the web app shows dates in' })
+  @IsOptional()
+  @IsTimeZone()
+  timeZone?: string;
+}
+
+export class OrganisationView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ example: 'Europe/Paris', description: 'IANA time zone' }) timeZone!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
 }

@@ -24,6 +24,18 @@ export class DecisionRuleDto {
   @ApiProperty({ enum: BALLOT_KINDS, description: 'secret: nobody, admins included, can read who voted which way' })
   @IsIn(BALLOT_KINDS, { message: `must be one of: ${BALLOT_KINDS.join(', ')}` })
   ballot!: BallotKind;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 43200,
+    nullable: true,
+    description: 'Secret ballots: close the ballot this many minutes after the motion opens; totals and the outcome are revealed only then. Unset: decided as soon as the rule is met.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(43200, { message: 'must be at most 43200 (30 days)' })
+  secretBallotClosesAfterMinutes?: number | null;
 }
 
 export class VoteDto {

@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import type { Caller } from '../../../../libs/domain/models.js';
+import { DecisionsService } from '../strikes/decisions.service.js';
+import { MotionsRepository, type OpenMotionRecord } from './motions.repository.js';
+
+@Injectable()
+export class MotionsService {
+  constructor(
+    private readonly repo: MotionsRepository,
+    private readonly decisions: DecisionsService,
+  ) {}
+
+  async open(caller: Caller): Promise<OpenMotionRecord[]> {
+    // A ballot whose close has come is counted first, so it is not shown as still open.
+    await this.decisions.closeDueBallots();
+    return this.repo.open(caller.organisationId, caller.memberId);
+  }
+
+  pendingVotes(organisationId: string, memberId: string): Promise<number> {
+    return this.repo.pendingCount(organisationId, memberId, new Date());
+  }
+}

@@ -1,0 +1,25 @@
+import { Controller, Get, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { Caller } from '../../../../libs/domain/models.js';
+import { CurrentCaller } from '../common/auth.js';
+import { LiveStreams } from './live-streams.js';
+import { StrikeTimelineService } from './strike-timeline.service.js';
+
+@ApiTags('strikes')
+@ApiBearerAuth()
+@Controller('v1')
+export class StrikeEventsController {
+  constructor(
+    private readonly service: StrikeTimelineService,
+    private readonly streams: LiveStreams,
+  ) {}
+
+  @Get('strikes/:id/events')
+  @ApiOperation({ summary: 'The live view as server-sent events: `event: live` with the JSON of GET /v1/strikes/:id/live, at connect and on every change' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'A text/event-stream; each `live` event carries the same JSON as GET /v1/strikes/:id/live', schema: { type: 'string' } })
+  async events(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.streams.stream(req, res, () => this.service.live(caller, id));
+  }
+}
