@@ -6,6 +6,7 @@ import { BlueskyAdapter, encodeBlueskySecret, richTextHtml, toNetworkError } fro
 import { NetworkAuthError, NetworkPermanentError, NetworkRateLimitedError, NetworkTransientError } from '../libs/networks/errors.js';
 import type { AccountConnection, OutgoingPost } from '../libs/networks/network-adapter.js';
 import { startBluesky } from './support/bluesky.js';
+import { adapterWith as guarded } from './support/adapters.js';
 
 /** A real PDS and AppView (@atproto/dev-env), in a process of its own: test/support/bluesky.ts. */
 /** A valid 1x1 RGB PNG of the given colour. */
@@ -45,7 +46,7 @@ describe('Bluesky adapter against a real PDS and AppView (@atproto/dev-env)', ()
   let alice: AccountConnection;
   let aliceDid: string;
   let bob: AtpAgent;
-  const adapter = new BlueskyAdapter({
+  const adapter = guarded(BlueskyAdapter, {
     networks: { allowPrivateInstances: true, timeoutMs: 10_000 },
     mediaMaxBytes: 10_000_000,
     http: { publicUrl: 'http://127.0.0.1' },

@@ -4,9 +4,10 @@ import type { AppConfig } from '../libs/config/config.js';
 import { NetworkAuthError, NetworkPermanentError, NetworkRateLimitedError, NetworkUnsupportedError } from '../libs/networks/errors.js';
 import { MastodonAdapter } from '../libs/networks/mastodon/mastodon.adapter.js';
 import type { AccountConnection } from '../libs/networks/network-adapter.js';
+import { adapterWith as guarded } from './support/adapters.js';
 
 function adapter(): MastodonAdapter {
-  return new MastodonAdapter({
+  return guarded(MastodonAdapter, {
     networks: { allowPrivateInstances: true, timeoutMs: 5000 },
     mediaMaxBytes: 10_000_000,
     http: { publicUrl: 'http://127.0.0.1' },

@@ -5,6 +5,7 @@ import type { AppConfig } from '../libs/config/config.js';
 import { NetworkAuthError, NetworkPermanentError, NetworkRateLimitedError, NetworkTransientError } from '../libs/networks/errors.js';
 import { MastodonAdapter } from '../libs/networks/mastodon/mastodon.adapter.js';
 import type { AccountConnection } from '../libs/networks/network-adapter.js';
+import { adapterWith as guarded } from './support/adapters.js';
 
 /** A valid 1x1 RGB PNG of the given colour, so each test image has its own bytes. */
 function pngPixel(r: number, g: number, b: number): Buffer {
@@ -34,7 +35,7 @@ const BLUE = pngPixel(0, 0, 255);
 const GREEN = pngPixel(0, 255, 0);
 
 function adapterWith(overrides: { allowPrivateInstances?: boolean; mediaMaxBytes?: number } = {}): MastodonAdapter {
-  return new MastodonAdapter({
+  return guarded(MastodonAdapter, {
     networks: { allowPrivateInstances: overrides.allowPrivateInstances ?? true, timeoutMs: 5000 },
     mediaMaxBytes: overrides.mediaMaxBytes ?? 10_000_000,
     http: { publicUrl: 'http://127.0.0.1' },

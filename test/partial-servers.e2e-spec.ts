@@ -7,13 +7,14 @@ import { NetworkPermanentError, NetworkUnsupportedError } from '../libs/networks
 import { errorForStatus, rateLimitReset } from '../libs/networks/http-errors.js';
 import { MastodonAdapter } from '../libs/networks/mastodon/mastodon.adapter.js';
 import type { AccountConnection } from '../libs/networks/network-adapter.js';
+import { adapterWith as guarded } from './support/adapters.js';
 
 /**
  * Servers that speak Mastodon's API only in part, played by the sandbox's switches: every answer
  * keeps its status whatever its body, each server's features are found out, and (below) a strike
  * over each one degrades only what the server lacks.
  */
-const adapter = new MastodonAdapter({
+const adapter = guarded(MastodonAdapter, {
   networks: { allowPrivateInstances: true, timeoutMs: 5000 },
   mediaMaxBytes: 10_000_000,
   http: { publicUrl: 'http://127.0.0.1' },

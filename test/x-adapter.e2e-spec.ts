@@ -4,6 +4,7 @@ import type { AppConfig } from '../libs/config/config.js';
 import { NetworkAuthError, NetworkPermanentError, NetworkRateLimitedError } from '../libs/networks/errors.js';
 import type { AccountConnection, OutgoingPost } from '../libs/networks/network-adapter.js';
 import { parseXSecret, serializeXSecret, XAdapter } from '../libs/networks/x/x.adapter.js';
+import { adapterWith as guarded } from './support/adapters.js';
 
 const CLIENT_ID = 'piquet-client';
 const REDIRECT = 'http://127.0.0.1/oauth/x/callback';
@@ -16,7 +17,7 @@ function post(text: string, fields: Partial<OutgoingPost> = {}): OutgoingPost {
 
 describe('X adapter against the fake X API', () => {
   const x = new FakeX();
-  const adapter = new XAdapter({ networks: { allowPrivateInstances: true, timeoutMs: 5000 } } as AppConfig);
+  const adapter = guarded(XAdapter, { networks: { allowPrivateInstances: true, timeoutMs: 5000 } } as AppConfig);
   let conn: AccountConnection;
   let accountId: string;
 

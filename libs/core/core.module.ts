@@ -21,7 +21,7 @@ import { AccountConnections } from '../networks/account-connections.js';
 import { AccountSecretsRepository } from '../database/account-secrets.repository.js';
 import { CapabilitiesRepository } from '../database/capabilities.repository.js';
 import { AccountCapabilities } from '../networks/account-capabilities.js';
-
+import { OutboundHttp } from '../networks/http/outbound-http.js';
 /** Secrets never reach the logs, whatever object they travel in. */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -77,6 +77,8 @@ export class CoreModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: SecretBox, useValue: new SecretBox(config.encryptionKey) },
+        // Every outbound request of the process goes through this one guard (libs/networks/http).
+        { provide: OutboundHttp, useFactory: () => OutboundHttp.fromConfig(config) },
         ...SHARED,
         {
           provide: NETWORK_ADAPTERS,
@@ -84,7 +86,7 @@ export class CoreModule {
           inject: [MastodonAdapter, XAdapter, BlueskyAdapter],
         },
       ],
-      exports: [APP_CONFIG, SecretBox, ...SHARED],
+      exports: [APP_CONFIG, SecretBox, OutboundHttp, ...SHARED],
     };
   }
 }

@@ -39,8 +39,31 @@ export class NetworkTransientError extends NetworkError {
   }
 }
 
-/** The instance URL is not acceptable (scheme, private address, unreachable host). */
-export class InstanceUrlError extends Error {}
+/**
+ * Piquet refused to send a request there, before connecting: the scheme is not https, the URL
+ * carries credentials, or an address the name resolves to (or the literal address) is not public.
+ * `reason` says which, for a person to read; `target` is the origin only (no path or query).
+ */
+export class BlockedDestinationError extends NetworkPermanentError {
+  readonly code = 'EBLOCKED';
+  constructor(
+    readonly target: string,
+    readonly reason: string,
+  ) {
+    super(`Refused to connect to ${target}: ${reason}`);
+  }
+}
+
+/** The server answered with a redirect where the protocol needs none (API calls): not followed. */
+export class RedirectRefusedError extends NetworkPermanentError {}
+
+/** A host name that does not resolve: may be temporary (DNS), so retryable where a job retries. */
+export class UnresolvableHostError extends NetworkTransientError {
+  readonly code = 'ENOTFOUND';
+  constructor(readonly host: string) {
+    super(`${host} cannot be resolved`);
+  }
+}
 
 /** The server lacks an optional endpoint (a 404 on it): callers take the slower path it allows. */
 export class NetworkUnsupportedError extends NetworkPermanentError {}

@@ -12,9 +12,8 @@ import {
   type AppBskyFeedPost,
 } from '@atproto/api';
 import { createHash } from 'node:crypto';
-import type { Agent as UndiciAgent } from 'undici';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import { NetworkAuthError, NetworkError, NetworkPermanentError, NetworkTransientError } from '../errors.js';
+import { BlockedDestinationError, NetworkAuthError, NetworkError, NetworkPermanentError, NetworkTransientError } from '../errors.js';
 import { errorForStatus, transportError } from '../http-errors.js';
 import type {
   AccountConnection,
@@ -34,7 +33,8 @@ import type {
   VerifiedAccount,
 } from '../network-adapter.js';
 import { downloadImage, requireImage } from '../image-download.js';
-import { createGuardedDispatcher } from '../url-guard.js';
+import { OutboundHttp, refusalIn } from '../http/outbound-http.js';
+import { blueskyPostLength, blueskyText } from './bluesky-text.js';
 
 /** Bluesky's post lexicon: 300 graphemes, 4 images; links count in full (no shortening). */
 export const BLUESKY_LIMITS: NetworkLimits = { maxCharacters: 300, maxMedia: 4, charactersPerUrl: 0 };
@@ -48,6 +48,9 @@ const WEB_APP = 'https://bsky.app';
 const THREAD_DEPTH = 1000;
 const MAX_CACHED_SESSIONS = 1000;
 const PROFILE_SWAP_RETRIES = 5;
+// How long a PDS endpoint found acceptable is trusted before its name is checked again (the
+// connection itself is checked every time it is opened, whatever this says).
+const ENDPOINT_CHECK_TTL_MS = 60_000;
 
 /**
  * What Piquet stores as a Bluesky account's secret (`AccountConnection.accessToken`): the handle
@@ -85,13 +88,7 @@ interface UploadedMedia {
   alt: string;
 }
 
-/**
- * Bluesky has no content-warning text (its self-labels only mark media as adult or graphic), so a
- * content warning becomes the first paragraph of the post: it is published and counted as text.
- */
-export function blueskyText(text: string, contentWarning: string | null): string {
-  return contentWarning ? `CW: ${contentWarning}\n\n${text}` : text;
-}
+export { blueskyText } from './bluesky-text.js';
 
 /**
  * A record key derived from the idempotency key, so a retried publish writes the same record and
@@ -119,16 +116,18 @@ export class BlueskyAdapter implements NetworkAdapter {
   readonly network = 'bluesky' as const;
   readonly capabilities: NetworkCapabilities = { pin: true, nativeScheduling: false, profileImages: true };
   readonly countsBatchSize = GET_POSTS_LIMIT;
-  private readonly dispatcher: UndiciAgent | undefined;
+  /** PDS origins from DID documents found https and public, until when. */
+  private readonly checkedEndpoints = new Map<string, number>();
   /**
    * Logged-in agents by account: createSession is rate limited hard (30 per 5 minutes, 300 a day per
    * account), so a session is reused and AtpAgent refreshes its tokens itself.
    */
   private readonly sessions = new Map<string, Promise<AtpAgent>>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.dispatcher = createGuardedDispatcher(config.networks.allowPrivateInstances);
-  }
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly outbound: OutboundHttp,
+  ) {}
 
   async verify(conn: AccountConnection): Promise<VerifiedAccount> {
     return this.withAgent(conn, async (agent, did) => {
@@ -169,7 +168,7 @@ export class BlueskyAdapter implements NetworkAdapter {
 
   /** Graphemes, whatever the limits say: links count in full on Bluesky. */
   postLength(text: string, contentWarning: string | null, _limits?: NetworkLimits): number {
-    return new RichText({ text: blueskyText(text, contentWarning) }).graphemeLength;
+    return blueskyPostLength(text, contentWarning);
   }
 
   async uploadMedia(conn: AccountConnection, media: OutgoingMedia): Promise<string> {
@@ -390,7 +389,7 @@ export class BlueskyAdapter implements NetworkAdapter {
     }
     const { identifier, appPassword } = parseBlueskySecret(conn.accessToken);
     const login = (async () => {
-      const agent = new AtpAgent({ service: conn.instanceUrl, fetch: this.fetchFn() });
+      const agent = new AtpAgent({ service: conn.instanceUrl, fetch: this.fetchFn(conn.instanceUrl) });
       await agent.login({ identifier, password: appPassword });
       return agent;
     })();
@@ -407,16 +406,35 @@ export class BlueskyAdapter implements NetworkAdapter {
     }
   }
 
-  /** fetch with the configured timeout and, unless private instances are allowed, the address guard. */
-  private fetchFn(): typeof globalThis.fetch {
+  /**
+   * fetch for AtpAgent: the configured timeout, no redirects, every connection through the address
+   * guard. After createSession, AtpAgent sends the account's tokens to the PDS named by the DID
+   * document it got back: a request to any origin other than the configured service is such a
+   * PDS, and must be https and public before anything (a token above all) is sent to it.
+   */
+  private fetchFn(service: string): typeof globalThis.fetch {
     const timeoutMs = this.config.networks.timeoutMs;
-    const dispatcher = this.dispatcher;
-    return (input, init) => {
+    const serviceOrigin = new URL(service).origin;
+    return async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : input.toString());
+      if (url.origin !== serviceOrigin) await this.checkPdsEndpoint(url);
       const timeout = AbortSignal.timeout(timeoutMs);
       const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-      // Node's fetch takes an undici dispatcher (undocumented in its types), as the Mastodon adapter relies on.
-      return globalThis.fetch(input, { ...init, signal, ...(dispatcher && { dispatcher }) } as RequestInit);
+      return this.outbound.fetch(input, { ...init, signal });
     };
+  }
+
+  private async checkPdsEndpoint(url: URL): Promise<void> {
+    const trustedUntil = this.checkedEndpoints.get(url.origin);
+    if (trustedUntil !== undefined && trustedUntil > Date.now()) return;
+    try {
+      await this.outbound.guard.checkUrl(url.origin);
+    } catch (err) {
+      if (!(err instanceof BlockedDestinationError)) throw err;
+      throw new BlockedDestinationError(err.target, `the PDS endpoint in the account's DID document ${err.reason.startsWith('must') ? err.reason : `is refused (${err.reason})`}`);
+    }
+    if (this.checkedEndpoints.size >= MAX_CACHED_SESSIONS) this.checkedEndpoints.clear();
+    this.checkedEndpoints.set(url.origin, Date.now() + ENDPOINT_CHECK_TTL_MS);
   }
 
   private async upload(agent: AtpAgent, image: ProfileImage): Promise<BlobRef> {
@@ -464,8 +482,7 @@ export class BlueskyAdapter implements NetworkAdapter {
 
   private download(url: string): Promise<ProfileImage> {
     return downloadImage(url, {
-      dispatcher: this.dispatcher,
-      allowPrivate: this.config.networks.allowPrivateInstances,
+      outbound: this.outbound,
       timeoutMs: this.config.networks.timeoutMs,
       maxBytes: this.config.mediaMaxBytes,
     });
@@ -484,6 +501,9 @@ const AUTH_ERRORS = new Set(['AuthenticationRequired', 'ExpiredToken', 'InvalidT
 
 export function toNetworkError(err: unknown): NetworkError {
   if (err instanceof NetworkError) return err;
+  // The guard refused an address, a redirect or the DID document's PDS (XRPC wraps it as the cause).
+  const refused = refusalIn(err);
+  if (refused) return refused;
   if (err instanceof XRPCError) {
     const msg = `Bluesky answered ${err.status}${err.error ? ` ${err.error}` : ''}: ${err.message}`;
     if (err.status === 401 || AUTH_ERRORS.has(err.error)) return new NetworkAuthError(msg, err.status);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createOAuthAPIClient, createRestAPIClient, MastoDeserializeError, MastoHttpError, MastoTimeoutError, MastoUnexpectedError, type mastodon } from 'masto';
-import type { Agent, Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { NetworkError, NetworkPermanentError, NetworkTransientError, NetworkUnsupportedError, statusOf } from '../errors.js';
 import { errorForStatus, transportError, unexpectedBody } from '../http-errors.js';
@@ -23,7 +23,7 @@ import type {
   VerifiedAccount,
 } from '../network-adapter.js';
 import { downloadImage } from '../image-download.js';
-import { createGuardedDispatcher } from '../url-guard.js';
+import { OutboundHttp, refusalIn } from '../http/outbound-http.js';
 import { detectMastodonCapabilities } from './capabilities.js';
 import { mastodonPostLength } from './text-length.js';
 
@@ -41,15 +41,15 @@ export class MastodonAdapter implements NetworkAdapter {
   readonly network = 'mastodon' as const;
   readonly capabilities: NetworkCapabilities = { pin: true, nativeScheduling: true, profileImages: true };
   readonly countsBatchSize = MULTI_STATUS_LIMIT;
-  private readonly dispatcher: Agent | undefined;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.dispatcher = createGuardedDispatcher(config.networks.allowPrivateInstances);
-  }
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly outbound: OutboundHttp,
+  ) {}
 
   client(conn: AccountConnection, dispatcher?: Dispatcher): Client {
     return createRestAPIClient({
-      url: conn.instanceUrl,
+      url: this.checkedBase(conn.instanceUrl),
       accessToken: conn.accessToken,
       // masto polls an upload until the instance has processed it: bound that wait too.
       mediaTimeout: this.config.networks.timeoutMs,
@@ -62,7 +62,7 @@ export class MastodonAdapter implements NetworkAdapter {
    * answer's status: a plain-text or HTML error means what its status means.
    */
   async call<T>(conn: AccountConnection, fn: (client: Client, last: () => RecordedResponse | null) => Promise<T>): Promise<T> {
-    const recorder = recordResponses(this.dispatcher);
+    const recorder = recordResponses(this.outbound.dispatcher);
     return translate(recorder.last, () => fn(this.client(conn, recorder.dispatcher), recorder.last));
   }
 
@@ -134,13 +134,12 @@ export class MastodonAdapter implements NetworkAdapter {
   }
 
   /**
-   * Profile images may live on another host (a CDN): the account's token is not sent, and the URL
-   * gets the same private-address guard as instance URLs.
+   * Profile images may live on another host (a CDN): the account's token is not sent, and every
+   * hop goes through the same address guard as the instance's API.
    */
   async fetchImage(_conn: AccountConnection, url: string): Promise<ProfileImage> {
     return downloadImage(url, {
-      dispatcher: this.dispatcher,
-      allowPrivate: this.config.networks.allowPrivateInstances,
+      outbound: this.outbound,
       timeoutMs: this.config.networks.timeoutMs,
       maxBytes: this.config.mediaMaxBytes,
     });
@@ -275,9 +274,9 @@ export class MastodonAdapter implements NetworkAdapter {
     client: { clientId: string; clientSecret: string; redirectUri: string },
     code: string,
   ): Promise<string> {
-    const recorder = recordResponses(this.dispatcher);
+    const recorder = recordResponses(this.outbound.dispatcher);
     return translate(recorder.last, async () => {
-      const token = await createOAuthAPIClient({ url: instanceUrl, ...this.http(recorder.dispatcher) }).token.create({
+      const token = await createOAuthAPIClient({ url: this.checkedBase(instanceUrl), ...this.http(recorder.dispatcher) }).token.create({
         grantType: 'authorization_code',
         clientId: client.clientId,
         clientSecret: client.clientSecret,
@@ -289,11 +288,20 @@ export class MastodonAdapter implements NetworkAdapter {
     });
   }
 
-  private http(dispatcher: Dispatcher | undefined = this.dispatcher) {
-    return {
-      timeout: this.config.networks.timeoutMs,
-      requestInit: dispatcher ? ({ dispatcher } as RequestInit) : undefined,
-    };
+  /**
+   * masto calls the global fetch with this: every connection through the address guard, and no
+   * redirect followed (Mastodon's API needs none). The scheme was checked when the account was
+   * connected; plain http is refused again here unless private instances are allowed.
+   */
+  private checkedBase(instanceUrl: string): string {
+    this.outbound.guard.checkScheme(new URL(instanceUrl));
+    return instanceUrl;
+  }
+
+  /** The guard's request options; `dispatcher` wraps the guarded one (to record answers). */
+  private http(dispatcher?: Dispatcher) {
+    const requestInit = dispatcher ? ({ ...this.outbound.requestInit, dispatcher } as RequestInit) : this.outbound.requestInit;
+    return { timeout: this.config.networks.timeoutMs, requestInit };
   }
 
   private async limits(client: Client): Promise<NetworkLimits> {
@@ -341,6 +349,9 @@ function isJson(contentType: string | null): boolean {
  */
 export function toNetworkError(err: unknown, answer: RecordedResponse | null = null): NetworkError {
   if (err instanceof NetworkError) return err;
+  // The guard refused the address or a redirect (wrapped by fetch): permanent, and it says why.
+  const refused = refusalIn(err);
+  if (refused) return refused;
   if (err instanceof MastoHttpError) {
     const detail = err.description ? `${err.message}: ${err.description}` : err.message;
     const headers = err.cause instanceof Response ? err.cause.headers : null;

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Agent as HttpAgent } from 'node:http';
 import twitterText from 'twitter-text';
 import {
   ApiPartialResponseError,
@@ -13,12 +12,14 @@ import {
 } from 'twitter-api-v2';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import {
+  BlockedDestinationError,
   NetworkAuthError,
   NetworkError,
   NetworkPermanentError,
   NetworkRateLimitedError,
   NetworkTransientError,
   NetworkUnsupportedError,
+  RedirectRefusedError,
 } from '../errors.js';
 import { errorForStatus, transportError } from '../http-errors.js';
 import type {
@@ -38,6 +39,7 @@ import type {
   RemoteReply,
   VerifiedAccount,
 } from '../network-adapter.js';
+import { OutboundHttp, refusalIn } from '../http/outbound-http.js';
 import { X_CHARACTERS_PER_URL, X_MAX_CHARACTERS, xPostLength, xPostText } from './x-text.js';
 
 export const X_API_URL = 'https://api.x.com';
@@ -102,9 +104,11 @@ export class XAdapter implements NetworkAdapter {
   readonly network = 'x' as const;
   readonly capabilities: NetworkCapabilities = { pin: false, nativeScheduling: false, profileImages: false };
   readonly countsBatchSize = LOOKUP_LIMIT;
-  private readonly httpAgent = new HttpAgent({ keepAlive: true });
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly outbound: OutboundHttp,
+  ) {}
 
   /** The client for an account's user token. */
   client(conn: AccountConnection): TwitterApi {
@@ -142,6 +146,7 @@ export class XAdapter implements NetworkAdapter {
       return serializeXSecret(toSecret(result, secret.clientId));
     } catch (err) {
       const translated = toNetworkError(err);
+      if (translated instanceof BlockedDestinationError) throw translated;
       // invalid_grant (400), revoked app (401/403): only a new authorisation helps. Network trouble
       // and 429s stay retryable: the refresh token has not been used up.
       if (translated instanceof NetworkPermanentError) throw new NetworkAuthError(`X refused the token refresh: ${translated.message}`);
@@ -349,12 +354,21 @@ export class XAdapter implements NetworkAdapter {
         computedParams.url.host = base.host;
         requestOptions.timeout = timeout;
       },
+      // https.request follows no redirect, and twitter-api-v2 takes a 3xx for a success without
+      // data. X's answers are JSON objects: a Location with no such body is a redirect, refused.
+      onAfterRequest({ response }) {
+        const location = response.headers['location'];
+        if (location && (typeof response.data !== 'object' || response.data === null)) {
+          throw new RedirectRefusedError(`${base.origin} answered with a redirect; Piquet follows no redirects there`);
+        }
+      },
     };
     const token = typeof auth === 'string' ? auth : { clientId: auth.clientId, ...(auth.clientSecret && { clientSecret: auth.clientSecret }) };
     return new TwitterApi(token as string, {
       plugins: [rewrite],
-      // Its requests go through https.request, which refuses plain http without an http agent.
-      ...(base.protocol === 'http:' && { httpAgent: this.httpAgent }),
+      // Its requests go through https.request (it follows no redirects): the guarded agent checks
+      // every address it connects to; plain http (tests, the sandbox) needs an http agent anyway.
+      httpAgent: this.outbound.nodeAgent(base.protocol),
     });
   }
 
@@ -362,9 +376,7 @@ export class XAdapter implements NetworkAdapter {
   private checkApiUrl(instanceUrl: string): URL {
     if (!URL.canParse(instanceUrl)) throw new NetworkPermanentError(`Not a valid X API URL: ${instanceUrl}`);
     const url = new URL(instanceUrl);
-    if (url.protocol !== 'https:' && !(this.config.networks.allowPrivateInstances && url.protocol === 'http:')) {
-      throw new NetworkPermanentError(`The X API URL must use https: ${instanceUrl}`);
-    }
+    this.outbound.guard.checkScheme(url);
     return url;
   }
 }
@@ -377,7 +389,8 @@ async function translate<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPRIVATE']);
+// EBLOCKED: the address guard refused the connection, so nothing was sent.
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EBLOCKED']);
 
 function requestCause(err: ApiRequestError): { code?: string; message?: string } | undefined {
   // twitter-api-v2 keeps the socket error as `_options.error` (its `requestError` getter reads another key).
@@ -405,6 +418,9 @@ function errorDetail(err: ApiResponseError): string {
 
 export function toNetworkError(err: unknown): NetworkError {
   if (err instanceof NetworkError) return err;
+  // The guard refused the address (twitter-api-v2 keeps the socket error inside its own).
+  const refused = refusalIn(err);
+  if (refused) return refused;
   if (err instanceof ApiResponseError) {
     const msg = `X answered ${err.code}: ${errorDetail(err)}`;
     // X's reset is per endpoint, and a spent daily budget has its own: read from its parsed headers.

@@ -99,6 +99,7 @@ export class AccountsRepository {
   async findOAuthSession(id: string): Promise<PendingOAuthRecord | null> {
     const s = await this.db.oAuthSession.findUnique({ where: { id } });
     if (!s) return null;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- createdAt is left out of the record
     const { pendingAccount, pendingSecretCiphertext, createdAt: _createdAt, ...rest } = s;
     return {
       ...rest,

@@ -8,6 +8,7 @@ import { AccountCapabilities } from '../../../../libs/networks/account-capabilit
 import { MastodonAdapter } from '../../../../libs/networks/mastodon/mastodon.adapter.js';
 import type { VerifiedAccount } from '../../../../libs/networks/network-adapter.js';
 import { DeliveryQueue } from '../../../../libs/queue/delivery-queue.js';
+import { OutboundHttp } from '../../../../libs/networks/http/outbound-http.js';
 import { invalidField } from '../common/errors.js';
 import { AccountsRepository, type OAuthSessionRecord } from './accounts.repository.js';
 import { checkedServerUrl, onNetwork } from './network-calls.js';
@@ -21,6 +22,7 @@ export class AccountsService {
     private readonly repo: AccountsRepository,
     private readonly mastodon: MastodonAdapter,
     private readonly secrets: SecretBox,
+    private readonly outbound: OutboundHttp,
     private readonly queue: DeliveryQueue,
     private readonly checks: AccountCapabilities,
   ) {}
@@ -45,7 +47,7 @@ export class AccountsService {
   }
 
   async connect(caller: Caller, rawInstanceUrl: string, accessToken: string) {
-    const instanceUrl = await checkedServerUrl(rawInstanceUrl, 'instanceUrl', this.config.networks.allowPrivateInstances);
+    const instanceUrl = await checkedServerUrl(this.outbound, rawInstanceUrl, 'instanceUrl');
     const verified = await this.verify(instanceUrl, accessToken);
     return this.withCapabilities(await this.repo.upsertVerified(caller.organisationId, 'mastodon', instanceUrl, verified, this.seal(accessToken)));
   }
@@ -67,7 +69,7 @@ export class AccountsService {
   }
 
   async startOAuth(caller: Caller, rawInstanceUrl: string) {
-    const instanceUrl = await checkedServerUrl(rawInstanceUrl, 'instanceUrl', this.config.networks.allowPrivateInstances);
+    const instanceUrl = await checkedServerUrl(this.outbound, rawInstanceUrl, 'instanceUrl');
     const redirectUri = `${this.config.http.publicUrl}/v1/oauth/mastodon/callback`;
     const app = await onNetwork(() => this.mastodon.registerApp(instanceUrl, redirectUri), 'instanceUrl');
     const state = randomBytes(24).toString('base64url');

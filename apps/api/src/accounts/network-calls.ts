@@ -1,14 +1,15 @@
 import { BadGatewayException } from '@nestjs/common';
-import { InstanceUrlError, NetworkError } from '../../../../libs/networks/errors.js';
-import { checkInstanceUrl } from '../../../../libs/networks/url-guard.js';
+import { BlockedDestinationError, NetworkError, UnresolvableHostError } from '../../../../libs/networks/errors.js';
+import type { OutboundHttp } from '../../../../libs/networks/http/outbound-http.js';
 import { invalidField } from '../common/errors.js';
 
 /** A server URL a person gave: https and public (unless allowed), or a 400 naming the field. */
-export async function checkedServerUrl(raw: string, field: string, allowPrivate: boolean): Promise<string> {
+export async function checkedServerUrl(outbound: OutboundHttp, raw: string, field: string): Promise<string> {
   try {
-    return await checkInstanceUrl(raw, allowPrivate);
+    return await outbound.guard.checkServerUrl(raw);
   } catch (err) {
-    if (err instanceof InstanceUrlError) throw invalidField(field, err.message);
+    if (err instanceof BlockedDestinationError) throw invalidField(field, err.reason);
+    if (err instanceof UnresolvableHostError) throw invalidField(field, `cannot be resolved (${err.host})`);
     throw err;
   }
 }

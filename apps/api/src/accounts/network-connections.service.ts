@@ -7,6 +7,7 @@ import type { AccountCapabilitiesRecord, AccountRecord, Caller } from '../../../
 import { AccountCapabilities } from '../../../../libs/networks/account-capabilities.js';
 import { BlueskyAdapter, encodeBlueskySecret } from '../../../../libs/networks/bluesky/bluesky.adapter.js';
 import { XAdapter } from '../../../../libs/networks/x/x.adapter.js';
+import { OutboundHttp } from '../../../../libs/networks/http/outbound-http.js';
 import type { VerifiedAccount } from '../../../../libs/networks/network-adapter.js';
 import { AccountsRepository, type OAuthSessionRecord } from './accounts.repository.js';
 import { checkedServerUrl, onNetwork } from './network-calls.js';
@@ -23,10 +24,11 @@ export class NetworkConnectionsService {
     private readonly bluesky: BlueskyAdapter,
     private readonly secrets: SecretBox,
     private readonly checks: AccountCapabilities,
+    private readonly outbound: OutboundHttp,
   ) {}
 
   async connectBluesky(caller: Caller, dto: { service?: string; identifier: string; appPassword: string }) {
-    const service = await checkedServerUrl(dto.service ?? this.config.networks.blueskyService, 'service', this.config.networks.allowPrivateInstances);
+    const service = await checkedServerUrl(this.outbound, dto.service ?? this.config.networks.blueskyService, 'service');
     const secret = encodeBlueskySecret({ identifier: dto.identifier, appPassword: dto.appPassword });
     const verified = await onNetwork(() => this.bluesky.verify({ instanceUrl: service, accessToken: secret }), 'appPassword');
     return this.withCapabilities(await this.repo.upsertVerified(caller.organisationId, 'bluesky', service, verified, this.secrets.seal(secret, ACCOUNT_TOKEN_CONTEXT)), 'appPassword');

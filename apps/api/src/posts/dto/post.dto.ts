@@ -35,7 +35,7 @@ export class PostMediaDto {
 }
 
 class PostContentDto {
-  @ApiPropertyOptional({ description: 'Content warning (spoiler text)' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Content warning (spoiler text)' })
   @IsOptional()
   @IsString()
   @MaxLength(1000)
@@ -46,7 +46,7 @@ class PostContentDto {
   @IsIn(VISIBILITIES, { message: `must be one of: ${VISIBILITIES.join(', ')}` })
   visibility?: Visibility;
 
-  @ApiPropertyOptional({ example: 'fr', description: 'ISO 639-1 language code' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'fr', description: 'ISO 639-1 language code' })
   @IsOptional()
   @Matches(/^[a-z]{2}$/, { message: 'must be a two-letter ISO 639-1 code, such as fr' })
   language?: string | null;

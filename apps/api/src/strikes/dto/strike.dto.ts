@@ -53,7 +53,7 @@ export class StrikeMessageDto {
   @MaxLength(10000)
   text!: string;
 
-  @ApiPropertyOptional({ description: 'Content warning (spoiler text)' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Content warning (spoiler text)' })
   @IsOptional()
   @IsString()
   @MaxLength(1000)
@@ -98,33 +98,33 @@ export class StrikeMessagesDto {
 }
 
 export class StrikeProfileDto {
-  @ApiPropertyOptional({ example: '✊', description: 'Put before the display name' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '✊', description: 'Put before the display name' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(30)
   displayNamePrefix?: string | null;
 
-  @ApiPropertyOptional({ example: 'en grève', description: 'Put after the display name' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'en grève', description: 'Put after the display name' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(30)
   displayNameSuffix?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 500, description: 'Replaces the bio during the strike' })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 500, description: 'Replaces the bio during the strike' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(500)
   bio?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'An image from POST /v1/media' })
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid', description: 'An image from POST /v1/media' })
   @IsOptional()
   @IsUUID('all', { message: 'must be a media id' })
   avatarMediaId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'An image from POST /v1/media' })
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid', description: 'An image from POST /v1/media' })
   @IsOptional()
   @IsUUID('all', { message: 'must be a media id' })
   headerMediaId?: string | null;

@@ -1,0 +1,47 @@
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { callRaw } from '../api/client';
+import type { ApiError } from '../api/errors';
+import type { Session } from '../api/views';
+
+interface SessionState {
+  /** null while the first answer is awaited. */
+  session: Session | null;
+  error: ApiError | null;
+  refresh: () => Promise<Session | null>;
+}
+
+const SessionContext = createContext<SessionState | null>(null);
+
+/** Asks `GET /v1/auth/session` at load and whenever a page changes who is signed in. */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<Session | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const refresh = useCallback(async () => {
+    try {
+      const s = await callRaw<Session>('GET', '/v1/auth/session');
+      setSession(s);
+      setError(null);
+      return s;
+    } catch (err) {
+      setError(err as ApiError);
+      return null;
+    }
+  }, []);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  return <SessionContext.Provider value={{ session, error, refresh }}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionState {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSession outside SessionProvider');
+  return s;
+}
+
+/** The signed-in member's session (pages behind RequireSignIn only). */
+export function useSignedIn(): Extract<Session, { signedIn: true }> & { refresh: () => Promise<Session | null> } {
+  const { session, refresh } = useSession();
+  if (!session || !session.signedIn) throw new Error('useSignedIn on a page that does not require signing in');
+  return { ...session, refresh };
+}
