@@ -20,6 +20,7 @@ import { NetworkRegistry } from '../networks/network-registry.js';
 import { AccountConnections } from '../networks/account-connections.js';
 import { AccountSecretsRepository } from '../database/account-secrets.repository.js';
 import { CapabilitiesRepository } from '../database/capabilities.repository.js';
+import { OccupationStepsRepository } from '../database/occupation-steps.repository.js';
 import { AccountCapabilities } from '../networks/account-capabilities.js';
 import { OutboundHttp } from '../networks/http/outbound-http.js';
 /** Secrets never reach the logs, whatever object they travel in. */
@@ -55,6 +56,7 @@ const SHARED = [
   AccountConnections,
   CapabilitiesRepository,
   AccountCapabilities,
+  OccupationStepsRepository,
 ];
 
 /** What both processes share: the validated config, Postgres, the queue, secrets and network adapters. */
