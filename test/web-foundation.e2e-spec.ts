@@ -112,11 +112,11 @@ describe('web app foundation', () => {
     findings.push(...(await checkPage(page, 'signin')));
     // Keyboard alone: the first Tab reaches the skip link, which moves focus to the content.
     await page.keyboard.press('Tab');
-    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Skip to content');
+    await expect(page.evaluate<string | null>('document.activeElement?.textContent')).resolves.toBe('Skip to content');
     await page.keyboard.press('Enter');
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('main');
+    await expect(page.evaluate<string>('document.activeElement?.id')).resolves.toBe('main');
     await page.keyboard.press('Tab');
-    await expect(page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).resolves.toBe('login');
+    await expect(page.evaluate<string>('document.activeElement?.name')).resolves.toBe('login');
 
     // Invitation → login and passphrase → signed in.
     await page.goto(new URL(boot.invitationUrl).pathname);
@@ -207,12 +207,12 @@ describe('web app foundation', () => {
     const dialog = page.getByRole('dialog', { name: 'Invitation for Sam' });
     await dialog.waitFor();
     const link = await dialog.getByLabel('Invitation link').inputValue();
-    await expect(dialog.evaluate((d) => d.contains(document.activeElement))).resolves.toBe(true);
+    await expect(dialog.evaluate<boolean, undefined>('(d) => d.contains(document.activeElement)')).resolves.toBe(true);
     expect(link).toMatch(new RegExp(`^${base}/invite/.+`));
     findings.push(...(await checkPage(page, 'organisation-invitation')));
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Create an invitation link');
+    await expect(page.evaluate<string | null>('document.activeElement?.textContent')).resolves.toBe('Create an invitation link');
     await page.getByText('Sam', { exact: true }).waitFor();
     findings.push(...(await checkPage(page, 'organisation')));
 
@@ -227,7 +227,7 @@ describe('web app foundation', () => {
     const sam = await fr.context.newPage();
     await sam.goto(new URL(link).pathname);
     await sam.getByText('Sam, vous êtes invité·e dans Rédaction').waitFor();
-    await expect(sam.evaluate(() => document.documentElement.lang)).resolves.toBe('fr');
+    await expect(sam.evaluate<string>('document.documentElement.lang')).resolves.toBe('fr');
     await fill(sam, 'Identifiant', 'sam@example.org');
     await fill(sam, 'Phrase de passe', 'une phrase de passe assez longue');
     await fill(sam, 'Phrase de passe, à nouveau', 'une phrase de passe assez longue');

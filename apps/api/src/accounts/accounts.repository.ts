@@ -99,10 +99,17 @@ export class AccountsRepository {
   async findOAuthSession(id: string): Promise<PendingOAuthRecord | null> {
     const s = await this.db.oAuthSession.findUnique({ where: { id } });
     if (!s) return null;
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- createdAt is left out of the record
-    const { pendingAccount, pendingSecretCiphertext, createdAt: _createdAt, ...rest } = s;
+    const { pendingAccount, pendingSecretCiphertext } = s;
     return {
-      ...rest,
+      id: s.id,
+      organisationId: s.organisationId,
+      memberId: s.memberId,
+      instanceUrl: s.instanceUrl,
+      clientId: s.clientId,
+      clientSecretCiphertext: s.clientSecretCiphertext,
+      redirectUri: s.redirectUri,
+      expiresAt: s.expiresAt,
+      sessionId: s.sessionId,
       pending: pendingAccount && pendingSecretCiphertext ? { account: pendingAccount as unknown as VerifiedAccount, tokenCiphertext: pendingSecretCiphertext } : null,
     };
   }
