@@ -149,7 +149,22 @@ describe('X adapter against the fake X API', () => {
     expect(x.accounts.get(accountId)).toMatchObject({ name: 'On strike', description: 'Picket line: do not cross' });
     await adapter.updateProfile(conn, { displayName: before.displayName, bio: before.bio });
     await expect(adapter.readProfile(conn)).resolves.toEqual(before);
+    // Through API v2's PUT /2/users/me, the route that takes OAuth 2.0 user tokens; the v1.1 one refuses them.
+    expect(requestsTo('PUT', '/2/users/me')).toHaveLength(2);
+    const v1 = await fetch(`${x.url}/1.1/account/update_profile.json`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${parseXSecret(conn.accessToken).accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Sneaky' }),
+    });
+    expect(v1.status).toBe(403);
+    expect(x.accounts.get(accountId)?.name).toBe('Union');
+    // A name over X's 50 characters is refused as X does, nothing changed.
+    await expect(adapter.updateProfile(conn, { displayName: 'x'.repeat(51) })).rejects.toMatchObject({ kind: 'permanent', status: 400 });
     expect(adapter.capabilities).toEqual({ pin: false, nativeScheduling: false, profileImages: false });
+    const detected = await adapter.detectCapabilities(conn);
+    expect(detected.features.profileFields.support).toBe('yes');
+    expect(detected.features.pin.support).toBe('no');
+    expect(detected.features.rateLimitHeaders.support).toBe('yes');
     await expect(adapter.listNativeScheduled(conn)).resolves.toEqual([]);
   });
 

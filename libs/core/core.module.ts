@@ -20,6 +20,9 @@ import { NETWORK_ADAPTERS } from '../networks/network-adapter.js';
 import { NetworkRegistry } from '../networks/network-registry.js';
 import { AccountConnections } from '../networks/account-connections.js';
 import { AccountSecretsRepository } from '../database/account-secrets.repository.js';
+import { CapabilitiesRepository } from '../database/capabilities.repository.js';
+import { OccupationStepsRepository } from '../database/occupation-steps.repository.js';
+import { AccountCapabilities } from '../networks/account-capabilities.js';
 import { OutboundHttp } from '../networks/http/outbound-http.js';
 
 /**
@@ -59,6 +62,9 @@ const SHARED = [
   NetworkRegistry,
   AccountSecretsRepository,
   AccountConnections,
+  CapabilitiesRepository,
+  AccountCapabilities,
+  OccupationStepsRepository,
 ];
 
 /** What both processes share: the validated config, Postgres, the queue, secrets and network adapters. */

@@ -20,6 +20,8 @@ export interface OccupationRecord {
   avatarBefore: { data: Uint8Array; mimeType: string } | null;
   headerBefore: { data: Uint8Array; mimeType: string } | null;
   pinnedRemoteId: string | null;
+  /** The account's capabilities as checked when the strike started; null until then. */
+  capabilities: Record<string, { support: string; detail: string }> | null;
 }
 
 export interface NativeHoldRecord {
@@ -57,6 +59,7 @@ export class OccupationsRepository {
       avatarBefore: row.avatarBefore && row.avatarMime ? { data: row.avatarBefore, mimeType: row.avatarMime } : null,
       headerBefore: row.headerBefore && row.headerMime ? { data: row.headerBefore, mimeType: row.headerMime } : null,
       pinnedRemoteId: row.pinnedRemoteId,
+      capabilities: row.capabilities as OccupationRecord['capabilities'],
     };
   }
 
@@ -89,12 +92,16 @@ export class OccupationsRepository {
 
   /** Conditional, so a late occupation cannot overwrite a restoration that skipped it. */
   async setOccupyState(strikeId: string, accountId: string, from: string, to: string, lastError: string | null = null): Promise<boolean> {
-    const { count } = await this.db.accountOccupation.updateMany({ where: { strikeId, accountId, occupyState: from }, data: { occupyState: to, lastError } });
+    const { count } = await this.db.accountOccupation.updateMany({
+      where: { strikeId, accountId, occupyState: from },
+      data: { occupyState: to, ...(lastError !== null && { lastError }) },
+    });
     return count === 1;
   }
 
-  async finishRestore(strikeId: string, accountId: string, state: 'done' | 'failed', report: Record<string, string>, lastError: string | null = null): Promise<void> {
-    await this.update(strikeId, accountId, { restoreState: state, report: json(report), lastError });
+  /** The last error stays unless a new one is given: an occupation's failure is not erased by the end. */
+  async finishRestore(strikeId: string, accountId: string, state: 'done' | 'partial' | 'failed', report: Record<string, string>, lastError: string | null = null): Promise<void> {
+    await this.update(strikeId, accountId, { restoreState: state, report: json(report), ...(lastError !== null && { lastError }) });
   }
 
   async recordError(strikeId: string, accountId: string, lastError: string): Promise<void> {
@@ -143,7 +150,7 @@ export class OccupationsRepository {
   /** Accounts of running strikes whose occupation is done: their native schedule is watched. */
   async occupied(): Promise<{ strikeId: string; accountId: string }[]> {
     return this.db.accountOccupation.findMany({
-      where: { occupyState: 'done', strike: { state: 'running' } },
+      where: { occupyState: { in: ['done', 'partial'] }, strike: { state: 'running' } },
       select: { strikeId: true, accountId: true },
     });
   }

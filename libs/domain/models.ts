@@ -92,3 +92,14 @@ export interface PostRecord {
   media: PostMediaRecord[];
   deliveries: DeliveryRecord[];
 }
+
+/** One feature of an account's server, as last checked (see FEATURES in libs/networks/network-adapter.ts). */
+export interface CapabilityRecord {
+  support: 'yes' | 'no' | 'unknown';
+  detail: string;
+  /** connect | strike-start | use */
+  source: string;
+  checkedAt: Date;
+}
+
+export type AccountCapabilitiesRecord = Record<string, CapabilityRecord>;

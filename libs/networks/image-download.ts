@@ -1,4 +1,5 @@
-import { NetworkError, NetworkPermanentError, NetworkRateLimitedError, NetworkTransientError } from './errors.js';
+import { NetworkError, NetworkPermanentError, NetworkTransientError } from './errors.js';
+import { errorForStatus } from './http-errors.js';
 import { refusalIn, type OutboundHttp } from './http/outbound-http.js';
 import type { ProfileImage } from './network-adapter.js';
 
@@ -28,7 +29,7 @@ export async function downloadImage(raw: string, o: ImageDownload): Promise<Prof
   const target = new URL(res.url || url.href);
   if (!res.ok) {
     await res.body?.cancel();
-    throw imageHttpError(res.status, res.headers.get('retry-after'), target);
+    throw imageHttpError(res.status, res.headers, target);
   }
   let data: Uint8Array;
   try {
@@ -58,14 +59,8 @@ export function imageMimeType(contentType: string | null, data: Uint8Array): str
   return null;
 }
 
-function imageHttpError(status: number, retryAfter: string | null, url: URL): NetworkError {
-  const msg = `Fetching ${url.href} answered ${status}`;
-  if (status === 429) {
-    const seconds = Number(retryAfter);
-    return new NetworkRateLimitedError(msg, new Date(Date.now() + (Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 60_000)));
-  }
-  if (status >= 500 || status === 408) return new NetworkTransientError(msg);
-  return new NetworkPermanentError(msg, status);
+function imageHttpError(status: number, headers: Headers, url: URL): NetworkError {
+  return errorForStatus(status, `Fetching ${url.href} answered ${status}`, (name) => headers.get(name));
 }
 
 function downloadError(err: unknown, url: URL): NetworkError {

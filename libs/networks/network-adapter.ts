@@ -100,8 +100,43 @@ export interface NetworkCapabilities {
   profileImages: boolean;
 }
 
+/**
+ * What one account's server offers, found out at connect and again before each strike. Each strike
+ * feature that depends on one degrades alone when the server lacks it.
+ */
+export const FEATURES = [
+  'multiStatus', // several posts' counts in one request
+  'scheduledStatuses', // natively scheduled posts can be listed and moved
+  'pin', // a post can be pinned to the profile
+  'profileFields', // display name and bio can be changed
+  'profileImages', // avatar and header can be replaced
+  'avatarRemoval', // the avatar can be removed (back to the default)
+  'headerRemoval', // the header can be removed
+  'rateLimitHeaders', // answers say how much of the rate limit is left
+] as const;
+export type Feature = (typeof FEATURES)[number];
+/** `unknown`: the server's answer did not tell (an error, an odd body); the feature is still tried. */
+export type Support = 'yes' | 'no' | 'unknown';
+
+export interface FeatureCheck {
+  support: Support;
+  /** What was asked and what the server answered, in a sentence people can read. */
+  detail: string;
+}
+
+export interface DetectedCapabilities {
+  features: Record<Feature, FeatureCheck>;
+  limits: NetworkLimits;
+}
+
 export interface NetworkAdapter {
+  /** What Piquet can do on this network at most; `detectCapabilities` tells what one server offers. */
   readonly capabilities: NetworkCapabilities;
+  /**
+   * Asks the account's server what it offers, without changing anything on it. Never throws for one
+   * feature: an answer that tells nothing is `unknown`. Throws only when the account itself is refused.
+   */
+  detectCapabilities(conn: AccountConnection): Promise<DetectedCapabilities>;
   /** Short-lived credentials: whether they must be renewed before use (a cheap local check). */
   credentialsDue?(conn: AccountConnection, now: Date): boolean;
   /**

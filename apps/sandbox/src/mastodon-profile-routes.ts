@@ -138,6 +138,8 @@ function pinOrUnpin(ctx: RouteContext): boolean {
 function createScheduled(ctx: RouteContext): boolean {
   const { fake, body } = ctx;
   if (ctx.method !== 'POST' || ctx.url.pathname !== '/api/v1/statuses' || body.scheduled_at === undefined) return false;
+  // A server without scheduled posts ignores scheduled_at: the post goes out at once.
+  if (!fake.scheduledStatuses) return false;
   const account = authorised(ctx);
   if (!account) return true;
   const at = parseDate(body.scheduled_at);

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { routeEngagement } from './mastodon-engagement-routes.js';
 import { routeProfileAndScheduling, type RouteContext } from './mastodon-profile-routes.js';
+import { routeStatuses } from './mastodon-status-routes.js';
 
 /**
  * A Mastodon-compatible HTTP server for tests, benchmarks and the sandbox: the endpoints Piquet
@@ -57,9 +58,12 @@ export interface FakeStatus {
   idempotencyKey: string | null;
   createdAt: Date;
   pinned: boolean;
-  /** Counts a test sets over time (`setCounts`). */
+  /** Counts a test sets over time (`setCounts`), or that accounts add (`POST …/favourite`, `…/reblog`). */
   favourites: number;
   boosts: number;
+  /** Accounts that favourited or boosted it through the API: each counts once, as on Mastodon. */
+  favouritedBy: Set<string>;
+  boostedBy: Set<string>;
   /** null: counted from the stored replies (public and unlisted direct replies, as Mastodon counts). */
   replies: number | null;
   /** null: not reported (servers before Mastodon 4.5 send no quotes_count). */
@@ -105,8 +109,23 @@ export class FakeMastodon {
   /** Delay before answering a status creation that has been recorded (to kill a worker mid-call). */
   statusResponseDelayMs = 0;
   latencyMs = 0;
-  /** false: `GET /api/v1/statuses?id[]=` answers 404, like Mastodon before 4.3. */
+  /**
+   * Switches that play servers which speak Mastodon's API only in part (all on: Mastodon 4.3).
+   * multiStatus false: no `GET /api/v1/statuses?id[]=` (Mastodon before 4.3, many compatible servers).
+   */
   multiStatus = true;
+  /** false: unknown routes answer `404 Not Found` in text/plain instead of Mastodon's JSON. */
+  jsonNotFound = true;
+  /** false: no `/api/v1/scheduled_statuses`; a `scheduled_at` is accepted and ignored (published at once). */
+  scheduledStatuses = true;
+  /** false: no `POST /api/v1/statuses/:id/pin` or `/unpin`. */
+  pin = true;
+  /** true: each account's avatar and header live at one fixed URL, the image overwritten in place. */
+  fixedImageUrls = false;
+  /** false: no x-ratelimit-* headers on answers. */
+  rateLimitHeaders = true;
+  /** What `GET /api/v2/instance` says the server is. */
+  version = '4.3.0';
   /**
    * Mastodon's per-account budget: a fixed window counted per account, reported in x-ratelimit-*
    * headers on every authenticated answer. `enforce`: answer 429 once it is spent, as Mastodon does.
@@ -248,6 +267,8 @@ export class FakeMastodon {
       pinned: false,
       favourites: 0,
       boosts: 0,
+      favouritedBy: new Set<string>(),
+      boostedBy: new Set<string>(),
       replies: null,
       quotes: null,
       editedAt: null,
@@ -296,7 +317,8 @@ export class FakeMastodon {
       a[which] = null;
       return;
     }
-    const file = `${this.newId()}.${IMAGE_EXTENSIONS[image.mime] ?? 'bin'}`;
+    // A server that keeps one URL per image overwrites the file behind it: the URL never changes.
+    const file = this.fixedImageUrls ? `${a.id}-${which}` : `${this.newId()}.${IMAGE_EXTENSIONS[image.mime] ?? 'bin'}`;
     const stored = { file, bytes: Buffer.from(image.bytes), mime: image.mime };
     this.images.set(file, stored);
     a[which] = stored;
@@ -354,6 +376,12 @@ export class FakeMastodon {
     return this.statuses.filter((s) => s.accountId === accountId);
   }
 
+  /** Plays a server that speaks Mastodon's API only in part (see the switches above). */
+  behave(switches: Partial<Pick<FakeMastodon, 'multiStatus' | 'jsonNotFound' | 'scheduledStatuses' | 'pin' | 'fixedImageUrls' | 'rateLimitHeaders' | 'version'>>): this {
+    Object.assign(this, switches);
+    return this;
+  }
+
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 1000;
@@ -376,7 +404,7 @@ export class FakeMastodon {
     this.requests.push(record);
     // Every request with a valid token counts against its account, whatever the answer.
     const rate = account ? this.countRequest(account.id, record.at) : null;
-    const rateHeaders = rate?.headers ?? {};
+    const rateHeaders = this.rateLimitHeaders ? (rate?.headers ?? {}) : {};
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...rateHeaders, ...headers });
@@ -402,6 +430,7 @@ export class FakeMastodon {
         }
         return send(fault.status, { error: fault.status === 429 ? 'Too many requests' : `Injected failure ${fault.status}` }, headers);
       }
+      if (this.missingRoute(record.method, url.pathname)) return this.unknownRoute(record, res, rateHeaders);
       const key = req.headers['idempotency-key'];
       const ctx: RouteContext = {
         fake: this,
@@ -416,7 +445,8 @@ export class FakeMastodon {
       };
       if (routeEngagement(ctx)) return;
       if (await routeProfileAndScheduling(ctx)) return;
-      await this.route(req.method ?? 'GET', url, body, account, req, send, res);
+      if (routeStatuses(ctx, res)) return;
+      await this.route(req.method ?? 'GET', url, body, account, req, send, res, record, rateHeaders);
     } catch (err) {
       send(500, { error: (err as Error).message });
     }
@@ -430,6 +460,8 @@ export class FakeMastodon {
     req: IncomingMessage,
     send: (status: number, body: unknown, headers?: Record<string, string>) => void,
     res: ServerResponse,
+    record: RequestRecord,
+    rateHeaders: Record<string, string>,
   ): Promise<void> {
     const path = url.pathname;
     const unauthorized = () => send(401, { error: 'The access token is invalid' });
@@ -437,7 +469,7 @@ export class FakeMastodon {
       return send(200, {
         domain: new URL(this.url).host,
         title: 'Piquet sandbox',
-        version: '4.3.0',
+        version: this.version,
         configuration: {
           statuses: {
             max_characters: this.limits.maxCharacters,
@@ -504,6 +536,8 @@ export class FakeMastodon {
       const text = String(body.status ?? '');
       const mediaIds = ([] as string[]).concat((body.media_ids ?? []) as string[]);
       if (!text && mediaIds.length === 0) return send(422, { error: "Validation failed: Text can't be blank" });
+      const parent = body.in_reply_to_id ? this.statusById(String(body.in_reply_to_id)) : undefined;
+      if (body.in_reply_to_id && !parent) return send(404, { error: 'Record not found' });
       if ([...text].length + [...String(body.spoiler_text ?? '')].length > this.limits.maxCharacters) {
         return send(422, { error: `Validation failed: Text character limit of ${this.limits.maxCharacters} exceeded` });
       }
@@ -514,8 +548,11 @@ export class FakeMastodon {
         language: body.language ? String(body.language) : null,
         mediaIds,
         idempotencyKey: typeof key === 'string' ? key : null,
+        inReplyToId: parent?.id ?? null,
+        inReplyToAccountId: parent?.accountId ?? null,
       });
       this.statuses.push(status);
+      if (parent && parent.replies !== null && countsAsReply(status)) parent.replies++;
       if (idemKey) this.idempotency.set(idemKey, status);
       if (this.statusResponseDelayMs) await sleep(this.statusResponseDelayMs);
       return send(200, this.statusJson(status, account, account));
@@ -528,7 +565,27 @@ export class FakeMastodon {
       const owner = s && this.accountById(s.accountId);
       return s && owner ? send(200, this.statusJson(s, owner, account)) : send(404, { error: 'Record not found' });
     }
-    send(404, { error: 'Record not found' });
+    this.unknownRoute(record, res, rateHeaders);
+  }
+
+  /** Routes a switch has taken away: they answer as unknown routes do on this server. */
+  private missingRoute(method: string, path: string): boolean {
+    if (!this.multiStatus && method === 'GET' && path === '/api/v1/statuses') return true;
+    if (!this.scheduledStatuses && path.startsWith('/api/v1/scheduled_statuses')) return true;
+    if (!this.pin && method === 'POST' && /^\/api\/v1\/statuses\/[^/]+\/(pin|unpin)$/.test(path)) return true;
+    return false;
+  }
+
+  /** Mastodon answers JSON; some compatible servers a bare `404 Not Found` in text/plain. */
+  private unknownRoute(record: RequestRecord, res: ServerResponse, rateHeaders: Record<string, string>): void {
+    record.status = 404;
+    if (this.jsonNotFound) {
+      res.writeHead(404, { 'content-type': 'application/json; charset=utf-8', ...rateHeaders });
+      res.end(JSON.stringify({ error: 'Record not found' }));
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...rateHeaders });
+      res.end('404 Not Found');
+    }
   }
 
   accountJson(a: FakeAccount) {

@@ -5,7 +5,7 @@ import twitterText from 'twitter-text';
 
 /**
  * An X-compatible HTTP server for tests and the sandbox: the endpoints Piquet's X adapter uses
- * (OAuth 2.0 with PKCE, v2 posts, lookup, search, timeline, media upload; v1.1 profile), X's
+ * (OAuth 2.0 with PKCE, v2 posts, lookup, search, timeline, media upload; profile through PUT /2/users/me), X's
  * error shapes and rate-limit headers, plus knobs to inject failures and lost answers.
  */
 export interface FakeXAccount {
@@ -293,21 +293,41 @@ export class FakeX {
       return this.sendPage(send, found, q, 100);
     }
     if (path.startsWith('/2/media')) return this.routeMedia(method, path, body, account, send);
-    if (method === 'POST' && path === '/1.1/account/update_profile.json') {
-      if (body.name !== undefined) {
-        const name = String(body.name);
-        if ([...name].length > 50) return send(403, { errors: [{ code: 120, message: 'Account update failed: name is too long (maximum is 50 characters).' }] });
-        account.name = name;
-      }
-      if (body.description !== undefined) {
-        const description = String(body.description);
-        if ([...description].length > 160) return send(403, { errors: [{ code: 120, message: 'Account update failed: description is too long (maximum is 160 characters).' }] });
-        account.description = description;
-      }
-      return send(200, this.userV1Json(account));
+    if (method === 'PUT' && path === '/2/users/me') return this.updateMe(body, account, send);
+    // Every token here is an OAuth 2.0 user token: X's v1.1 routes want OAuth 1.0a user context.
+    if (path.startsWith('/1.1/')) {
+      return send(403, {
+        title: 'Unsupported Authentication',
+        detail: 'Authenticating with OAuth 2.0 User Context is forbidden for this endpoint. Supported authentication types are [OAuth 1.0a User Context].',
+        type: 'https://api.twitter.com/2/problems/unsupported-authentication',
+        status: 403,
+      });
     }
-    if (method === 'GET' && path === '/1.1/account/verify_credentials.json') return send(200, this.userV1Json(account));
     send(404, { title: 'Not Found Error', detail: `Sorry, that page does not exist: ${method} ${path}`, status: 404 });
+  }
+
+  /**
+   * `PUT /2/users/me` as X documents it: name, description, url, location; only the fields sent
+   * change; the answer is the updated user. Fields over X's lengths are refused, nothing changed.
+   */
+  private updateMe(body: Record<string, unknown>, account: FakeXAccount, send: Send): void {
+    const limits = { name: 50, description: 160, url: 100, location: 30 } as const;
+    const known = new Set(Object.keys(limits));
+    const errors: { parameters: Record<string, string[]>; message: string }[] = [];
+    for (const [key, value] of Object.entries(body)) {
+      if (!known.has(key)) errors.push({ parameters: { [key]: [String(value)] }, message: `The \`${key}\` field is not a valid field for this endpoint` });
+      else if (typeof value !== 'string') errors.push({ parameters: { [key]: [String(value)] }, message: `The \`${key}\` field must be a string` });
+      else if ([...value].length > limits[key as keyof typeof limits]) {
+        errors.push({ parameters: { [key]: [value] }, message: `The \`${key}\` field must be at most ${limits[key as keyof typeof limits]} characters` });
+      }
+    }
+    if (Object.keys(body).length === 0) errors.push({ parameters: {}, message: 'At least one of name, description, url or location is required' });
+    if (errors.length > 0) {
+      return send(400, { errors, title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', type: 'https://api.twitter.com/2/problems/invalid-request' });
+    }
+    if (typeof body.name === 'string') account.name = body.name;
+    if (typeof body.description === 'string') account.description = body.description;
+    send(200, { data: { id: account.id, name: account.name, username: account.username, description: account.description } });
   }
 
   private createTweet(body: Record<string, unknown>, account: FakeXAccount, send: Send, res: ServerResponse, record: XRequestRecord): void {
@@ -418,17 +438,6 @@ export class FakeX {
     };
   }
 
-  private userV1Json(a: FakeXAccount) {
-    return {
-      id: Number(a.id),
-      id_str: a.id,
-      name: a.name,
-      screen_name: a.username,
-      description: a.description,
-      profile_image_url_https: `https://pbs.twimg.com/profile_images/${a.id}/normal.png`,
-      statuses_count: this.tweetsOf(a.id).length,
-    };
-  }
 }
 
 const newestFirst = (a: FakeTweet, b: FakeTweet) => (BigInt(b.id) > BigInt(a.id) ? 1 : BigInt(b.id) < BigInt(a.id) ? -1 : 0);

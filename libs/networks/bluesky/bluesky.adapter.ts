@@ -13,16 +13,11 @@ import {
 } from '@atproto/api';
 import { createHash } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import {
-  BlockedDestinationError,
-  NetworkAuthError,
-  NetworkError,
-  NetworkPermanentError,
-  NetworkRateLimitedError,
-  NetworkTransientError,
-} from '../errors.js';
+import { BlockedDestinationError, NetworkAuthError, NetworkError, NetworkPermanentError, NetworkTransientError } from '../errors.js';
+import { errorForStatus, transportError } from '../http-errors.js';
 import type {
   AccountConnection,
+  DetectedCapabilities,
   NativeScheduledPost,
   NetworkAdapter,
   NetworkCapabilities,
@@ -144,6 +139,29 @@ export class BlueskyAdapter implements NetworkAdapter {
         displayName: profile?.value.displayName || handle,
         profileUrl: `${WEB_APP}/profile/${handle}`,
         limits: { ...BLUESKY_LIMITS },
+      };
+    });
+  }
+
+  /** Bluesky's lexicons are the same on every PDS: only the rate-limit headers are read from an answer. */
+  async detectCapabilities(conn: AccountConnection): Promise<DetectedCapabilities> {
+    return this.withAgent(conn, async (agent, did) => {
+      const res = await agent.com.atproto.repo.describeRepo({ repo: did });
+      const limit = res.headers['ratelimit-limit'];
+      return {
+        limits: { ...BLUESKY_LIMITS },
+        features: {
+          multiStatus: { support: 'yes', detail: 'app.bsky.feed.getPosts looks up 25 posts at a time' },
+          scheduledStatuses: { support: 'no', detail: 'Bluesky has no natively scheduled posts: nothing to move' },
+          pin: { support: 'yes', detail: 'the profile record takes a pinned post' },
+          profileFields: { support: 'yes', detail: 'the profile record holds the display name and description' },
+          profileImages: { support: 'yes', detail: 'the profile record takes avatar and banner blobs' },
+          avatarRemoval: { support: 'yes', detail: 'the avatar is removed from the profile record' },
+          headerRemoval: { support: 'yes', detail: 'the banner is removed from the profile record' },
+          rateLimitHeaders: limit
+            ? { support: 'yes', detail: `answers carry ratelimit-limit: ${limit}` }
+            : { support: 'no', detail: 'answers carry no ratelimit-* headers: Piquet keeps to its own budget' },
+        },
       };
     });
   }
@@ -488,30 +506,12 @@ export function toNetworkError(err: unknown): NetworkError {
   if (refused) return refused;
   if (err instanceof XRPCError) {
     const msg = `Bluesky answered ${err.status}${err.error ? ` ${err.error}` : ''}: ${err.message}`;
-    if (err.status === 401 || AUTH_ERRORS.has(err.error)) return new NetworkAuthError(msg);
+    if (err.status === 401 || AUTH_ERRORS.has(err.error)) return new NetworkAuthError(msg, err.status);
     // 1: no answer at all (network); 2: an answer that failed the lexicon (a server fault).
     if (err.status === 1 || err.status === 2) return new NetworkTransientError(msg);
-    return httpError(err.status, msg, (name) => err.headers?.[name] ?? null);
+    return errorForStatus(err.status, msg, (name) => err.headers?.[name] ?? null);
   }
-  const e = err as Error & { name?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return new NetworkTransientError('Bluesky did not answer in time');
-  const cause = e?.cause?.code ?? e?.cause?.message;
-  return new NetworkTransientError(`Network error: ${e?.message ?? String(err)}${cause ? ` (${cause})` : ''}`);
-}
-
-function httpError(status: number, msg: string, header: (name: string) => string | null): NetworkError {
-  if (status === 429) return new NetworkRateLimitedError(msg, resetTime(header));
-  if (status >= 500 || status === 408) return new NetworkTransientError(msg);
-  return new NetworkPermanentError(msg, status);
-}
-
-/** Bluesky sends `ratelimit-reset` in epoch seconds; `retry-after` (seconds) as a fallback. */
-function resetTime(header: (name: string) => string | null): Date {
-  const reset = Number(header('ratelimit-reset'));
-  if (Number.isFinite(reset) && reset > 0) return new Date(reset * 1000);
-  const retryAfter = Number(header('retry-after'));
-  if (Number.isFinite(retryAfter) && retryAfter > 0) return new Date(Date.now() + retryAfter * 1000);
-  return new Date(Date.now() + 60_000);
+  return transportError('Bluesky', err);
 }
 
 function isSessionError(err: unknown): boolean {

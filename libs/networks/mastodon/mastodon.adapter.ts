@@ -1,16 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createOAuthAPIClient, createRestAPIClient, MastoHttpError, MastoTimeoutError, MastoUnexpectedError, type mastodon } from 'masto';
+import { createOAuthAPIClient, createRestAPIClient, MastoDeserializeError, MastoHttpError, MastoTimeoutError, MastoUnexpectedError, type mastodon } from 'masto';
+import type { Dispatcher } from 'undici';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import {
-  NetworkAuthError,
-  NetworkError,
-  NetworkPermanentError,
-  NetworkRateLimitedError,
-  NetworkTransientError,
-  NetworkUnsupportedError,
-} from '../errors.js';
+import { NetworkError, NetworkPermanentError, NetworkTransientError, NetworkUnsupportedError, statusOf } from '../errors.js';
+import { errorForStatus, transportError, unexpectedBody } from '../http-errors.js';
+import { recordResponses, type RecordedResponse } from '../response-recorder.js';
 import type {
   AccountConnection,
+  DetectedCapabilities,
   NativeScheduledPost,
   NetworkAdapter,
   NetworkCapabilities,
@@ -27,7 +24,10 @@ import type {
 } from '../network-adapter.js';
 import { downloadImage } from '../image-download.js';
 import { OutboundHttp, refusalIn } from '../http/outbound-http.js';
+import { detectMastodonCapabilities } from './capabilities.js';
 import { mastodonPostLength } from './text-length.js';
+
+type Client = mastodon.rest.Client;
 
 const OAUTH_SCOPES = 'read write';
 const DEFAULT_LIMITS: NetworkLimits = { maxCharacters: 500, maxMedia: 4, charactersPerUrl: 23 };
@@ -47,19 +47,31 @@ export class MastodonAdapter implements NetworkAdapter {
     private readonly outbound: OutboundHttp,
   ) {}
 
-  client(conn: AccountConnection): mastodon.rest.Client {
+  client(conn: AccountConnection, dispatcher?: Dispatcher): Client {
     return createRestAPIClient({
       url: this.checkedBase(conn.instanceUrl),
       accessToken: conn.accessToken,
       // masto polls an upload until the instance has processed it: bound that wait too.
       mediaTimeout: this.config.networks.timeoutMs,
-      ...this.http(),
+      ...this.http(dispatcher),
     });
   }
 
+  /**
+   * Runs calls with a client whose answers are recorded, and translates any failure with the last
+   * answer's status: a plain-text or HTML error means what its status means.
+   */
+  async call<T>(conn: AccountConnection, fn: (client: Client, last: () => RecordedResponse | null) => Promise<T>): Promise<T> {
+    const recorder = recordResponses(this.outbound.dispatcher);
+    return translate(recorder.last, () => fn(this.client(conn, recorder.dispatcher), recorder.last));
+  }
+
+  async detectCapabilities(conn: AccountConnection): Promise<DetectedCapabilities> {
+    return this.call(conn, (client, last) => detectMastodonCapabilities(client, last, conn, (c) => this.limits(c)));
+  }
+
   async verify(conn: AccountConnection): Promise<VerifiedAccount> {
-    return translate(async () => {
-      const client = this.client(conn);
+    return this.call(conn, async (client) => {
       const me = await client.v1.accounts.verifyCredentials();
       return {
         remoteId: me.id,
@@ -76,16 +88,16 @@ export class MastodonAdapter implements NetworkAdapter {
   }
 
   async uploadMedia(conn: AccountConnection, media: OutgoingMedia): Promise<string> {
-    return translate(async () => {
+    return this.call(conn, async (client) => {
       const file = new Blob([media.data as Uint8Array<ArrayBuffer>], { type: media.mimeType });
-      const attachment = await this.client(conn).v2.media.create({ file, description: media.altText });
+      const attachment = await client.v2.media.create({ file, description: media.altText });
       return attachment.id;
     });
   }
 
   async publish(conn: AccountConnection, post: OutgoingPost, idempotencyKey: string): Promise<PublishedPost> {
-    return translate(async () => {
-      const status = await this.client(conn).v1.statuses.create(
+    return this.call(conn, async (client) => {
+      const status = await client.v1.statuses.create(
         {
           status: post.text,
           spoilerText: post.contentWarning ?? undefined,
@@ -100,12 +112,11 @@ export class MastodonAdapter implements NetworkAdapter {
   }
 
   async readProfile(conn: AccountConnection): Promise<ProfileState> {
-    return translate(async () => toProfileState(await this.client(conn).v1.accounts.verifyCredentials()));
+    return this.call(conn, async (client) => toProfileState(await client.v1.accounts.verifyCredentials()));
   }
 
   async updateProfile(conn: AccountConnection, update: ProfileUpdate): Promise<ProfileState> {
-    return translate(async () => {
-      const client = this.client(conn);
+    return this.call(conn, async (client) => {
       // masto sends every key it is given, so fields left out must not appear even as undefined.
       const params: mastodon.rest.v1.UpdateCredentialsParams = {
         ...(update.displayName !== undefined && { displayName: update.displayName }),
@@ -135,36 +146,35 @@ export class MastodonAdapter implements NetworkAdapter {
   }
 
   async pin(conn: AccountConnection, remoteId: string): Promise<void> {
-    await translate(async () => {
-      const status = this.client(conn).v1.statuses.$select(remoteId);
-      try {
-        await status.pin();
-      } catch (err) {
-        // Mastodon answers 422 "Duplicate record" for a post already pinned (say, a retry after a
-        // lost answer); any other 422 (pin limit, someone else's post) stands.
-        if (hasStatus(err, 422) && (await status.fetch()).pinned === true) return;
-        throw err;
+    try {
+      await this.call(conn, (client) => client.v1.statuses.$select(remoteId).pin());
+    } catch (err) {
+      // Mastodon answers 422 "Duplicate record" for a post already pinned (say, a retry after a
+      // lost answer); any other 422 (pin limit, someone else's post) stands.
+      if (statusOf(err) === 422 && (await this.call(conn, (client) => client.v1.statuses.$select(remoteId).fetch())).pinned === true) return;
+      // A 404 for a post that exists is the route missing: this server cannot pin.
+      if (statusOf(err) === 405 || (statusOf(err) === 404 && (await this.fetchCounts(conn, remoteId)) !== null)) {
+        throw new NetworkUnsupportedError(`${conn.instanceUrl} cannot pin posts (${(err as Error).message})`, statusOf(err));
       }
-    });
+      throw err;
+    }
   }
 
   async unpin(conn: AccountConnection, remoteId: string): Promise<void> {
-    await translate(async () => {
-      try {
-        await this.client(conn).v1.statuses.$select(remoteId).unpin();
-      } catch (err) {
-        // The post was deleted (404) or, on some servers, is not pinned any more (422): either way
-        // it is no longer pinned, which is all a strike's end asks for.
-        if (hasStatus(err, 404) || hasStatus(err, 422)) return;
-        throw err;
-      }
-    });
+    try {
+      await this.call(conn, (client) => client.v1.statuses.$select(remoteId).unpin());
+    } catch (err) {
+      // The post was deleted (404) or, on some servers, is not pinned any more (422): either way
+      // it is no longer pinned, which is all a strike's end asks for.
+      if (statusOf(err) === 404 || statusOf(err) === 422) return;
+      throw err;
+    }
   }
 
   async listNativeScheduled(conn: AccountConnection): Promise<NativeScheduledPost[]> {
-    return translate(async () => {
+    return this.call(conn, async (client) => {
       const posts: NativeScheduledPost[] = [];
-      for await (const page of this.client(conn).v1.scheduledStatuses.list({ limit: 40 })) {
+      for await (const page of client.v1.scheduledStatuses.list({ limit: 40 })) {
         // Mastodon links a next page whenever a page is full, so the last one may be empty.
         if (page.length === 0) break;
         for (const s of page) posts.push({ remoteId: s.id, scheduledAt: new Date(s.scheduledAt), text: s.params.text ?? '' });
@@ -174,19 +184,17 @@ export class MastodonAdapter implements NetworkAdapter {
   }
 
   async rescheduleNative(conn: AccountConnection, remoteId: string, at: Date): Promise<void> {
-    await translate(() => this.client(conn).v1.scheduledStatuses.$select(remoteId).update({ scheduledAt: at.toISOString() }));
+    await this.call(conn, (client) => client.v1.scheduledStatuses.$select(remoteId).update({ scheduledAt: at.toISOString() }));
   }
 
   async deleteNative(conn: AccountConnection, remoteId: string): Promise<void> {
-    await translate(async () => {
-      try {
-        await this.client(conn).v1.scheduledStatuses.$select(remoteId).remove();
-      } catch (err) {
-        // Already published or cancelled by someone else: it is gone, as asked.
-        if (hasStatus(err, 404)) return;
-        throw err;
-      }
-    });
+    try {
+      await this.call(conn, (client) => client.v1.scheduledStatuses.$select(remoteId).remove());
+    } catch (err) {
+      // Already published or cancelled by someone else: it is gone, as asked.
+      if (statusOf(err) === 404) return;
+      throw err;
+    }
   }
 
   /**
@@ -196,29 +204,27 @@ export class MastodonAdapter implements NetworkAdapter {
    */
   async fetchCountsBatch(conn: AccountConnection, remoteIds: string[]): Promise<PostCounts[]> {
     if (remoteIds.length === 0) return [];
-    return translate(async () => {
-      try {
-        const statuses = await this.client(conn).v1.statuses.fetch({ id: remoteIds });
-        return statuses.map(toPostCounts);
-      } catch (err) {
-        if (hasStatus(err, 404)) {
-          throw new NetworkUnsupportedError(`${conn.instanceUrl} has no multi-status endpoint (GET /api/v1/statuses?id[]= answered 404)`, 404);
-        }
-        throw err;
+    try {
+      const statuses = await this.call(conn, (client) => client.v1.statuses.fetch({ id: remoteIds }));
+      if (!Array.isArray(statuses)) throw new NetworkUnsupportedError(`${conn.instanceUrl} answered GET /api/v1/statuses?id[]= with something other than a list`);
+      return statuses.map(toPostCounts);
+    } catch (err) {
+      // 404 whatever the body (JSON or plain text), 405 on servers that route the path for POST only.
+      if (statusOf(err) === 404 || statusOf(err) === 405) {
+        throw new NetworkUnsupportedError(`${conn.instanceUrl} has no multi-status endpoint (GET /api/v1/statuses?id[]= answered ${statusOf(err)})`, statusOf(err));
       }
-    });
+      throw err;
+    }
   }
 
   /** One `GET /api/v1/statuses/:id`; null when the post is gone. */
   async fetchCounts(conn: AccountConnection, remoteId: string): Promise<PostCounts | null> {
-    return translate(async () => {
-      try {
-        return toPostCounts(await this.client(conn).v1.statuses.$select(remoteId).fetch());
-      } catch (err) {
-        if (isGone(err)) return null;
-        throw err;
-      }
-    });
+    try {
+      return toPostCounts(await this.call(conn, (client) => client.v1.statuses.$select(remoteId).fetch()));
+    } catch (err) {
+      if (isGone(err)) return null;
+      throw err;
+    }
   }
 
   /**
@@ -226,23 +232,21 @@ export class MastodonAdapter implements NetworkAdapter {
    * Every visibility is reported (the author sees direct replies that mention it): callers filter.
    */
   async fetchReplies(conn: AccountConnection, remoteId: string): Promise<RemoteReply[] | null> {
-    return translate(async () => {
-      let context: mastodon.v1.Context;
-      try {
-        context = await this.client(conn).v1.statuses.$select(remoteId).context.fetch();
-      } catch (err) {
-        if (isGone(err)) return null;
-        throw err;
-      }
-      const host = new URL(conn.instanceUrl).host;
-      return context.descendants.map((s) => toRemoteReply(s, host));
-    });
+    let context: mastodon.v1.Context;
+    try {
+      context = await this.call(conn, (client) => client.v1.statuses.$select(remoteId).context.fetch());
+    } catch (err) {
+      if (isGone(err)) return null;
+      throw err;
+    }
+    const host = new URL(conn.instanceUrl).host;
+    return context.descendants.map((s) => toRemoteReply(s, host));
   }
 
   /** OAuth: registers Piquet as an app on the instance (one registration per connection attempt). */
   async registerApp(instanceUrl: string, redirectUri: string): Promise<{ clientId: string; clientSecret: string }> {
-    return translate(async () => {
-      const app = await createRestAPIClient({ url: this.checkedBase(instanceUrl), ...this.http() }).v1.apps.create({
+    return this.call({ instanceUrl, accessToken: '' }, async (client) => {
+      const app = await client.v1.apps.create({
         clientName: 'Piquet',
         redirectUris: redirectUri,
         scopes: OAUTH_SCOPES,
@@ -270,8 +274,9 @@ export class MastodonAdapter implements NetworkAdapter {
     client: { clientId: string; clientSecret: string; redirectUri: string },
     code: string,
   ): Promise<string> {
-    return translate(async () => {
-      const token = await createOAuthAPIClient({ url: this.checkedBase(instanceUrl), ...this.http() }).token.create({
+    const recorder = recordResponses(this.outbound.dispatcher);
+    return translate(recorder.last, async () => {
+      const token = await createOAuthAPIClient({ url: this.checkedBase(instanceUrl), ...this.http(recorder.dispatcher) }).token.create({
         grantType: 'authorization_code',
         clientId: client.clientId,
         clientSecret: client.clientSecret,
@@ -293,11 +298,13 @@ export class MastodonAdapter implements NetworkAdapter {
     return instanceUrl;
   }
 
-  private http() {
-    return { timeout: this.config.networks.timeoutMs, requestInit: this.outbound.requestInit };
+  /** The guard's request options; `dispatcher` wraps the guarded one (to record answers). */
+  private http(dispatcher?: Dispatcher) {
+    const requestInit = dispatcher ? ({ ...this.outbound.requestInit, dispatcher } as RequestInit) : this.outbound.requestInit;
+    return { timeout: this.config.networks.timeoutMs, requestInit };
   }
 
-  private async limits(client: mastodon.rest.Client): Promise<NetworkLimits> {
+  private async limits(client: Client): Promise<NetworkLimits> {
     try {
       const instance = await client.v2.instance.fetch();
       const s = instance.configuration.statuses;
@@ -307,48 +314,66 @@ export class MastodonAdapter implements NetworkAdapter {
         charactersPerUrl: s.charactersReservedPerUrl || DEFAULT_LIMITS.charactersPerUrl,
       };
     } catch (err) {
-      // Servers older than Mastodon 4.0 have no v2 instance endpoint: Mastodon's defaults apply there.
-      if (err instanceof MastoHttpError && err.statusCode === 404) return DEFAULT_LIMITS;
+      // Servers older than Mastodon 4.0 have no v2 instance endpoint (a 404, maybe in plain text),
+      // and some answer with no usable configuration: Mastodon's defaults apply there.
+      if (err instanceof MastoUnexpectedError || err instanceof TypeError) return DEFAULT_LIMITS;
+      if (err instanceof MastoHttpError && (err.statusCode === 404 || err.statusCode === 410)) return DEFAULT_LIMITS;
       throw err;
     }
   }
 }
 
-async function translate<T>(call: () => Promise<T>): Promise<T> {
+async function translate<T>(last: () => RecordedResponse | null, call: () => Promise<T>): Promise<T> {
+  let result: T;
   try {
-    return await call();
+    result = await call();
   } catch (err) {
-    throw toNetworkError(err);
+    throw toNetworkError(err, last());
   }
+  // masto reads a text/html success as "no data": that is not an answer Piquet can use either.
+  const answer = last();
+  if (answer && answer.status >= 200 && answer.status < 300 && answer.status !== 204 && !isJson(answer.contentType)) {
+    throw unexpectedBody('The server', answer.status, answer.contentType);
+  }
+  return result;
 }
 
-export function toNetworkError(err: unknown): NetworkError {
+function isJson(contentType: string | null): boolean {
+  return /^application\/([\w.+-]*\+)?json\b/i.test(contentType ?? '');
+}
+
+/**
+ * masto's errors, read with the last answer's status line when masto lost it: a non-JSON body
+ * (`404 Not Found` in text/plain) is an error of that status, and a non-JSON success is a clear
+ * permanent error rather than something to retry forever.
+ */
+export function toNetworkError(err: unknown, answer: RecordedResponse | null = null): NetworkError {
   if (err instanceof NetworkError) return err;
   // The guard refused the address or a redirect (wrapped by fetch): permanent, and it says why.
   const refused = refusalIn(err);
   if (refused) return refused;
   if (err instanceof MastoHttpError) {
     const detail = err.description ? `${err.message}: ${err.description}` : err.message;
-    const msg = `Mastodon answered ${err.statusCode}: ${detail}`;
-    if (err.statusCode === 401) return new NetworkAuthError(msg);
-    if (err.statusCode === 429) return new NetworkRateLimitedError(msg, rateLimitReset(err));
-    if (err.statusCode >= 500 || err.statusCode === 408) return new NetworkTransientError(msg);
-    return new NetworkPermanentError(msg, err.statusCode);
+    const headers = err.cause instanceof Response ? err.cause.headers : null;
+    return errorForStatus(err.statusCode, `Mastodon answered ${err.statusCode}: ${detail}`, (name) => headers?.get(name) ?? answer?.header(name));
   }
   if (err instanceof MastoTimeoutError) return new NetworkTransientError('Mastodon did not answer in time');
-  if (err instanceof MastoUnexpectedError) return new NetworkTransientError(`Unexpected answer from Mastodon: ${err.message}`);
-  const e = err as Error & { cause?: { code?: string; message?: string } };
-  const cause = e.cause?.code ?? e.cause?.message;
-  return new NetworkTransientError(`Network error: ${e.message}${cause ? ` (${cause})` : ''}`);
-}
-
-function hasStatus(err: unknown, status: number): boolean {
-  return err instanceof MastoHttpError && err.statusCode === status;
+  // masto reads a text/html success as "no data", which then breaks whatever reads it.
+  if (answer && answer.status >= 200 && answer.status < 300 && answer.status !== 204 && !isJson(answer.contentType)) {
+    return unexpectedBody('The server', answer.status, answer.contentType);
+  }
+  // Any other failure after an error answer (masto cannot read a plain-text or HTML body, and
+  // stumbles on an HTML one) is that answer's status.
+  if (answer && (answer.status < 200 || answer.status >= 300)) {
+    return errorForStatus(answer.status, `The server answered ${answer.status} (${answer.contentType ?? 'no content type'})`, answer.header);
+  }
+  if (err instanceof MastoUnexpectedError || err instanceof MastoDeserializeError) return new NetworkTransientError(`Unexpected answer from the server: ${err.message}`);
+  return transportError('the server', err);
 }
 
 /** Mastodon answers 404 for a deleted post; some compatible servers say 410 Gone. */
 function isGone(err: unknown): boolean {
-  return hasStatus(err, 404) || hasStatus(err, 410);
+  return statusOf(err) === 404 || statusOf(err) === 410;
 }
 
 function toPostCounts(s: mastodon.v1.Status): PostCounts {
@@ -391,21 +416,6 @@ function toRemoteReply(s: mastodon.v1.Status, instanceHost: string): RemoteReply
     postedAt: new Date(s.createdAt),
     editedAt: s.editedAt ? new Date(s.editedAt) : null,
   };
-}
-
-type HeaderReader = { get(name: string): string | null };
-
-function rateLimitReset(err: MastoHttpError): Date {
-  return resetTime(err.cause instanceof Response ? err.cause.headers : undefined);
-}
-
-function resetTime(headers: HeaderReader | undefined): Date {
-  const reset = headers?.get('x-ratelimit-reset');
-  const parsed = reset ? Date.parse(reset) : NaN;
-  const retryAfter = Number(headers?.get('retry-after'));
-  if (Number.isFinite(parsed)) return new Date(parsed);
-  if (Number.isFinite(retryAfter) && retryAfter > 0) return new Date(Date.now() + retryAfter * 1000);
-  return new Date(Date.now() + 60_000);
 }
 
 function toProfileState(account: mastodon.v1.Account & { source?: { note?: string } }): ProfileState {

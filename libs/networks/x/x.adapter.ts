@@ -21,8 +21,10 @@ import {
   NetworkUnsupportedError,
   RedirectRefusedError,
 } from '../errors.js';
+import { errorForStatus, transportError } from '../http-errors.js';
 import type {
   AccountConnection,
+  DetectedCapabilities,
   NativeScheduledPost,
   NetworkAdapter,
   NetworkCapabilities,
@@ -169,6 +171,30 @@ export class XAdapter implements NetworkAdapter {
     });
   }
 
+  /** X's API is the same for every account: only the rate-limit headers are read from an answer. */
+  async detectCapabilities(conn: AccountConnection): Promise<DetectedCapabilities> {
+    return translate(async () => {
+      const res = await this.client(conn).v2.get('users/me', {}, { fullResponse: true });
+      const limit = res.rateLimit?.limit;
+      return {
+        limits: { ...X_LIMITS },
+        features: {
+          multiStatus: { support: 'yes', detail: 'GET /2/tweets looks up 100 posts at a time' },
+          scheduledStatuses: { support: 'no', detail: "X's API shows no natively scheduled posts: nothing to move" },
+          pin: { support: 'no', detail: "X's API has no route to pin a post: the opening post is published unpinned" },
+          profileFields: { support: 'yes', detail: 'PUT /2/users/me changes the name and description' },
+          profileImages: { support: 'no', detail: "X's API v2 has no route for profile images: they are left as they are" },
+          avatarRemoval: { support: 'no', detail: "X's API v2 has no route for profile images" },
+          headerRemoval: { support: 'no', detail: "X's API v2 has no route for profile images" },
+          rateLimitHeaders:
+            typeof limit === 'number'
+              ? { support: 'yes', detail: `answers carry x-rate-limit-limit: ${limit}` }
+              : { support: 'no', detail: 'answers carry no x-rate-limit-* headers: Piquet keeps to its own budget' },
+        },
+      };
+    });
+  }
+
   postLength(text: string, contentWarning: string | null, _limits: NetworkLimits): number {
     return xPostLength(text, contentWarning);
   }
@@ -219,17 +245,24 @@ export class XAdapter implements NetworkAdapter {
     });
   }
 
-  /** Name and description through v1.1 `account/update_profile`; X's profile images are not handled. */
+  /**
+   * Name and description through API v2 `PUT /2/users/me`, the route that takes the OAuth 2.0 user
+   * token Piquet holds (v1.1 `account/update_profile` wants OAuth 1.0a). Only the fields sent change.
+   * X's profile images are not handled.
+   */
   async updateProfile(conn: AccountConnection, update: ProfileUpdate): Promise<ProfileState> {
     if (update.avatar !== undefined || update.header !== undefined) {
       throw new NetworkUnsupportedError('Piquet does not change profile images on X');
     }
     if (update.displayName === undefined && update.bio === undefined) return this.readProfile(conn);
     return translate(async () => {
-      const user = await this.client(conn).v1.updateAccountProfile({
+      const res = await this.client(conn).v2.put<{ data?: Partial<UserV2> }>('users/me', {
         ...(update.displayName !== undefined && { name: update.displayName }),
         ...(update.bio !== undefined && { description: update.bio }),
       });
+      const user = res?.data;
+      // X answers with the updated user; an answer without it is read back rather than guessed.
+      if (typeof user?.name !== 'string') return this.readProfile(conn);
       return { displayName: user.name, bio: user.description ?? '', avatarUrl: null, headerUrl: null };
     });
   }
@@ -390,10 +423,9 @@ export function toNetworkError(err: unknown): NetworkError {
   if (refused) return refused;
   if (err instanceof ApiResponseError) {
     const msg = `X answered ${err.code}: ${errorDetail(err)}`;
-    if (err.rateLimitError) return new NetworkRateLimitedError(msg, rateLimitReset(err));
-    if (err.code === 401) return new NetworkAuthError(msg);
-    if (err.code >= 500 || err.code === 408) return new NetworkTransientError(msg);
-    return new NetworkPermanentError(msg, err.code);
+    // X's reset is per endpoint, and a spent daily budget has its own: read from its parsed headers.
+    if (err.rateLimitError || err.code === 429) return new NetworkRateLimitedError(msg, rateLimitReset(err), err.code);
+    return errorForStatus(err.code, msg);
   }
   if (err instanceof ApiPartialResponseError) return new NetworkTransientError(`X's answer was cut off: ${err.message}`);
   if (err instanceof ApiRequestError) {
@@ -401,8 +433,7 @@ export function toNetworkError(err: unknown): NetworkError {
     if (cause?.message === 'Request timeout.') return new NetworkTransientError('X did not answer in time');
     return new NetworkTransientError(`Network error talking to X: ${cause?.code ?? cause?.message ?? err.message}`);
   }
-  const e = err as Error;
-  return new NetworkTransientError(`Network error talking to X: ${e?.message ?? String(err)}`);
+  return transportError('X', err);
 }
 
 /**

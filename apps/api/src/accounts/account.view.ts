@@ -1,7 +1,7 @@
-import type { AccountRecord } from '../../../../libs/domain/models.js';
+import type { AccountCapabilitiesRecord, AccountRecord } from '../../../../libs/domain/models.js';
 
 /** What the API shows of an account: never its token. */
-export function accountView(a: AccountRecord) {
+export function accountView(a: AccountRecord, capabilities: AccountCapabilitiesRecord = {}) {
   return {
     id: a.id,
     network: a.network,
@@ -15,5 +15,7 @@ export function accountView(a: AccountRecord) {
     statusReason: a.statusReason,
     rateLimitedUntil: a.rateLimitedUntil && a.rateLimitedUntil > new Date() ? a.rateLimitedUntil : null,
     createdAt: a.createdAt,
+    // What its server offers, per feature (yes | no | unknown), as last checked.
+    capabilities,
   };
 }

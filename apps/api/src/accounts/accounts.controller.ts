@@ -30,14 +30,16 @@ export class AccountsController {
   @ApiOkResponse({ schema: S.accounts })
   @Get('accounts')
   async list(@CurrentCaller() caller: Caller) {
-    return (await this.service.list(caller)).map(accountView);
+    const { accounts, capabilities } = await this.service.listWithCapabilities(caller);
+    return accounts.map((a) => accountView(a, capabilities.get(a.id)));
   }
 
   @ApiOperation({ summary: 'One account (never its token)' })
   @ApiOkResponse({ schema: S.account })
   @Get('accounts/:id')
   async get(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
-    return accountView(await this.service.get(caller, id));
+    const account = await this.service.get(caller, id);
+    return accountView(account, await this.service.capabilities(account.id));
   }
 
   @ApiOperation({ summary: 'Connect a Mastodon account with an access token (200 when it was already connected)' })
@@ -46,9 +48,9 @@ export class AccountsController {
   @Post('accounts')
   @Roles('admin', 'community_manager')
   async connect(@CurrentCaller() caller: Caller, @Body() body: ConnectAccountDto, @Res({ passthrough: true }) res: Response) {
-    const { account, created } = await this.service.connect(caller, body.instanceUrl, body.accessToken);
+    const { account, created, capabilities } = await this.service.connect(caller, body.instanceUrl, body.accessToken);
     res.status(created ? 201 : 200);
-    return accountView(account);
+    return accountView(account, capabilities);
   }
 
   @ApiOperation({ summary: 'Give an account a new access token' })
@@ -56,7 +58,8 @@ export class AccountsController {
   @Post('accounts/:id/reconnect')
   @Roles('admin', 'community_manager')
   async reconnect(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Body() body: ReconnectAccountDto) {
-    return accountView(await this.service.reconnect(caller, id, body.accessToken));
+    const { account, capabilities } = await this.service.reconnect(caller, id, body.accessToken);
+    return accountView(account, capabilities);
   }
 
   @ApiOperation({ summary: 'Disconnect an account; its scheduled deliveries are cancelled' })
@@ -81,9 +84,9 @@ export class AccountsController {
   @Post('accounts/bluesky')
   @Roles('admin', 'community_manager')
   async connectBluesky(@CurrentCaller() caller: Caller, @Body() body: ConnectBlueskyDto, @Res({ passthrough: true }) res: Response) {
-    const { account, created } = await this.networks.connectBluesky(caller, body);
+    const { account, created, capabilities } = await this.networks.connectBluesky(caller, body);
     res.status(created ? 201 : 200);
-    return accountView(account);
+    return accountView(account, capabilities);
   }
 
   @ApiOperation({ summary: 'Start connecting an X account (OAuth 2.0 with PKCE): where to send the person' })
@@ -104,7 +107,7 @@ export class AccountsController {
   async callback(@Param('network') network: string, @Query() query: OAuthCallbackQuery, @Req() req: Request, @Res() res: Response) {
     const outcome = await this.flows.callback(oauthNetwork(network), query.state, query.code, req);
     if (outcome.kind === 'linked') {
-      res.status(200).json(accountView(outcome.account));
+      res.status(200).json(accountView(outcome.account, outcome.capabilities));
       return;
     }
     res.status(outcome.status).setHeader('content-security-policy', PAGE_CSP).setHeader('cache-control', 'no-store').type('html').send(outcome.html);

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
 import { ACCOUNT_TOKEN_CONTEXT, OAUTH_CLIENT_SECRET_CONTEXT } from '../../../../libs/crypto/contexts.js';
 import { SecretBox } from '../../../../libs/crypto/secret-box.js';
-import type { AccountRecord, Caller } from '../../../../libs/domain/models.js';
+import type { AccountCapabilitiesRecord, AccountRecord, Caller } from '../../../../libs/domain/models.js';
+import { AccountCapabilities } from '../../../../libs/networks/account-capabilities.js';
 import { MastodonAdapter } from '../../../../libs/networks/mastodon/mastodon.adapter.js';
 import type { VerifiedAccount } from '../../../../libs/networks/network-adapter.js';
 import { DeliveryQueue } from '../../../../libs/queue/delivery-queue.js';
@@ -23,10 +24,20 @@ export class AccountsService {
     private readonly secrets: SecretBox,
     private readonly outbound: OutboundHttp,
     private readonly queue: DeliveryQueue,
+    private readonly checks: AccountCapabilities,
   ) {}
 
   list(caller: Caller): Promise<AccountRecord[]> {
     return this.repo.list(caller.organisationId);
+  }
+
+  async listWithCapabilities(caller: Caller): Promise<{ accounts: AccountRecord[]; capabilities: Map<string, AccountCapabilitiesRecord> }> {
+    const accounts = await this.list(caller);
+    return { accounts, capabilities: await this.checks.forAccounts(accounts.map((a) => a.id)) };
+  }
+
+  capabilities(accountId: string): Promise<AccountCapabilitiesRecord> {
+    return this.checks.get(accountId);
   }
 
   async get(caller: Caller, id: string): Promise<AccountRecord> {
@@ -38,19 +49,16 @@ export class AccountsService {
   async connect(caller: Caller, rawInstanceUrl: string, accessToken: string) {
     const instanceUrl = await checkedServerUrl(this.outbound, rawInstanceUrl, 'instanceUrl');
     const verified = await this.verify(instanceUrl, accessToken);
-    return this.repo.upsertVerified(caller.organisationId, 'mastodon', instanceUrl, verified, this.seal(accessToken));
+    return this.withCapabilities(await this.repo.upsertVerified(caller.organisationId, 'mastodon', instanceUrl, verified, this.seal(accessToken)));
   }
 
-  async reconnect(caller: Caller, id: string, accessToken: string): Promise<AccountRecord> {
+  async reconnect(caller: Caller, id: string, accessToken: string): Promise<{ account: AccountRecord; capabilities: AccountCapabilitiesRecord }> {
     const account = await this.get(caller, id);
     const verified = await this.verify(account.instanceUrl, accessToken);
     if (verified.remoteId !== account.remoteId) {
       throw invalidField('accessToken', `belongs to ${verified.handle}, not to ${account.handle}`);
     }
-    const { account: updated } = await this.repo.upsertVerified(
-      caller.organisationId, account.network, account.instanceUrl, verified, this.seal(accessToken),
-    );
-    return updated;
+    return this.withCapabilities(await this.repo.upsertVerified(caller.organisationId, account.network, account.instanceUrl, verified, this.seal(accessToken)));
   }
 
   async disconnect(caller: Caller, id: string): Promise<{ cancelledDeliveries: number }> {
@@ -89,6 +97,11 @@ export class AccountsService {
     );
     const account = await this.verify(session.instanceUrl, accessToken);
     return { account, tokenCiphertext: this.seal(accessToken) };
+  }
+
+  /** What the server offers is asked right after the account is verified, and kept with it. */
+  private async withCapabilities<T extends { account: AccountRecord }>(connected: T): Promise<T & { capabilities: AccountCapabilitiesRecord }> {
+    return { ...connected, capabilities: await onNetwork(() => this.checks.refresh(connected.account, 'connect'), 'accessToken') };
   }
 
   private seal(accessToken: string): string {

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
 import { ACCOUNT_TOKEN_CONTEXT, OAUTH_CLIENT_SECRET_CONTEXT } from '../../../../libs/crypto/contexts.js';
 import { SecretBox } from '../../../../libs/crypto/secret-box.js';
-import type { Caller } from '../../../../libs/domain/models.js';
+import type { AccountCapabilitiesRecord, AccountRecord, Caller } from '../../../../libs/domain/models.js';
+import { AccountCapabilities } from '../../../../libs/networks/account-capabilities.js';
 import { BlueskyAdapter, encodeBlueskySecret } from '../../../../libs/networks/bluesky/bluesky.adapter.js';
 import { XAdapter } from '../../../../libs/networks/x/x.adapter.js';
 import { OutboundHttp } from '../../../../libs/networks/http/outbound-http.js';
@@ -22,6 +23,7 @@ export class NetworkConnectionsService {
     private readonly x: XAdapter,
     private readonly bluesky: BlueskyAdapter,
     private readonly secrets: SecretBox,
+    private readonly checks: AccountCapabilities,
     private readonly outbound: OutboundHttp,
   ) {}
 
@@ -29,7 +31,7 @@ export class NetworkConnectionsService {
     const service = await checkedServerUrl(this.outbound, dto.service ?? this.config.networks.blueskyService, 'service');
     const secret = encodeBlueskySecret({ identifier: dto.identifier, appPassword: dto.appPassword });
     const verified = await onNetwork(() => this.bluesky.verify({ instanceUrl: service, accessToken: secret }), 'appPassword');
-    return this.repo.upsertVerified(caller.organisationId, 'bluesky', service, verified, this.secrets.seal(secret, ACCOUNT_TOKEN_CONTEXT));
+    return this.withCapabilities(await this.repo.upsertVerified(caller.organisationId, 'bluesky', service, verified, this.secrets.seal(secret, ACCOUNT_TOKEN_CONTEXT)), 'appPassword');
   }
 
   async startX(caller: Caller) {
@@ -66,5 +68,10 @@ export class NetworkConnectionsService {
     const secret = await onNetwork(() => this.x.exchangeCode(session.instanceUrl, client, code, codeVerifier), 'code');
     const account = await onNetwork(() => this.x.verify({ instanceUrl: session.instanceUrl, accessToken: secret }), 'code');
     return { account, tokenCiphertext: this.secrets.seal(secret, ACCOUNT_TOKEN_CONTEXT) };
+  }
+
+  /** What the server offers is asked right after the account is verified, and kept with it. */
+  private async withCapabilities<T extends { account: AccountRecord }>(connected: T, field: string): Promise<T & { capabilities: AccountCapabilitiesRecord }> {
+    return { ...connected, capabilities: await onNetwork(() => this.checks.refresh(connected.account, 'connect'), field) };
   }
 }

@@ -1,7 +1,8 @@
 import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
-import type { AccountRecord } from '../../../../libs/domain/models.js';
+import type { AccountCapabilitiesRecord, AccountRecord } from '../../../../libs/domain/models.js';
+import { AccountCapabilities } from '../../../../libs/networks/account-capabilities.js';
 import type { NetworkName, VerifiedAccount } from '../../../../libs/networks/network-adapter.js';
 import { assertSameSite } from '../common/auth.js';
 import { AuthRepository } from '../common/auth.repository.js';
@@ -15,7 +16,7 @@ import { confirmPage, pickLang, refusedPage } from './oauth-pages.js';
 export type OAuthNetwork = Extract<NetworkName, 'mastodon' | 'x'>;
 
 export type CallbackOutcome =
-  | { kind: 'linked'; account: AccountRecord }
+  | { kind: 'linked'; account: AccountRecord; capabilities: AccountCapabilitiesRecord }
   | { kind: 'page'; status: number; html: string };
 
 /**
@@ -32,6 +33,7 @@ export class OAuthFlowService {
     private readonly auth: AuthRepository,
     private readonly mastodon: AccountsService,
     private readonly networks: NetworkConnectionsService,
+    private readonly checks: AccountCapabilities,
   ) {}
 
   async callback(network: OAuthNetwork, state: string, code: string, req: Request): Promise<CallbackOutcome> {
@@ -40,7 +42,8 @@ export class OAuthFlowService {
     if (!flow.sessionId) {
       const taken = await this.repo.takeOAuthSession(state);
       if (!taken) throw stateGone();
-      return { kind: 'linked', account: await this.link(network, taken, await this.exchange(network, taken, code)) };
+      const account = await this.link(network, taken, await this.exchange(network, taken, code));
+      return { kind: 'linked', account, capabilities: await this.checks.get(account.id) };
     }
     const secret = await this.sameSession(req, flow);
     if (!secret) return { kind: 'page', status: 403, html: refusedPage(lang) };
@@ -95,6 +98,8 @@ export class OAuthFlowService {
 
   private async link(network: OAuthNetwork, flow: PendingOAuthRecord, got: { account: VerifiedAccount; tokenCiphertext: string }): Promise<AccountRecord> {
     const { account } = await this.repo.upsertVerified(flow.organisationId, network, flow.instanceUrl, got.account, got.tokenCiphertext);
+    // What the server offers is asked once the account is linked; a server that cannot be asked now is asked before each strike.
+    await this.checks.refresh(account, 'connect').catch(() => undefined);
     return account;
   }
 }

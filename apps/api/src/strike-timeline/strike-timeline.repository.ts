@@ -40,6 +40,16 @@ export interface StrikePostRecord {
   cancelReason: string | null;
 }
 
+export interface OccupationStepView {
+  phase: string;
+  step: string;
+  outcome: string;
+  detail: string | null;
+  lastError: string | null;
+  attempts: number;
+  updatedAt: Date;
+}
+
 export interface OccupationView {
   accountId: string;
   occupyState: string;
@@ -47,6 +57,10 @@ export interface OccupationView {
   pinnedRemoteId: string | null;
   report: unknown;
   lastError: string | null;
+  /** Each step's outcome and last error, kept after the strike ends. */
+  steps: OccupationStepView[];
+  /** The account's capabilities as checked when the strike started. */
+  capabilities: unknown;
 }
 
 export interface NativeHoldView {
@@ -58,6 +72,8 @@ export interface NativeHoldView {
   newScheduledAt: Date | null;
   text: string;
 }
+
+const STEP_ORDER = ['native-scheduled', 'profile', 'pin', 'display-name', 'bio', 'avatar', 'header', 'unpin'];
 
 /** Read side of a strike's effects (preview and live view), and the review of held posts. */
 @Injectable()
@@ -148,7 +164,13 @@ export class StrikeTimelineRepository {
   }
 
   async occupations(strikeId: string): Promise<OccupationView[]> {
-    const rows = await this.db.accountOccupation.findMany({ where: { strikeId }, orderBy: { accountId: 'asc' } });
+    const rows = await this.db.accountOccupation.findMany({
+      where: { strikeId },
+      orderBy: { accountId: 'asc' },
+      include: { steps: { orderBy: [{ phase: 'asc' }, { step: 'asc' }] } },
+    });
+    // occupy before restore, in the order the worker runs them.
+    const order = (s: { phase: string; step: string }) => (s.phase === 'occupy' ? 0 : STEP_ORDER.length) + STEP_ORDER.indexOf(s.step);
     return rows.map((o) => ({
       accountId: o.accountId,
       occupyState: o.occupyState,
@@ -156,6 +178,10 @@ export class StrikeTimelineRepository {
       pinnedRemoteId: o.pinnedRemoteId,
       report: o.report,
       lastError: o.lastError,
+      capabilities: o.capabilities,
+      steps: [...o.steps]
+        .sort((a, b) => order(a) - order(b))
+        .map((s) => ({ phase: s.phase, step: s.step, outcome: s.outcome, detail: s.detail, lastError: s.lastError, attempts: s.attempts, updatedAt: s.updatedAt })),
     }));
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
+import { AccountCapabilities } from '../../../../libs/networks/account-capabilities.js';
 import { AccountConnections } from '../../../../libs/networks/account-connections.js';
 import { DeliveriesRepository } from '../../../../libs/database/deliveries.repository.js';
 import { EngagementRepository, type DuePost, type KeptReply, type TakenSnapshot } from '../../../../libs/database/engagement.repository.js';
@@ -31,7 +32,7 @@ const KEPT_VISIBILITIES = new Set(['public', 'unlisted']);
  */
 @Injectable()
 export class EngagementPoller {
-  /** Instances known to lack the multi-status endpoint (a 404 on it); learned once per process. */
+  /** Instances known to lack the multi-status endpoint (a 404 on it), besides the accounts' stored capabilities. */
   private readonly singleOnly = new Set<string>();
 
   constructor(
@@ -40,6 +41,7 @@ export class EngagementPoller {
     private readonly deliveries: DeliveriesRepository,
     private readonly networks: NetworkRegistry,
     private readonly connections: AccountConnections,
+    private readonly capabilities: AccountCapabilities,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(EngagementPoller.name);
@@ -74,7 +76,9 @@ export class EngagementPoller {
     };
     const polled: DuePost[] = [];
     try {
-      await this.snapshots(adapter, conn, account.instanceUrl, due, now, call, result, polled);
+      // Known at connect (or learned on an earlier round): no multi-status route, one request per post.
+      if ((await this.capabilities.get(accountId)).multiStatus?.support === 'no') this.singleOnly.add(account.instanceUrl);
+      await this.snapshots(adapter, conn, { id: accountId, instance: account.instanceUrl }, due, now, call, result, polled);
       if (result.deferred > 0) result.stopped = 'budget';
       for (const post of polled) {
         if (!post.strikeId) continue;
@@ -109,7 +113,7 @@ export class EngagementPoller {
   private async snapshots(
     adapter: NetworkAdapter,
     conn: AccountConnection,
-    instance: string,
+    { id: accountId, instance }: { id: string; instance: string },
     due: DuePost[],
     now: Date,
     call: <T>(fn: () => Promise<T>) => Promise<T | typeof OUT_OF_BUDGET>,
@@ -153,6 +157,7 @@ export class EngagementPoller {
           if (!(err instanceof NetworkUnsupportedError)) throw err;
           this.logger.info({ instance }, 'no multi-status endpoint here: one request per post');
           this.singleOnly.add(instance);
+          await this.capabilities.learn(accountId, 'multiStatus', { support: 'no', detail: `${err.message}: counts are asked one post at a time` });
         }
       }
       const post = due[i]!;

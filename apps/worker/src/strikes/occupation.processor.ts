@@ -4,8 +4,12 @@ import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
 import { AccountConnections } from '../../../../libs/networks/account-connections.js';
 import { OccupationsRepository, type OccupationRecord, type ProfileSnapshot } from '../../../../libs/database/occupations.repository.js';
 import type { AccountOccupationJob } from '../../../../libs/queue/contracts.js';
-import { NetworkError } from '../../../../libs/networks/errors.js';
-import type { AccountConnection, NetworkAdapter, ProfileImage, ProfileUpdate } from '../../../../libs/networks/network-adapter.js';
+import { NetworkError, NetworkUnsupportedError, statusOf } from '../../../../libs/networks/errors.js';
+import type { AccountConnection, Feature, NetworkAdapter, ProfileImage, ProfileState, ProfileUpdate } from '../../../../libs/networks/network-adapter.js';
+import { AccountCapabilities, mayUse } from '../../../../libs/networks/account-capabilities.js';
+import { imageHash } from '../../../../libs/networks/image-hash.js';
+import { OccupationStepsRepository, type StepName, type StepOutcome, type StepPhase } from '../../../../libs/database/occupation-steps.repository.js';
+import type { AccountCapabilitiesRecord } from '../../../../libs/domain/models.js';
 import { NetworkRegistry } from '../../../../libs/networks/network-registry.js';
 import { NATIVE_MIN_LEAD_MS, occupiedDisplayName } from '../../../../libs/strikes/planner.js';
 
@@ -13,12 +17,24 @@ import { NATIVE_MIN_LEAD_MS, occupiedDisplayName } from '../../../../libs/strike
 const PARK_MS = 365 * 24 * 3600_000;
 const PIN_WAIT_MS = 2000;
 
-type Ctx = { occ: OccupationRecord; adapter: NetworkAdapter; conn: AccountConnection };
+type Ctx = { occ: OccupationRecord; adapter: NetworkAdapter; conn: AccountConnection; caps: AccountCapabilitiesRecord };
+type Done = { outcome: 'done' | 'skipped' | 'unsupported' | 'edited-by-hand'; detail: string };
+const WAIT = Symbol('wait');
+const OCCUPY_STEPS: StepName[] = ['native-scheduled', 'profile', 'pin'];
+const RESTORE_STEPS: StepName[] = ['native-scheduled', 'display-name', 'bio', 'avatar', 'header', 'unpin'];
+const FIELDS = [
+  { key: 'displayName', step: 'display-name', label: 'displayName' },
+  { key: 'bio', step: 'bio', label: 'bio' },
+  { key: 'avatarUrl', step: 'avatar', label: 'avatar' },
+  { key: 'headerUrl', step: 'header', label: 'header' },
+] as const;
 
 /**
  * One account of a strike, at the start (park natively scheduled posts, occupy the profile, pin the
  * opening post) and at the end (give the parked posts their fate, put the profile back field by
- * field, unpin). Each step records its progress first, so a retry resumes instead of repeating.
+ * field, unpin). Each step records its outcome (occupation_steps) and degrades alone: a server
+ * without a feature makes that step `unsupported` and the others go on; a step that fails keeps its
+ * last error after the strike. A retry resumes at the first unfinished step.
  */
 @Injectable()
 export class OccupationProcessor {
@@ -27,6 +43,8 @@ export class OccupationProcessor {
     private readonly occupations: OccupationsRepository,
     private readonly networks: NetworkRegistry,
     private readonly connections: AccountConnections,
+    private readonly checks: AccountCapabilities,
+    private readonly steps: OccupationStepsRepository,
   ) {}
 
   async occupy(job: Job<AccountOccupationJob>, token: string | undefined): Promise<string> {
@@ -38,14 +56,18 @@ export class OccupationProcessor {
       return 'skipped';
     }
     return this.guard(job, occ, 'occupy', async () => {
-      const ctx = await this.context(occ);
-      await this.parkNative(ctx);
-      await this.occupyProfile(ctx);
-      if (!(await this.pinOpening(ctx))) {
+      const ctx = await this.context(occ, true);
+      const results: (StepResult | typeof WAIT)[] = [
+        await this.step(job, ctx, 'occupy', 'native-scheduled', () => this.parkNative(ctx)),
+        await this.step(job, ctx, 'occupy', 'profile', () => this.occupyProfile(ctx)),
+      ];
+      const pin = await this.step(job, ctx, 'occupy', 'pin', () => this.pinOpening(ctx));
+      if (pin === WAIT) {
         await job.moveToDelayed(Date.now() + PIN_WAIT_MS, token);
         throw new DelayedError();
       }
-      await this.occupations.setOccupyState(strikeId, accountId, 'pending', 'done');
+      results.push(pin);
+      await this.occupations.setOccupyState(strikeId, accountId, 'pending', phaseState(results), lastFailure(results));
       return 'occupied';
     });
   }
@@ -55,7 +77,9 @@ export class OccupationProcessor {
     const { strikeId, accountId } = job.data;
     const occ = await this.occupations.load(strikeId, accountId);
     if (!occ || occ.strike.state !== 'running' || occ.account.status !== 'active') return 'skipped';
-    await this.parkNative(await this.context(occ));
+    const ctx = await this.context(occ, false);
+    if (!this.mayPark(ctx)) return 'skipped';
+    await this.parkNative(ctx);
     return 'rescanned';
   }
 
@@ -63,33 +87,78 @@ export class OccupationProcessor {
     const { strikeId, accountId } = job.data;
     const occ = await this.occupations.load(strikeId, accountId);
     if (!occ || occ.restoreState !== 'pending') return 'skipped';
-    // An occupation that never ran (the strike ended first) has nothing to undo.
-    if (occ.occupyState === 'pending') await this.occupations.setOccupyState(strikeId, accountId, 'pending', 'skipped');
+    // An occupation still unfinished at the end stops here; its steps keep what went wrong.
+    if (occ.occupyState === 'pending') await this.endUnfinishedOccupation(occ);
     return this.guard(job, occ, 'restore', async () => {
-      const ctx = await this.context(occ);
+      const ctx = await this.context(occ, false);
       const report: Record<string, string> = {};
-      await this.releaseNative(ctx, report);
-      await this.restoreProfile(ctx, report);
-      if (occ.pinnedRemoteId) {
-        await ctx.adapter.unpin(ctx.conn, occ.pinnedRemoteId);
-        report['pin'] = 'unpinned';
-      }
-      await this.occupations.finishRestore(strikeId, accountId, 'done', report);
+      const results: (StepResult | typeof WAIT)[] = [await this.step(job, ctx, 'restore', 'native-scheduled', () => this.releaseNative(ctx, report))];
+      results.push(...(await this.restoreProfile(job, ctx, report)));
+      results.push(
+        await this.step(job, ctx, 'restore', 'unpin', async () => {
+          if (!occ.pinnedRemoteId) return { outcome: 'skipped', detail: 'nothing was pinned' };
+          await ctx.adapter.unpin(ctx.conn, occ.pinnedRemoteId);
+          report['pin'] = 'unpinned';
+          return { outcome: 'done', detail: `post ${occ.pinnedRemoteId} unpinned` };
+        }),
+      );
+      await this.occupations.finishRestore(strikeId, accountId, phaseState(results), report, lastFailure(results));
       return 'restored';
     });
   }
 
-  private async context(occ: OccupationRecord): Promise<Ctx> {
+  private async context(occ: OccupationRecord, refresh: boolean): Promise<Ctx> {
     const adapter = this.networks.get(occ.account.network);
-    return { occ, adapter, conn: await this.connections.open(occ.account) };
+    const conn = await this.connections.open(occ.account);
+    let caps = (occ.capabilities ?? {}) as AccountCapabilitiesRecord;
+    // Before the strike's first step, the server is asked again what it offers; kept with the occupation.
+    if (refresh && !occ.capabilities) {
+      caps = await this.checks.refresh(occ.account, 'strike-start');
+      await this.steps.saveCapabilities(occ.strike.id, occ.account.id, caps);
+    }
+    return { occ, adapter, conn, caps };
   }
 
-  /** Errors propagate for BullMQ to retry; the last attempt, or a refused token, records the failure. */
-  private async guard(job: Job, occ: OccupationRecord, step: 'occupy' | 'restore', run: () => Promise<string>): Promise<string> {
+  /**
+   * Runs one step once: a finished step is not run again on a retry. A server lacking the feature
+   * (a 404/405 on its route) makes it `unsupported` and the next steps go on; any other refusal, or
+   * the last attempt of a transient failure, makes it `failed` with its error and the next steps go
+   * on too; a transient failure before the last attempt is kept and retried with the job.
+   */
+  private async step(job: Job, ctx: Ctx, phase: StepPhase, step: StepName, run: () => Promise<Done | typeof WAIT>): Promise<StepResult | typeof WAIT> {
+    const key = { organisationId: ctx.occ.strike.organisationId, strikeId: ctx.occ.strike.id, accountId: ctx.occ.account.id, phase, step };
+    const current = await this.steps.outcome(key);
+    if (current !== null && current !== 'pending') return { outcome: current, error: null };
+    try {
+      const done = await run();
+      if (done === WAIT) return WAIT;
+      await this.steps.finish(key, done.outcome, done.detail);
+      return { outcome: done.outcome, error: null };
+    } catch (err) {
+      if (err instanceof DelayedError) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      const gap = featureGap(step, phase, err);
+      if (gap) {
+        await this.steps.finish(key, 'unsupported', `${gap.detail} (${message})`, message);
+        await this.checks.learn(ctx.occ.account.id, gap.feature, { support: 'no', detail: message });
+        return { outcome: 'unsupported', error: null };
+      }
+      const retryable = !(err instanceof NetworkError && (err.kind === 'auth' || err.kind === 'permanent'));
+      if (retryable && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
+        await this.steps.attemptFailed(key, message);
+        throw err;
+      }
+      await this.steps.finish(key, 'failed', null, message);
+      return { outcome: 'failed', error: message };
+    }
+  }
+
+  /** Errors outside the steps (the account refused, a crash) propagate; the last attempt records them. */
+  private async guard(job: Job, occ: OccupationRecord, phase: StepPhase, run: () => Promise<string>): Promise<string> {
     const { id: strikeId } = occ.strike;
     const accountId = occ.account.id;
     if (occ.account.status !== 'active') {
-      return this.fail(step, strikeId, accountId, `Account ${occ.account.handle} needs reconnecting`, new UnrecoverableError('account needs reconnecting'));
+      return this.fail(occ, phase, `Account ${occ.account.handle} needs reconnecting`, new UnrecoverableError('account needs reconnecting'));
     }
     try {
       return await run();
@@ -98,36 +167,68 @@ export class OccupationProcessor {
       const message = err instanceof Error ? err.message : String(err);
       const permanent = err instanceof NetworkError && (err.kind === 'auth' || err.kind === 'permanent');
       const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (permanent || last) return this.fail(step, strikeId, accountId, message, permanent ? new UnrecoverableError(message) : err);
+      if (permanent || last) return this.fail(occ, phase, message, permanent ? new UnrecoverableError(message) : err);
       await this.occupations.recordError(strikeId, accountId, message);
       throw err;
     }
   }
 
-  private async fail(step: 'occupy' | 'restore', strikeId: string, accountId: string, message: string, err: unknown): Promise<never> {
-    if (step === 'occupy') await this.occupations.setOccupyState(strikeId, accountId, 'pending', 'failed', message);
-    else await this.occupations.finishRestore(strikeId, accountId, 'failed', {}, message);
+  private async fail(occ: OccupationRecord, phase: StepPhase, message: string, err: unknown): Promise<never> {
+    const k = { organisationId: occ.strike.organisationId, strikeId: occ.strike.id, accountId: occ.account.id, phase };
+    await this.steps.failPending(k, phase === 'occupy' ? OCCUPY_STEPS : RESTORE_STEPS, message);
+    if (phase === 'occupy') await this.occupations.setOccupyState(occ.strike.id, occ.account.id, 'pending', 'failed', message);
+    else await this.occupations.finishRestore(occ.strike.id, occ.account.id, 'failed', {}, message);
     throw err;
   }
 
-  private async parkNative({ occ, adapter, conn }: Ctx): Promise<void> {
-    if (!adapter.capabilities.nativeScheduling) return;
+  private async endUnfinishedOccupation(occ: OccupationRecord): Promise<void> {
+    const k = { organisationId: occ.strike.organisationId, strikeId: occ.strike.id, accountId: occ.account.id, phase: 'occupy' as const };
+    let failed = false;
+    for (const step of OCCUPY_STEPS) {
+      const outcome = await this.steps.outcome({ ...k, step });
+      if (outcome === 'pending') {
+        failed = true;
+        await this.steps.finish({ ...k, step }, 'failed', 'the strike ended before this step could finish');
+      } else if (outcome === null) {
+        await this.steps.finish({ ...k, step }, 'skipped', 'the strike ended before this step ran');
+      }
+    }
+    await this.occupations.setOccupyState(occ.strike.id, occ.account.id, 'pending', failed ? 'failed' : 'skipped');
+  }
+
+  private mayPark({ adapter, caps }: Ctx): boolean {
+    return adapter.capabilities.nativeScheduling && mayUse(caps, 'scheduledStatuses');
+  }
+
+  private async parkNative(ctx: Ctx): Promise<Done> {
+    const { occ, adapter, conn } = ctx;
+    if (!adapter.capabilities.nativeScheduling) return { outcome: 'skipped', detail: 'this network has no natively scheduled posts' };
+    if (!mayUse(ctx.caps, 'scheduledStatuses')) {
+      return { outcome: 'unsupported', detail: `the server has no scheduled posts (${ctx.caps['scheduledStatuses']?.detail}): nothing to move` };
+    }
     const { strike } = occ;
     const parkAt = new Date(strike.endsAt.getTime() + PARK_MS);
+    let parked = 0;
     for (const p of await adapter.listNativeScheduled(conn)) {
       if (p.scheduledAt >= strike.endsAt) continue;
       await this.occupations.recordNativeHold(strike.id, occ.account.id, p, parkAt);
       await adapter.rescheduleNative(conn, p.remoteId, parkAt);
+      parked++;
     }
+    return { outcome: 'done', detail: `${parked} natively scheduled post(s) moved out of the window` };
   }
 
-  private async occupyProfile({ occ, adapter, conn }: Ctx): Promise<void> {
+  private async occupyProfile({ occ, adapter, conn, caps }: Ctx): Promise<Done> {
     const changes = occ.strike.mode === 'occupation' ? occ.strike.profile : null;
-    if (!changes || occ.applied) return;
+    if (!changes || occ.applied) return { outcome: changes ? 'done' : 'skipped', detail: changes ? 'profile occupied' : 'no profile change asked' };
     const wantsName = Boolean(changes.displayNamePrefix || changes.displayNameSuffix);
-    const wantsAvatar = Boolean(changes.avatarMediaId && adapter.capabilities.profileImages);
-    const wantsHeader = Boolean(changes.headerMediaId && adapter.capabilities.profileImages);
-    if (!wantsName && changes.bio == null && !wantsAvatar && !wantsHeader) return;
+    const imagesOk = adapter.capabilities.profileImages && mayUse(caps, 'profileImages');
+    const wantsAvatar = Boolean(changes.avatarMediaId && imagesOk);
+    const wantsHeader = Boolean(changes.headerMediaId && imagesOk);
+    const imagesLeft = Boolean((changes.avatarMediaId || changes.headerMediaId) && !imagesOk);
+    if (!wantsName && changes.bio == null && !wantsAvatar && !wantsHeader) {
+      return imagesLeft ? { outcome: 'unsupported', detail: 'the server takes no profile images: the profile was left as it is' } : { outcome: 'skipped', detail: 'no profile change asked' };
+    }
     let before = occ.before;
     if (!before) {
       const current = await adapter.readProfile(conn);
@@ -148,31 +249,41 @@ export class OccupationProcessor {
     if (wantsAvatar) update.avatar = await this.occupations.mediaImage(changes.avatarMediaId!);
     if (wantsHeader) update.header = await this.occupations.mediaImage(changes.headerMediaId!);
     const after = await adapter.updateProfile(conn, update);
-    const applied: ProfileSnapshot = {
+    // Images are kept by the hash of what the server now serves (it may re-encode them, or keep one
+    // URL and overwrite the file): a hand edit shows in the bytes at the end, not in the URL.
+    const hash = async (url: string | null) => (url ? imageHash((await adapter.fetchImage(conn, url)).data) : null);
+    const applied: ProfileSnapshot & { avatarHash?: string | null; headerHash?: string | null } = {
       ...(wantsName ? { displayName: after.displayName } : {}),
       ...(changes.bio != null ? { bio: after.bio } : {}),
-      ...(wantsAvatar ? { avatarUrl: after.avatarUrl } : {}),
-      ...(wantsHeader ? { headerUrl: after.headerUrl } : {}),
+      ...(wantsAvatar ? { avatarUrl: after.avatarUrl, avatarHash: await hash(after.avatarUrl) } : {}),
+      ...(wantsHeader ? { headerUrl: after.headerUrl, headerHash: await hash(after.headerUrl) } : {}),
     };
     await this.occupations.saveApplied(occ.strike.id, occ.account.id, applied);
+    const fields = Object.keys(update).join(', ');
+    return { outcome: 'done', detail: imagesLeft ? `${fields} occupied; the server takes no profile images, so they were left as they are` : `${fields} occupied` };
   }
 
-  /** False while the opening post is still on its way. */
-  private async pinOpening({ occ, adapter, conn }: Ctx): Promise<boolean> {
+  /** WAIT while the opening post is still on its way. */
+  private async pinOpening({ occ, adapter, conn, caps }: Ctx): Promise<Done | typeof WAIT> {
     const changes = occ.strike.profile;
-    if (occ.strike.mode !== 'occupation' || !changes?.pinOpening || !adapter.capabilities.pin || occ.pinnedRemoteId) return true;
+    if (occ.strike.mode !== 'occupation' || !changes?.pinOpening) return { outcome: 'skipped', detail: 'no pin asked' };
+    if (occ.pinnedRemoteId) return { outcome: 'done', detail: `post ${occ.pinnedRemoteId} pinned` };
+    if (!adapter.capabilities.pin || !mayUse(caps, 'pin')) {
+      return { outcome: 'unsupported', detail: 'the server cannot pin posts: the opening post was published unpinned' };
+    }
     const opening = await this.occupations.openingDelivery(occ.strike.id, occ.account.id);
-    if (!opening) return true;
-    if (opening.state === 'scheduled' || opening.state === 'publishing') return false;
-    if (opening.state !== 'published' || !opening.remoteId) return true;
+    if (!opening) return { outcome: 'skipped', detail: 'no opening post on this account' };
+    if (opening.state === 'scheduled' || opening.state === 'publishing') return WAIT;
+    if (opening.state !== 'published' || !opening.remoteId) return { outcome: 'skipped', detail: `the opening post was not published (${opening.state})` };
     await adapter.pin(conn, opening.remoteId);
     await this.occupations.savePinned(occ.strike.id, occ.account.id, opening.remoteId);
-    return true;
+    return { outcome: 'done', detail: `post ${opening.remoteId} pinned` };
   }
 
-  private async releaseNative({ occ, adapter, conn }: Ctx, report: Record<string, string>): Promise<void> {
+  private async releaseNative({ occ, adapter, conn }: Ctx, report: Record<string, string>): Promise<Done> {
     const { strike } = occ;
     const held = await this.occupations.pendingNativeHolds(strike.id, occ.account.id);
+    if (held.length === 0) return { outcome: 'skipped', detail: 'no natively scheduled post was parked' };
     const earliest = Date.now() + NATIVE_MIN_LEAD_MS;
     const length = strike.endsAt.getTime() - (strike.effectiveFrom ?? strike.startsAt).getTime();
     let next = earliest;
@@ -200,30 +311,103 @@ export class OccupationProcessor {
           break;
       }
     }
-    if (held.length > 0) report['nativeScheduled'] = `${held.length} ${strike.heldPolicy === 'review' ? 'left parked for review' : strike.heldPolicy}`;
+    report['nativeScheduled'] = `${held.length} ${strike.heldPolicy === 'review' ? 'left parked for review' : strike.heldPolicy}`;
+    return { outcome: 'done', detail: report['nativeScheduled'] };
   }
 
-  /** Puts back each field Piquet changed, unless someone changed it again by hand during the strike. */
-  private async restoreProfile({ occ, adapter, conn }: Ctx, report: Record<string, string>): Promise<void> {
-    const { applied, before } = occ;
-    if (!applied || !before) return;
-    const current = await adapter.readProfile(conn);
-    const update: ProfileUpdate = {};
-    const fields = [
-      { key: 'displayName', label: 'displayName', put: () => (update.displayName = before.displayName ?? '') },
-      { key: 'bio', label: 'bio', put: () => (update.bio = before.bio ?? '') },
-      { key: 'avatarUrl', label: 'avatar', put: () => (update.avatar = occ.avatarBefore) },
-      { key: 'headerUrl', label: 'header', put: () => (update.header = occ.headerBefore) },
-    ] as const;
-    for (const f of fields) {
-      if (!(f.key in applied)) continue;
-      if (current[f.key] !== applied[f.key]) {
-        report[f.label] = 'left as edited during the strike';
-      } else {
-        f.put();
-        report[f.label] = 'restored';
-      }
+  /**
+   * Puts back each field Piquet changed, unless someone changed it again during the strike: text
+   * by value, images by the hash of their bytes (a server may keep one URL and overwrite the file).
+   */
+  private async restoreProfile(job: Job, ctx: Ctx, report: Record<string, string>): Promise<(StepResult | typeof WAIT)[]> {
+    const { occ, adapter, conn } = ctx;
+    const applied = occ.applied as (ProfileSnapshot & { avatarHash?: string | null; headerHash?: string | null }) | null;
+    const { before } = occ;
+    const results: (StepResult | typeof WAIT)[] = [];
+    const touched = FIELDS.filter((f) => applied && before && f.key in applied);
+    for (const f of FIELDS.filter((f) => !touched.includes(f))) {
+      results.push(await this.step(job, ctx, 'restore', f.step, async () => ({ outcome: 'skipped', detail: 'Piquet did not change it' })));
     }
-    if (Object.keys(update).length > 0) await adapter.updateProfile(conn, update);
+    if (!applied || !before || touched.length === 0) return results;
+    let current: ProfileState | null = null;
+    const update: ProfileUpdate = {};
+    const restoring: (typeof FIELDS)[number][] = [];
+    for (const f of touched) {
+      results.push(
+        await this.step(job, ctx, 'restore', f.step, async () => {
+          current ??= await adapter.readProfile(conn);
+          if (await this.editedByHand(ctx, f.key, current, applied)) {
+            report[f.label] = 'left as edited during the strike';
+            return { outcome: 'edited-by-hand', detail: `${f.label} was changed by hand during the strike: left as it is` };
+          }
+          if (f.key === 'displayName') update.displayName = before.displayName ?? '';
+          if (f.key === 'bio') update.bio = before.bio ?? '';
+          if (f.key === 'avatarUrl') update.avatar = occ.avatarBefore;
+          if (f.key === 'headerUrl') update.header = occ.headerBefore;
+          restoring.push(f);
+          // Written below, in one update for every field put back.
+          return WAIT;
+        }),
+      );
+    }
+    if (restoring.length === 0) return results.filter((r) => r !== WAIT);
+    const k = { organisationId: occ.strike.organisationId, strikeId: occ.strike.id, accountId: occ.account.id, phase: 'restore' as const };
+    const kept = results.filter((r) => r !== WAIT);
+    try {
+      await adapter.updateProfile(conn, update);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const retryable = !(err instanceof NetworkError && (err.kind === 'auth' || err.kind === 'permanent'));
+      if (retryable && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
+        for (const f of restoring) await this.steps.attemptFailed({ ...k, step: f.step }, message);
+        throw err;
+      }
+      for (const f of restoring) {
+        report[f.label] = 'failed';
+        await this.steps.finish({ ...k, step: f.step }, 'failed', null, message);
+        kept.push({ outcome: 'failed', error: message });
+      }
+      return kept;
+    }
+    for (const f of restoring) {
+      report[f.label] = 'restored';
+      await this.steps.finish({ ...k, step: f.step }, 'done', `${f.label} put back as it was before the strike`);
+      kept.push({ outcome: 'done', error: null });
+    }
+    return kept;
   }
+
+  /** Text by value; an image by its bytes' hash where Piquet kept one (else by URL). */
+  private async editedByHand(ctx: Ctx, key: (typeof FIELDS)[number]['key'], current: ProfileState, applied: ProfileSnapshot & { avatarHash?: string | null; headerHash?: string | null }): Promise<boolean> {
+    if (key === 'displayName' || key === 'bio') return current[key] !== applied[key];
+    const hashKey = key === 'avatarUrl' ? 'avatarHash' : 'headerHash';
+    if (!(hashKey in applied)) return current[key] !== applied[key];
+    const url = current[key];
+    if (!url) return applied[hashKey] !== null;
+    return imageHash((await ctx.adapter.fetchImage(ctx.conn, url)).data) !== applied[hashKey];
+  }
+}
+
+type StepResult = { outcome: StepOutcome; error: string | null };
+
+/** A phase is done when no step failed, partial when some did, failed when every step that ran failed. */
+function phaseState(results: (StepResult | typeof WAIT)[]): 'done' | 'partial' | 'failed' {
+  const ran = results.filter((r): r is StepResult => r !== WAIT && r.outcome !== 'skipped');
+  const failed = ran.filter((r) => r.outcome === 'failed').length;
+  if (failed === 0) return 'done';
+  return failed === ran.length ? 'failed' : 'partial';
+}
+
+function lastFailure(results: (StepResult | typeof WAIT)[]): string | null {
+  return results.filter((r): r is StepResult => r !== WAIT && r.error !== null).at(-1)?.error ?? null;
+}
+
+/** A 404 or 405 on a feature's own route: the server lacks it (the step says what was done instead). */
+function featureGap(step: StepName, phase: StepPhase, err: unknown): { feature: Feature; detail: string } | null {
+  const missing = err instanceof NetworkUnsupportedError || statusOf(err) === 405 || (statusOf(err) === 404 && step === 'native-scheduled' && phase === 'occupy');
+  if (!missing) return null;
+  if (step === 'native-scheduled') return { feature: 'scheduledStatuses', detail: 'the server has no scheduled posts: nothing to move' };
+  if (step === 'pin') return { feature: 'pin', detail: 'the server cannot pin posts: the opening post was published unpinned' };
+  if (step === 'profile') return { feature: 'profileFields', detail: 'the server does not let the profile be changed: it was left as it is' };
+  return null;
 }
