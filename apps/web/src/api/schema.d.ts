@@ -8,6 +8,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Postgres and Redis reachable (503 when not) */
         get: operations["HealthController_check"];
         put?: never;
         post?: never;
@@ -24,6 +25,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The caller's organisation */
         get: operations["OrganisationsController_organisation"];
         put?: never;
         post?: never;
@@ -41,6 +43,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The member the token belongs to */
         get: operations["OrganisationsController_me"];
         put?: never;
         post?: never;
@@ -57,8 +60,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The organisation's members and their roles */
         get: operations["OrganisationsController_members"];
         put?: never;
+        /** Add a member (admin, community_manager, member or viewer); every role but viewer votes */
         post: operations["OrganisationsController_createMember"];
         delete?: never;
         options?: never;
@@ -76,9 +81,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** Remove a member: their tokens stop working, their votes stop counting */
         delete: operations["OrganisationsController_removeMember"];
         options?: never;
         head?: never;
+        /** Change a member's role */
         patch: operations["OrganisationsController_updateMember"];
         trace?: never;
     };
@@ -89,8 +96,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** A member's API tokens (never the secrets) */
         get: operations["OrganisationsController_tokens"];
         put?: never;
+        /** Give a member an API token (pqt_…), shown once */
         post: operations["OrganisationsController_createToken"];
         delete?: never;
         options?: never;
@@ -107,6 +116,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Revoke an API token */
         post: operations["OrganisationsController_revokeToken"];
         delete?: never;
         options?: never;
@@ -121,8 +131,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List the organisation's connected accounts */
         get: operations["AccountsController_list"];
         put?: never;
+        /** Connect a Mastodon account with an access token (200 when it was already connected) */
         post: operations["AccountsController_connect"];
         delete?: never;
         options?: never;
@@ -137,9 +149,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One account (never its token) */
         get: operations["AccountsController_get"];
         put?: never;
         post?: never;
+        /** Disconnect an account; its scheduled deliveries are cancelled */
         delete: operations["AccountsController_disconnect"];
         options?: never;
         head?: never;
@@ -155,6 +169,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Give an account a new access token */
         post: operations["AccountsController_reconnect"];
         delete?: never;
         options?: never;
@@ -171,6 +186,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Start connecting a Mastodon account by OAuth: where to send the person */
         post: operations["AccountsController_startOAuth"];
         delete?: never;
         options?: never;
@@ -187,6 +203,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Connect a Bluesky account with a handle and an app password */
         post: operations["AccountsController_connectBluesky"];
         delete?: never;
         options?: never;
@@ -203,6 +220,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Start connecting an X account (OAuth 2.0 with PKCE): where to send the person */
         post: operations["AccountsController_startX"];
         delete?: never;
         options?: never;
@@ -219,6 +237,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Upload an image for posts, strike messages or a profile */
         post: operations["MediaController_upload"];
         delete?: never;
         options?: never;
@@ -233,8 +252,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Posts, page by page */
         get: operations["PostsController_list"];
         put?: never;
+        /** Schedule a post on one or more accounts (one delivery per account) */
         post: operations["PostsController_create"];
         delete?: never;
         options?: never;
@@ -249,12 +270,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One post and its deliveries */
         get: operations["PostsController_get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
+        /** Edit a post not yet published */
         patch: operations["PostsController_update"];
         trace?: never;
     };
@@ -267,6 +290,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Move a post to another time */
         post: operations["PostsController_reschedule"];
         delete?: never;
         options?: never;
@@ -283,6 +307,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Cancel a post's deliveries not yet published */
         post: operations["PostsController_cancel"];
         delete?: never;
         options?: never;
@@ -297,8 +322,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Strikes, page by page */
         get: operations["StrikesController_list"];
         put?: never;
+        /** Propose a strike: opens the motion that approves it */
         post: operations["StrikesController_propose"];
         delete?: never;
         options?: never;
@@ -313,12 +340,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One strike and its motions */
         get: operations["StrikesController_get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
+        /** Edit a proposed strike, or propose an amendment to an approved one */
         patch: operations["StrikesController_edit"];
         trace?: never;
     };
@@ -331,6 +360,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Propose to cancel the strike (before the start) or end it now */
         post: operations["StrikesController_stop"];
         delete?: never;
         options?: never;
@@ -347,6 +377,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Propose a later end */
         post: operations["StrikesController_extend"];
         delete?: never;
         options?: never;
@@ -361,7 +392,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The organisation's decision rule */
         get: operations["DecisionsController_rule"];
+        /** Change the decision rule (admins); open motions keep theirs */
         put: operations["DecisionsController_setRule"];
         post?: never;
         delete?: never;
@@ -377,6 +410,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One motion with its votes as the ballot allows */
         get: operations["DecisionsController_motion"];
         put?: never;
         post?: never;
@@ -394,6 +428,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        /** Vote on a motion (approve or reject); a vote can be changed until the decision */
         put: operations["DecisionsController_vote"];
         post?: never;
         delete?: never;
@@ -411,6 +446,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Record an assembly's vote on a motion (admins) */
         post: operations["DecisionsController_assembly"];
         delete?: never;
         options?: never;
@@ -427,6 +463,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Withdraw an open motion */
         post: operations["DecisionsController_withdraw"];
         delete?: never;
         options?: never;
@@ -441,6 +478,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The audit trail, newest first, page by page */
         get: operations["DecisionsController_audit"];
         put?: never;
         post?: never;
@@ -457,7 +495,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The exact timeline a proposed or approved strike will produce */
+        /** What the strike will do, minute by minute: held posts, strike posts, profile changes, fates */
         get: operations["StrikeTimelineController_preview"];
         put?: never;
         /** Preview a saved proposal as an edit would change it: the body of PATCH /v1/strikes/:id; nothing is written */
@@ -492,6 +530,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The strike as it runs and after: holds and their fates, strike posts, profile occupation and restoration */
         get: operations["StrikeTimelineController_live"];
         put?: never;
         post?: never;
@@ -508,6 +547,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Every held post and its fate, page by page */
         get: operations["StrikeTimelineController_holds"];
         put?: never;
         post?: never;
@@ -526,6 +566,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Resume a held post waiting for review */
         post: operations["StrikeTimelineController_resume"];
         delete?: never;
         options?: never;
@@ -542,6 +583,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Schedule again a post scheduled natively on the instance, waiting for review */
         post: operations["StrikeTimelineController_resumeNative"];
         delete?: never;
         options?: never;
@@ -558,6 +600,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Delete a natively scheduled post waiting for review */
         post: operations["StrikeTimelineController_dropNative"];
         delete?: never;
         options?: never;
@@ -574,6 +617,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Cancel a held post waiting for review */
         post: operations["StrikeTimelineController_drop"];
         delete?: never;
         options?: never;
@@ -605,6 +649,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The strike report: its story (decision, accounts, held posts, failures) and engagement figures */
         get: operations["ReportsController_report"];
         put?: never;
         post?: never;
@@ -621,6 +666,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Comments under the strike posts, filtered, page by page */
         get: operations["ReportsController_comments"];
         put?: never;
         post?: never;
@@ -637,6 +683,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The strike posts with their latest counts, as CSV */
         get: operations["ReportsController_postsCsv"];
         put?: never;
         post?: never;
@@ -653,6 +700,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Every snapshot of every strike post, as CSV */
         get: operations["ReportsController_snapshotsCsv"];
         put?: never;
         post?: never;
@@ -669,7 +717,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Every comment (the organisation's own marked), as CSV */
         get: operations["ReportsController_commentsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/strikes/{id}/report/held.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every held post with its fate and times, as CSV */
+        get: operations["ReportsController_heldCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -685,6 +751,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The report as a printable HTML page (English or French) */
         get: operations["ReportsController_page"];
         put?: never;
         post?: never;
@@ -703,6 +770,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** A signed link to the report page that opens without a token, for 30 days or until revoked */
         post: operations["ReportsController_link"];
         delete?: never;
         options?: never;
@@ -717,6 +785,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The strike's report links: who made them, until when, revoked or not (never their URL) */
         get: operations["ReportsController_links"];
         put?: never;
         post?: never;
@@ -736,6 +805,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** Revoke a report link (admins any, other members their own); it then opens a page saying so */
         delete: operations["ReportLinksController_revoke"];
         options?: never;
         head?: never;
@@ -749,6 +819,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The report page through a signed link, without a token (a page saying why when the link is bad, expired or revoked) */
         get: operations["PublicReportController_page"];
         put?: never;
         post?: never;
@@ -1277,7 +1348,7 @@ export interface components {
              */
             ballot: "named" | "secret";
             /** @description Secret ballots: close the ballot this many minutes after the motion opens; totals and the outcome are revealed only then. Unset: decided as soon as the rule is met. */
-            secretBallotClosesAfterMinutes?: Record<string, never> | null;
+            secretBallotClosesAfterMinutes?: number | null;
         };
         VoteDto: {
             /** @enum {string} */
@@ -1600,7 +1671,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status?: "ok" | "error";
+                        postgres?: string;
+                        redis?: string;
+                    };
+                };
             };
         };
     };
@@ -1659,7 +1737,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** Format: uuid */
+                        organisationId?: string;
+                        name?: string;
+                        /** @enum {string} */
+                        role?: "admin" | "community_manager" | "member" | "viewer";
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        removedAt?: string | null;
+                    };
+                };
             };
         };
     };
@@ -1676,7 +1768,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** Format: uuid */
+                        organisationId?: string;
+                        name?: string;
+                        /** @enum {string} */
+                        role?: "admin" | "community_manager" | "member" | "viewer";
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        removedAt?: string | null;
+                    }[];
+                };
             };
         };
     };
@@ -1697,7 +1803,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** Format: uuid */
+                        organisationId?: string;
+                        name?: string;
+                        /** @enum {string} */
+                        role?: "admin" | "community_manager" | "member" | "viewer";
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        removedAt?: string | null;
+                    };
+                };
             };
         };
     };
@@ -1712,6 +1832,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -1739,7 +1860,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** Format: uuid */
+                        organisationId?: string;
+                        name?: string;
+                        /** @enum {string} */
+                        role?: "admin" | "community_manager" | "member" | "viewer";
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        removedAt?: string | null;
+                    };
+                };
             };
         };
     };
@@ -1758,7 +1893,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** Format: uuid */
+                        memberId?: string;
+                        name?: string;
+                        prefix?: string;
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        lastUsedAt?: string | null;
+                        /** Format: date-time */
+                        revokedAt?: string | null;
+                    }[];
+                };
             };
         };
     };
@@ -1781,7 +1931,24 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** Format: uuid */
+                        memberId?: string;
+                        name?: string;
+                        prefix?: string;
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        lastUsedAt?: string | null;
+                        /** Format: date-time */
+                        revokedAt?: string | null;
+                        /** @description The secret API token (pqt_…), shown this once */
+                        token?: string;
+                    };
+                };
             };
         };
     };
@@ -1800,7 +1967,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** Format: uuid */
+                        memberId?: string;
+                        name?: string;
+                        prefix?: string;
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        lastUsedAt?: string | null;
+                        /** Format: date-time */
+                        revokedAt?: string | null;
+                    };
+                };
             };
         };
     };
@@ -1817,7 +1999,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** @enum {string} */
+                        network?: "mastodon" | "x" | "bluesky";
+                        instanceUrl?: string;
+                        remoteId?: string;
+                        handle?: string;
+                        displayName?: string;
+                        profileUrl?: string | null;
+                        limits?: {
+                            maxCharacters?: number;
+                            maxMedia?: number;
+                            charactersPerUrl?: number;
+                        };
+                        /** @enum {string} */
+                        status?: "active" | "needs_reconnection" | "disconnected";
+                        statusReason?: string | null;
+                        /** Format: date-time */
+                        rateLimitedUntil?: string | null;
+                        /** Format: date-time */
+                        createdAt?: string;
+                    }[];
+                };
             };
         };
     };
@@ -1834,11 +2040,66 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Already connected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** @enum {string} */
+                        network?: "mastodon" | "x" | "bluesky";
+                        instanceUrl?: string;
+                        remoteId?: string;
+                        handle?: string;
+                        displayName?: string;
+                        profileUrl?: string | null;
+                        limits?: {
+                            maxCharacters?: number;
+                            maxMedia?: number;
+                            charactersPerUrl?: number;
+                        };
+                        /** @enum {string} */
+                        status?: "active" | "needs_reconnection" | "disconnected";
+                        statusReason?: string | null;
+                        /** Format: date-time */
+                        rateLimitedUntil?: string | null;
+                        /** Format: date-time */
+                        createdAt?: string;
+                    };
+                };
+            };
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** @enum {string} */
+                        network?: "mastodon" | "x" | "bluesky";
+                        instanceUrl?: string;
+                        remoteId?: string;
+                        handle?: string;
+                        displayName?: string;
+                        profileUrl?: string | null;
+                        limits?: {
+                            maxCharacters?: number;
+                            maxMedia?: number;
+                            charactersPerUrl?: number;
+                        };
+                        /** @enum {string} */
+                        status?: "active" | "needs_reconnection" | "disconnected";
+                        statusReason?: string | null;
+                        /** Format: date-time */
+                        rateLimitedUntil?: string | null;
+                        /** Format: date-time */
+                        createdAt?: string;
+                    };
+                };
             };
         };
     };
@@ -1857,7 +2118,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** @enum {string} */
+                        network?: "mastodon" | "x" | "bluesky";
+                        instanceUrl?: string;
+                        remoteId?: string;
+                        handle?: string;
+                        displayName?: string;
+                        profileUrl?: string | null;
+                        limits?: {
+                            maxCharacters?: number;
+                            maxMedia?: number;
+                            charactersPerUrl?: number;
+                        };
+                        /** @enum {string} */
+                        status?: "active" | "needs_reconnection" | "disconnected";
+                        statusReason?: string | null;
+                        /** Format: date-time */
+                        rateLimitedUntil?: string | null;
+                        /** Format: date-time */
+                        createdAt?: string;
+                    };
+                };
             };
         };
     };
@@ -1876,7 +2161,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        cancelledDeliveries?: number;
+                    };
+                };
             };
         };
     };
@@ -1899,7 +2188,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** @enum {string} */
+                        network?: "mastodon" | "x" | "bluesky";
+                        instanceUrl?: string;
+                        remoteId?: string;
+                        handle?: string;
+                        displayName?: string;
+                        profileUrl?: string | null;
+                        limits?: {
+                            maxCharacters?: number;
+                            maxMedia?: number;
+                            charactersPerUrl?: number;
+                        };
+                        /** @enum {string} */
+                        status?: "active" | "needs_reconnection" | "disconnected";
+                        statusReason?: string | null;
+                        /** Format: date-time */
+                        rateLimitedUntil?: string | null;
+                        /** Format: date-time */
+                        createdAt?: string;
+                    };
+                };
             };
         };
     };
@@ -1920,7 +2233,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        authorizationUrl?: string;
+                        state?: string;
+                        /** Format: date-time */
+                        expiresAt?: string;
+                    };
+                };
             };
         };
     };
@@ -1937,11 +2257,66 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Already connected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** @enum {string} */
+                        network?: "mastodon" | "x" | "bluesky";
+                        instanceUrl?: string;
+                        remoteId?: string;
+                        handle?: string;
+                        displayName?: string;
+                        profileUrl?: string | null;
+                        limits?: {
+                            maxCharacters?: number;
+                            maxMedia?: number;
+                            charactersPerUrl?: number;
+                        };
+                        /** @enum {string} */
+                        status?: "active" | "needs_reconnection" | "disconnected";
+                        statusReason?: string | null;
+                        /** Format: date-time */
+                        rateLimitedUntil?: string | null;
+                        /** Format: date-time */
+                        createdAt?: string;
+                    };
+                };
+            };
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** @enum {string} */
+                        network?: "mastodon" | "x" | "bluesky";
+                        instanceUrl?: string;
+                        remoteId?: string;
+                        handle?: string;
+                        displayName?: string;
+                        profileUrl?: string | null;
+                        limits?: {
+                            maxCharacters?: number;
+                            maxMedia?: number;
+                            charactersPerUrl?: number;
+                        };
+                        /** @enum {string} */
+                        status?: "active" | "needs_reconnection" | "disconnected";
+                        statusReason?: string | null;
+                        /** Format: date-time */
+                        rateLimitedUntil?: string | null;
+                        /** Format: date-time */
+                        createdAt?: string;
+                    };
+                };
             };
         };
     };
@@ -1958,7 +2333,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        authorizationUrl?: string;
+                        state?: string;
+                        /** Format: date-time */
+                        expiresAt?: string;
+                    };
+                };
             };
         };
     };
@@ -1982,7 +2364,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        mimeType?: string;
+                        byteSize?: number;
+                        /** Format: date-time */
+                        createdAt?: string;
+                    };
+                };
             };
         };
     };
@@ -2010,7 +2401,57 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items?: {
+                            /** Format: uuid */
+                            id?: string;
+                            text?: string;
+                            contentWarning?: string | null;
+                            /** @enum {string} */
+                            visibility?: "public" | "unlisted" | "private" | "direct";
+                            language?: string | null;
+                            /** Format: date-time */
+                            scheduledAt?: string;
+                            media?: {
+                                /** Format: uuid */
+                                mediaId?: string;
+                                altText?: string;
+                                mimeType?: string;
+                            }[];
+                            deliveries?: {
+                                /** Format: uuid */
+                                id?: string;
+                                /** Format: uuid */
+                                accountId?: string;
+                                /** @enum {string} */
+                                state?: "scheduled" | "publishing" | "published" | "failed" | "cancelled" | "held";
+                                /** Format: date-time */
+                                scheduledAt?: string;
+                                attempts?: number;
+                                remoteId?: string | null;
+                                url?: string | null;
+                                /** Format: date-time */
+                                publishedAt?: string | null;
+                                lastError?: string | null;
+                                failureReason?: string | null;
+                                cancelReason?: string | null;
+                                /** Format: date-time */
+                                updatedAt?: string;
+                            }[];
+                            /** Format: uuid */
+                            createdById?: string | null;
+                            /** Format: uuid */
+                            strikeId?: string | null;
+                            strikeRole?: string | null;
+                            /** Format: date-time */
+                            createdAt?: string;
+                            /** Format: date-time */
+                            updatedAt?: string;
+                        }[];
+                        nextCursor?: string | null;
+                    };
+                };
             };
         };
     };
@@ -2031,7 +2472,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        text?: string;
+                        contentWarning?: string | null;
+                        /** @enum {string} */
+                        visibility?: "public" | "unlisted" | "private" | "direct";
+                        language?: string | null;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        media?: {
+                            /** Format: uuid */
+                            mediaId?: string;
+                            altText?: string;
+                            mimeType?: string;
+                        }[];
+                        deliveries?: {
+                            /** Format: uuid */
+                            id?: string;
+                            /** Format: uuid */
+                            accountId?: string;
+                            /** @enum {string} */
+                            state?: "scheduled" | "publishing" | "published" | "failed" | "cancelled" | "held";
+                            /** Format: date-time */
+                            scheduledAt?: string;
+                            attempts?: number;
+                            remoteId?: string | null;
+                            url?: string | null;
+                            /** Format: date-time */
+                            publishedAt?: string | null;
+                            lastError?: string | null;
+                            failureReason?: string | null;
+                            cancelReason?: string | null;
+                            /** Format: date-time */
+                            updatedAt?: string;
+                        }[];
+                        /** Format: uuid */
+                        createdById?: string | null;
+                        /** Format: uuid */
+                        strikeId?: string | null;
+                        strikeRole?: string | null;
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        updatedAt?: string;
+                    };
+                };
             };
         };
     };
@@ -2050,7 +2538,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        text?: string;
+                        contentWarning?: string | null;
+                        /** @enum {string} */
+                        visibility?: "public" | "unlisted" | "private" | "direct";
+                        language?: string | null;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        media?: {
+                            /** Format: uuid */
+                            mediaId?: string;
+                            altText?: string;
+                            mimeType?: string;
+                        }[];
+                        deliveries?: {
+                            /** Format: uuid */
+                            id?: string;
+                            /** Format: uuid */
+                            accountId?: string;
+                            /** @enum {string} */
+                            state?: "scheduled" | "publishing" | "published" | "failed" | "cancelled" | "held";
+                            /** Format: date-time */
+                            scheduledAt?: string;
+                            attempts?: number;
+                            remoteId?: string | null;
+                            url?: string | null;
+                            /** Format: date-time */
+                            publishedAt?: string | null;
+                            lastError?: string | null;
+                            failureReason?: string | null;
+                            cancelReason?: string | null;
+                            /** Format: date-time */
+                            updatedAt?: string;
+                        }[];
+                        /** Format: uuid */
+                        createdById?: string | null;
+                        /** Format: uuid */
+                        strikeId?: string | null;
+                        strikeRole?: string | null;
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        updatedAt?: string;
+                    };
+                };
             };
         };
     };
@@ -2073,7 +2608,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        text?: string;
+                        contentWarning?: string | null;
+                        /** @enum {string} */
+                        visibility?: "public" | "unlisted" | "private" | "direct";
+                        language?: string | null;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        media?: {
+                            /** Format: uuid */
+                            mediaId?: string;
+                            altText?: string;
+                            mimeType?: string;
+                        }[];
+                        deliveries?: {
+                            /** Format: uuid */
+                            id?: string;
+                            /** Format: uuid */
+                            accountId?: string;
+                            /** @enum {string} */
+                            state?: "scheduled" | "publishing" | "published" | "failed" | "cancelled" | "held";
+                            /** Format: date-time */
+                            scheduledAt?: string;
+                            attempts?: number;
+                            remoteId?: string | null;
+                            url?: string | null;
+                            /** Format: date-time */
+                            publishedAt?: string | null;
+                            lastError?: string | null;
+                            failureReason?: string | null;
+                            cancelReason?: string | null;
+                            /** Format: date-time */
+                            updatedAt?: string;
+                        }[];
+                        /** Format: uuid */
+                        createdById?: string | null;
+                        /** Format: uuid */
+                        strikeId?: string | null;
+                        strikeRole?: string | null;
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        updatedAt?: string;
+                    };
+                };
             };
         };
     };
@@ -2096,7 +2678,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        text?: string;
+                        contentWarning?: string | null;
+                        /** @enum {string} */
+                        visibility?: "public" | "unlisted" | "private" | "direct";
+                        language?: string | null;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        media?: {
+                            /** Format: uuid */
+                            mediaId?: string;
+                            altText?: string;
+                            mimeType?: string;
+                        }[];
+                        deliveries?: {
+                            /** Format: uuid */
+                            id?: string;
+                            /** Format: uuid */
+                            accountId?: string;
+                            /** @enum {string} */
+                            state?: "scheduled" | "publishing" | "published" | "failed" | "cancelled" | "held";
+                            /** Format: date-time */
+                            scheduledAt?: string;
+                            attempts?: number;
+                            remoteId?: string | null;
+                            url?: string | null;
+                            /** Format: date-time */
+                            publishedAt?: string | null;
+                            lastError?: string | null;
+                            failureReason?: string | null;
+                            cancelReason?: string | null;
+                            /** Format: date-time */
+                            updatedAt?: string;
+                        }[];
+                        /** Format: uuid */
+                        createdById?: string | null;
+                        /** Format: uuid */
+                        strikeId?: string | null;
+                        strikeRole?: string | null;
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        updatedAt?: string;
+                    };
+                };
             };
         };
     };
@@ -2119,7 +2748,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        text?: string;
+                        contentWarning?: string | null;
+                        /** @enum {string} */
+                        visibility?: "public" | "unlisted" | "private" | "direct";
+                        language?: string | null;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        media?: {
+                            /** Format: uuid */
+                            mediaId?: string;
+                            altText?: string;
+                            mimeType?: string;
+                        }[];
+                        deliveries?: {
+                            /** Format: uuid */
+                            id?: string;
+                            /** Format: uuid */
+                            accountId?: string;
+                            /** @enum {string} */
+                            state?: "scheduled" | "publishing" | "published" | "failed" | "cancelled" | "held";
+                            /** Format: date-time */
+                            scheduledAt?: string;
+                            attempts?: number;
+                            remoteId?: string | null;
+                            url?: string | null;
+                            /** Format: date-time */
+                            publishedAt?: string | null;
+                            lastError?: string | null;
+                            failureReason?: string | null;
+                            cancelReason?: string | null;
+                            /** Format: date-time */
+                            updatedAt?: string;
+                        }[];
+                        /** Format: uuid */
+                        createdById?: string | null;
+                        /** Format: uuid */
+                        strikeId?: string | null;
+                        strikeRole?: string | null;
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        updatedAt?: string;
+                    };
+                };
             };
         };
     };
@@ -2141,7 +2817,86 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items?: {
+                            /** Format: uuid */
+                            id?: string;
+                            title?: string;
+                            reason?: string;
+                            /** Format: date-time */
+                            startsAt?: string;
+                            /** Format: date-time */
+                            endsAt?: string;
+                            allAccounts?: boolean;
+                            accountIds?: string[];
+                            /** @enum {string} */
+                            mode?: "silence" | "occupation";
+                            /** @enum {string} */
+                            heldPolicy?: "resume" | "shift" | "drop" | "review";
+                            resumeSpacingSeconds?: number;
+                            occupationSpacingSeconds?: number;
+                            messages?: {
+                                opening?: {
+                                    text?: string;
+                                    contentWarning?: string | null;
+                                    media?: {
+                                        /** Format: uuid */
+                                        mediaId?: string;
+                                        altText?: string;
+                                    }[];
+                                    perNetwork?: {
+                                        [key: string]: string;
+                                    };
+                                } | null;
+                                rotation?: {
+                                    text?: string;
+                                    contentWarning?: string | null;
+                                    media?: {
+                                        /** Format: uuid */
+                                        mediaId?: string;
+                                        altText?: string;
+                                    }[];
+                                    perNetwork?: {
+                                        [key: string]: string;
+                                    };
+                                }[];
+                                closing?: {
+                                    text?: string;
+                                    contentWarning?: string | null;
+                                    media?: {
+                                        /** Format: uuid */
+                                        mediaId?: string;
+                                        altText?: string;
+                                    }[];
+                                    perNetwork?: {
+                                        [key: string]: string;
+                                    };
+                                } | null;
+                            };
+                            profile?: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @enum {string} */
+                            state?: "proposed" | "approved" | "rejected" | "running" | "ended" | "cancelled";
+                            /** Format: date-time */
+                            effectiveFrom?: string | null;
+                            /** Format: date-time */
+                            approvedAt?: string | null;
+                            /** Format: date-time */
+                            startedAt?: string | null;
+                            /** Format: date-time */
+                            endedAt?: string | null;
+                            /** Format: uuid */
+                            createdById?: string;
+                            /** Format: date-time */
+                            createdAt?: string;
+                            /** Format: date-time */
+                            updatedAt?: string;
+                        }[];
+                        nextCursor?: string | null;
+                    };
+                };
             };
         };
     };
@@ -2162,7 +2917,143 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        title?: string;
+                        reason?: string;
+                        /** Format: date-time */
+                        startsAt?: string;
+                        /** Format: date-time */
+                        endsAt?: string;
+                        allAccounts?: boolean;
+                        accountIds?: string[];
+                        /** @enum {string} */
+                        mode?: "silence" | "occupation";
+                        /** @enum {string} */
+                        heldPolicy?: "resume" | "shift" | "drop" | "review";
+                        resumeSpacingSeconds?: number;
+                        occupationSpacingSeconds?: number;
+                        messages?: {
+                            opening?: {
+                                text?: string;
+                                contentWarning?: string | null;
+                                media?: {
+                                    /** Format: uuid */
+                                    mediaId?: string;
+                                    altText?: string;
+                                }[];
+                                perNetwork?: {
+                                    [key: string]: string;
+                                };
+                            } | null;
+                            rotation?: {
+                                text?: string;
+                                contentWarning?: string | null;
+                                media?: {
+                                    /** Format: uuid */
+                                    mediaId?: string;
+                                    altText?: string;
+                                }[];
+                                perNetwork?: {
+                                    [key: string]: string;
+                                };
+                            }[];
+                            closing?: {
+                                text?: string;
+                                contentWarning?: string | null;
+                                media?: {
+                                    /** Format: uuid */
+                                    mediaId?: string;
+                                    altText?: string;
+                                }[];
+                                perNetwork?: {
+                                    [key: string]: string;
+                                };
+                            } | null;
+                        };
+                        profile?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @enum {string} */
+                        state?: "proposed" | "approved" | "rejected" | "running" | "ended" | "cancelled";
+                        /** Format: date-time */
+                        effectiveFrom?: string | null;
+                        /** Format: date-time */
+                        approvedAt?: string | null;
+                        /** Format: date-time */
+                        startedAt?: string | null;
+                        /** Format: date-time */
+                        endedAt?: string | null;
+                        /** Format: uuid */
+                        createdById?: string;
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        updatedAt?: string;
+                        motions?: {
+                            /** Format: uuid */
+                            id?: string;
+                            /** Format: uuid */
+                            strikeId?: string;
+                            /** @enum {string} */
+                            kind?: "approve" | "amend" | "stop" | "extend";
+                            /** @enum {string} */
+                            status?: "open" | "approved" | "rejected" | "withdrawn";
+                            rule?: {
+                                /** @enum {string} */
+                                kind?: "votes" | "assembly";
+                                quorumCount?: number;
+                                quorumPercent?: number;
+                                /** @enum {string} */
+                                ballot?: "named" | "secret";
+                            };
+                            proposal?: {
+                                [key: string]: unknown;
+                            } | null;
+                            createdBy?: {
+                                /** Format: uuid */
+                                id?: string;
+                                name?: string | null;
+                            };
+                            /** Format: date-time */
+                            createdAt?: string;
+                            /** Format: date-time */
+                            decidedAt?: string | null;
+                            votes?: {
+                                /** Format: uuid */
+                                memberId?: string;
+                                name?: string | null;
+                                /** @enum {string} */
+                                choice?: "approve" | "reject";
+                                /** Format: date-time */
+                                votedAt?: string;
+                                counts?: boolean;
+                            }[];
+                            tally?: {
+                                eligible?: number;
+                                needed?: number;
+                                cast?: number;
+                                approvals?: number;
+                                rejections?: number;
+                            };
+                            assembly?: {
+                                /** Format: date-time */
+                                heldAt?: string;
+                                votesFor?: number;
+                                votesAgainst?: number;
+                                votesAbstain?: number;
+                                minutes?: string;
+                                recordedBy?: {
+                                    /** Format: uuid */
+                                    id?: string;
+                                    name?: string | null;
+                                } | null;
+                            } | null;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -2181,7 +3072,143 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        title?: string;
+                        reason?: string;
+                        /** Format: date-time */
+                        startsAt?: string;
+                        /** Format: date-time */
+                        endsAt?: string;
+                        allAccounts?: boolean;
+                        accountIds?: string[];
+                        /** @enum {string} */
+                        mode?: "silence" | "occupation";
+                        /** @enum {string} */
+                        heldPolicy?: "resume" | "shift" | "drop" | "review";
+                        resumeSpacingSeconds?: number;
+                        occupationSpacingSeconds?: number;
+                        messages?: {
+                            opening?: {
+                                text?: string;
+                                contentWarning?: string | null;
+                                media?: {
+                                    /** Format: uuid */
+                                    mediaId?: string;
+                                    altText?: string;
+                                }[];
+                                perNetwork?: {
+                                    [key: string]: string;
+                                };
+                            } | null;
+                            rotation?: {
+                                text?: string;
+                                contentWarning?: string | null;
+                                media?: {
+                                    /** Format: uuid */
+                                    mediaId?: string;
+                                    altText?: string;
+                                }[];
+                                perNetwork?: {
+                                    [key: string]: string;
+                                };
+                            }[];
+                            closing?: {
+                                text?: string;
+                                contentWarning?: string | null;
+                                media?: {
+                                    /** Format: uuid */
+                                    mediaId?: string;
+                                    altText?: string;
+                                }[];
+                                perNetwork?: {
+                                    [key: string]: string;
+                                };
+                            } | null;
+                        };
+                        profile?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @enum {string} */
+                        state?: "proposed" | "approved" | "rejected" | "running" | "ended" | "cancelled";
+                        /** Format: date-time */
+                        effectiveFrom?: string | null;
+                        /** Format: date-time */
+                        approvedAt?: string | null;
+                        /** Format: date-time */
+                        startedAt?: string | null;
+                        /** Format: date-time */
+                        endedAt?: string | null;
+                        /** Format: uuid */
+                        createdById?: string;
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        updatedAt?: string;
+                        motions?: {
+                            /** Format: uuid */
+                            id?: string;
+                            /** Format: uuid */
+                            strikeId?: string;
+                            /** @enum {string} */
+                            kind?: "approve" | "amend" | "stop" | "extend";
+                            /** @enum {string} */
+                            status?: "open" | "approved" | "rejected" | "withdrawn";
+                            rule?: {
+                                /** @enum {string} */
+                                kind?: "votes" | "assembly";
+                                quorumCount?: number;
+                                quorumPercent?: number;
+                                /** @enum {string} */
+                                ballot?: "named" | "secret";
+                            };
+                            proposal?: {
+                                [key: string]: unknown;
+                            } | null;
+                            createdBy?: {
+                                /** Format: uuid */
+                                id?: string;
+                                name?: string | null;
+                            };
+                            /** Format: date-time */
+                            createdAt?: string;
+                            /** Format: date-time */
+                            decidedAt?: string | null;
+                            votes?: {
+                                /** Format: uuid */
+                                memberId?: string;
+                                name?: string | null;
+                                /** @enum {string} */
+                                choice?: "approve" | "reject";
+                                /** Format: date-time */
+                                votedAt?: string;
+                                counts?: boolean;
+                            }[];
+                            tally?: {
+                                eligible?: number;
+                                needed?: number;
+                                cast?: number;
+                                approvals?: number;
+                                rejections?: number;
+                            };
+                            assembly?: {
+                                /** Format: date-time */
+                                heldAt?: string;
+                                votesFor?: number;
+                                votesAgainst?: number;
+                                votesAbstain?: number;
+                                minutes?: string;
+                                recordedBy?: {
+                                    /** Format: uuid */
+                                    id?: string;
+                                    name?: string | null;
+                                } | null;
+                            } | null;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -2204,7 +3231,143 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        title?: string;
+                        reason?: string;
+                        /** Format: date-time */
+                        startsAt?: string;
+                        /** Format: date-time */
+                        endsAt?: string;
+                        allAccounts?: boolean;
+                        accountIds?: string[];
+                        /** @enum {string} */
+                        mode?: "silence" | "occupation";
+                        /** @enum {string} */
+                        heldPolicy?: "resume" | "shift" | "drop" | "review";
+                        resumeSpacingSeconds?: number;
+                        occupationSpacingSeconds?: number;
+                        messages?: {
+                            opening?: {
+                                text?: string;
+                                contentWarning?: string | null;
+                                media?: {
+                                    /** Format: uuid */
+                                    mediaId?: string;
+                                    altText?: string;
+                                }[];
+                                perNetwork?: {
+                                    [key: string]: string;
+                                };
+                            } | null;
+                            rotation?: {
+                                text?: string;
+                                contentWarning?: string | null;
+                                media?: {
+                                    /** Format: uuid */
+                                    mediaId?: string;
+                                    altText?: string;
+                                }[];
+                                perNetwork?: {
+                                    [key: string]: string;
+                                };
+                            }[];
+                            closing?: {
+                                text?: string;
+                                contentWarning?: string | null;
+                                media?: {
+                                    /** Format: uuid */
+                                    mediaId?: string;
+                                    altText?: string;
+                                }[];
+                                perNetwork?: {
+                                    [key: string]: string;
+                                };
+                            } | null;
+                        };
+                        profile?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @enum {string} */
+                        state?: "proposed" | "approved" | "rejected" | "running" | "ended" | "cancelled";
+                        /** Format: date-time */
+                        effectiveFrom?: string | null;
+                        /** Format: date-time */
+                        approvedAt?: string | null;
+                        /** Format: date-time */
+                        startedAt?: string | null;
+                        /** Format: date-time */
+                        endedAt?: string | null;
+                        /** Format: uuid */
+                        createdById?: string;
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        updatedAt?: string;
+                        motions?: {
+                            /** Format: uuid */
+                            id?: string;
+                            /** Format: uuid */
+                            strikeId?: string;
+                            /** @enum {string} */
+                            kind?: "approve" | "amend" | "stop" | "extend";
+                            /** @enum {string} */
+                            status?: "open" | "approved" | "rejected" | "withdrawn";
+                            rule?: {
+                                /** @enum {string} */
+                                kind?: "votes" | "assembly";
+                                quorumCount?: number;
+                                quorumPercent?: number;
+                                /** @enum {string} */
+                                ballot?: "named" | "secret";
+                            };
+                            proposal?: {
+                                [key: string]: unknown;
+                            } | null;
+                            createdBy?: {
+                                /** Format: uuid */
+                                id?: string;
+                                name?: string | null;
+                            };
+                            /** Format: date-time */
+                            createdAt?: string;
+                            /** Format: date-time */
+                            decidedAt?: string | null;
+                            votes?: {
+                                /** Format: uuid */
+                                memberId?: string;
+                                name?: string | null;
+                                /** @enum {string} */
+                                choice?: "approve" | "reject";
+                                /** Format: date-time */
+                                votedAt?: string;
+                                counts?: boolean;
+                            }[];
+                            tally?: {
+                                eligible?: number;
+                                needed?: number;
+                                cast?: number;
+                                approvals?: number;
+                                rejections?: number;
+                            };
+                            assembly?: {
+                                /** Format: date-time */
+                                heldAt?: string;
+                                votesFor?: number;
+                                votesAgainst?: number;
+                                votesAbstain?: number;
+                                minutes?: string;
+                                recordedBy?: {
+                                    /** Format: uuid */
+                                    id?: string;
+                                    name?: string | null;
+                                } | null;
+                            } | null;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -2227,7 +3390,68 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** Format: uuid */
+                        strikeId?: string;
+                        /** @enum {string} */
+                        kind?: "approve" | "amend" | "stop" | "extend";
+                        /** @enum {string} */
+                        status?: "open" | "approved" | "rejected" | "withdrawn";
+                        rule?: {
+                            /** @enum {string} */
+                            kind?: "votes" | "assembly";
+                            quorumCount?: number;
+                            quorumPercent?: number;
+                            /** @enum {string} */
+                            ballot?: "named" | "secret";
+                        };
+                        proposal?: {
+                            [key: string]: unknown;
+                        } | null;
+                        createdBy?: {
+                            /** Format: uuid */
+                            id?: string;
+                            name?: string | null;
+                        };
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        decidedAt?: string | null;
+                        votes?: {
+                            /** Format: uuid */
+                            memberId?: string;
+                            name?: string | null;
+                            /** @enum {string} */
+                            choice?: "approve" | "reject";
+                            /** Format: date-time */
+                            votedAt?: string;
+                            counts?: boolean;
+                        }[];
+                        tally?: {
+                            eligible?: number;
+                            needed?: number;
+                            cast?: number;
+                            approvals?: number;
+                            rejections?: number;
+                        };
+                        assembly?: {
+                            /** Format: date-time */
+                            heldAt?: string;
+                            votesFor?: number;
+                            votesAgainst?: number;
+                            votesAbstain?: number;
+                            minutes?: string;
+                            recordedBy?: {
+                                /** Format: uuid */
+                                id?: string;
+                                name?: string | null;
+                            } | null;
+                        } | null;
+                    };
+                };
             };
         };
     };
@@ -2250,7 +3474,68 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** Format: uuid */
+                        strikeId?: string;
+                        /** @enum {string} */
+                        kind?: "approve" | "amend" | "stop" | "extend";
+                        /** @enum {string} */
+                        status?: "open" | "approved" | "rejected" | "withdrawn";
+                        rule?: {
+                            /** @enum {string} */
+                            kind?: "votes" | "assembly";
+                            quorumCount?: number;
+                            quorumPercent?: number;
+                            /** @enum {string} */
+                            ballot?: "named" | "secret";
+                        };
+                        proposal?: {
+                            [key: string]: unknown;
+                        } | null;
+                        createdBy?: {
+                            /** Format: uuid */
+                            id?: string;
+                            name?: string | null;
+                        };
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        decidedAt?: string | null;
+                        votes?: {
+                            /** Format: uuid */
+                            memberId?: string;
+                            name?: string | null;
+                            /** @enum {string} */
+                            choice?: "approve" | "reject";
+                            /** Format: date-time */
+                            votedAt?: string;
+                            counts?: boolean;
+                        }[];
+                        tally?: {
+                            eligible?: number;
+                            needed?: number;
+                            cast?: number;
+                            approvals?: number;
+                            rejections?: number;
+                        };
+                        assembly?: {
+                            /** Format: date-time */
+                            heldAt?: string;
+                            votesFor?: number;
+                            votesAgainst?: number;
+                            votesAbstain?: number;
+                            minutes?: string;
+                            recordedBy?: {
+                                /** Format: uuid */
+                                id?: string;
+                                name?: string | null;
+                            } | null;
+                        } | null;
+                    };
+                };
             };
         };
     };
@@ -2267,7 +3552,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind?: "votes" | "assembly";
+                        quorumCount?: number;
+                        quorumPercent?: number;
+                        /** @enum {string} */
+                        ballot?: "named" | "secret";
+                    };
+                };
             };
         };
     };
@@ -2288,7 +3582,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind?: "votes" | "assembly";
+                        quorumCount?: number;
+                        quorumPercent?: number;
+                        /** @enum {string} */
+                        ballot?: "named" | "secret";
+                    };
+                };
             };
         };
     };
@@ -2307,7 +3610,68 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** Format: uuid */
+                        strikeId?: string;
+                        /** @enum {string} */
+                        kind?: "approve" | "amend" | "stop" | "extend";
+                        /** @enum {string} */
+                        status?: "open" | "approved" | "rejected" | "withdrawn";
+                        rule?: {
+                            /** @enum {string} */
+                            kind?: "votes" | "assembly";
+                            quorumCount?: number;
+                            quorumPercent?: number;
+                            /** @enum {string} */
+                            ballot?: "named" | "secret";
+                        };
+                        proposal?: {
+                            [key: string]: unknown;
+                        } | null;
+                        createdBy?: {
+                            /** Format: uuid */
+                            id?: string;
+                            name?: string | null;
+                        };
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        decidedAt?: string | null;
+                        votes?: {
+                            /** Format: uuid */
+                            memberId?: string;
+                            name?: string | null;
+                            /** @enum {string} */
+                            choice?: "approve" | "reject";
+                            /** Format: date-time */
+                            votedAt?: string;
+                            counts?: boolean;
+                        }[];
+                        tally?: {
+                            eligible?: number;
+                            needed?: number;
+                            cast?: number;
+                            approvals?: number;
+                            rejections?: number;
+                        };
+                        assembly?: {
+                            /** Format: date-time */
+                            heldAt?: string;
+                            votesFor?: number;
+                            votesAgainst?: number;
+                            votesAbstain?: number;
+                            minutes?: string;
+                            recordedBy?: {
+                                /** Format: uuid */
+                                id?: string;
+                                name?: string | null;
+                            } | null;
+                        } | null;
+                    };
+                };
             };
         };
     };
@@ -2330,7 +3694,68 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** Format: uuid */
+                        strikeId?: string;
+                        /** @enum {string} */
+                        kind?: "approve" | "amend" | "stop" | "extend";
+                        /** @enum {string} */
+                        status?: "open" | "approved" | "rejected" | "withdrawn";
+                        rule?: {
+                            /** @enum {string} */
+                            kind?: "votes" | "assembly";
+                            quorumCount?: number;
+                            quorumPercent?: number;
+                            /** @enum {string} */
+                            ballot?: "named" | "secret";
+                        };
+                        proposal?: {
+                            [key: string]: unknown;
+                        } | null;
+                        createdBy?: {
+                            /** Format: uuid */
+                            id?: string;
+                            name?: string | null;
+                        };
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        decidedAt?: string | null;
+                        votes?: {
+                            /** Format: uuid */
+                            memberId?: string;
+                            name?: string | null;
+                            /** @enum {string} */
+                            choice?: "approve" | "reject";
+                            /** Format: date-time */
+                            votedAt?: string;
+                            counts?: boolean;
+                        }[];
+                        tally?: {
+                            eligible?: number;
+                            needed?: number;
+                            cast?: number;
+                            approvals?: number;
+                            rejections?: number;
+                        };
+                        assembly?: {
+                            /** Format: date-time */
+                            heldAt?: string;
+                            votesFor?: number;
+                            votesAgainst?: number;
+                            votesAbstain?: number;
+                            minutes?: string;
+                            recordedBy?: {
+                                /** Format: uuid */
+                                id?: string;
+                                name?: string | null;
+                            } | null;
+                        } | null;
+                    };
+                };
             };
         };
     };
@@ -2353,7 +3778,68 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** Format: uuid */
+                        strikeId?: string;
+                        /** @enum {string} */
+                        kind?: "approve" | "amend" | "stop" | "extend";
+                        /** @enum {string} */
+                        status?: "open" | "approved" | "rejected" | "withdrawn";
+                        rule?: {
+                            /** @enum {string} */
+                            kind?: "votes" | "assembly";
+                            quorumCount?: number;
+                            quorumPercent?: number;
+                            /** @enum {string} */
+                            ballot?: "named" | "secret";
+                        };
+                        proposal?: {
+                            [key: string]: unknown;
+                        } | null;
+                        createdBy?: {
+                            /** Format: uuid */
+                            id?: string;
+                            name?: string | null;
+                        };
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        decidedAt?: string | null;
+                        votes?: {
+                            /** Format: uuid */
+                            memberId?: string;
+                            name?: string | null;
+                            /** @enum {string} */
+                            choice?: "approve" | "reject";
+                            /** Format: date-time */
+                            votedAt?: string;
+                            counts?: boolean;
+                        }[];
+                        tally?: {
+                            eligible?: number;
+                            needed?: number;
+                            cast?: number;
+                            approvals?: number;
+                            rejections?: number;
+                        };
+                        assembly?: {
+                            /** Format: date-time */
+                            heldAt?: string;
+                            votesFor?: number;
+                            votesAgainst?: number;
+                            votesAbstain?: number;
+                            minutes?: string;
+                            recordedBy?: {
+                                /** Format: uuid */
+                                id?: string;
+                                name?: string | null;
+                            } | null;
+                        } | null;
+                    };
+                };
             };
         };
     };
@@ -2372,7 +3858,68 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** Format: uuid */
+                        strikeId?: string;
+                        /** @enum {string} */
+                        kind?: "approve" | "amend" | "stop" | "extend";
+                        /** @enum {string} */
+                        status?: "open" | "approved" | "rejected" | "withdrawn";
+                        rule?: {
+                            /** @enum {string} */
+                            kind?: "votes" | "assembly";
+                            quorumCount?: number;
+                            quorumPercent?: number;
+                            /** @enum {string} */
+                            ballot?: "named" | "secret";
+                        };
+                        proposal?: {
+                            [key: string]: unknown;
+                        } | null;
+                        createdBy?: {
+                            /** Format: uuid */
+                            id?: string;
+                            name?: string | null;
+                        };
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        decidedAt?: string | null;
+                        votes?: {
+                            /** Format: uuid */
+                            memberId?: string;
+                            name?: string | null;
+                            /** @enum {string} */
+                            choice?: "approve" | "reject";
+                            /** Format: date-time */
+                            votedAt?: string;
+                            counts?: boolean;
+                        }[];
+                        tally?: {
+                            eligible?: number;
+                            needed?: number;
+                            cast?: number;
+                            approvals?: number;
+                            rejections?: number;
+                        };
+                        assembly?: {
+                            /** Format: date-time */
+                            heldAt?: string;
+                            votesFor?: number;
+                            votesAgainst?: number;
+                            votesAbstain?: number;
+                            minutes?: string;
+                            recordedBy?: {
+                                /** Format: uuid */
+                                id?: string;
+                                name?: string | null;
+                            } | null;
+                        } | null;
+                    };
+                };
             };
         };
     };
@@ -2394,7 +3941,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items?: {
+                            id?: string;
+                            /** Format: date-time */
+                            at?: string;
+                            action?: string;
+                            actor?: {
+                                /** Format: uuid */
+                                id?: string;
+                                name?: string | null;
+                            } | null;
+                            /** Format: uuid */
+                            strikeId?: string | null;
+                            /** Format: uuid */
+                            motionId?: string | null;
+                            detail?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        nextCursor?: string | null;
+                    };
+                };
             };
         };
     };
@@ -2482,7 +4051,73 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        strikeId?: string;
+                        title?: string;
+                        state?: string;
+                        /** Format: date-time */
+                        effectiveFrom?: string | null;
+                        /** Format: date-time */
+                        endsAt?: string;
+                        /** Format: date-time */
+                        startedAt?: string | null;
+                        /** Format: date-time */
+                        endedAt?: string | null;
+                        heldPolicy?: string;
+                        holds?: {
+                            counts?: {
+                                [key: string]: number;
+                            };
+                            total?: number;
+                            items?: {
+                                /** Format: uuid */
+                                id?: string;
+                                /** Format: uuid */
+                                deliveryId?: string;
+                                /** Format: uuid */
+                                postId?: string;
+                                /** Format: uuid */
+                                accountId?: string;
+                                /** Format: date-time */
+                                originalScheduledAt?: string;
+                                /** Format: date-time */
+                                heldAt?: string;
+                                /** @enum {string} */
+                                fate?: "pending" | "resumed" | "shifted" | "dropped" | "review";
+                                /** Format: date-time */
+                                fateAt?: string | null;
+                                /** Format: date-time */
+                                newScheduledAt?: string | null;
+                                deliveryState?: string;
+                                text?: string;
+                            }[];
+                        };
+                        strikePosts?: {
+                            counts?: {
+                                [key: string]: number;
+                            };
+                            items?: {
+                                [key: string]: unknown;
+                            }[];
+                        };
+                        occupations?: {
+                            /** Format: uuid */
+                            accountId?: string;
+                            occupyState?: string;
+                            restoreState?: string | null;
+                            pinnedRemoteId?: string | null;
+                            report?: {
+                                [key: string]: unknown;
+                            } | null;
+                            lastError?: string | null;
+                        }[];
+                        nativeScheduled?: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -2506,7 +4141,33 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items?: {
+                            /** Format: uuid */
+                            id?: string;
+                            /** Format: uuid */
+                            deliveryId?: string;
+                            /** Format: uuid */
+                            postId?: string;
+                            /** Format: uuid */
+                            accountId?: string;
+                            /** Format: date-time */
+                            originalScheduledAt?: string;
+                            /** Format: date-time */
+                            heldAt?: string;
+                            /** @enum {string} */
+                            fate?: "pending" | "resumed" | "shifted" | "dropped" | "review";
+                            /** Format: date-time */
+                            fateAt?: string | null;
+                            /** Format: date-time */
+                            newScheduledAt?: string | null;
+                            deliveryState?: string;
+                            text?: string;
+                        }[];
+                        nextCursor?: string | null;
+                    };
+                };
             };
         };
     };
@@ -2529,7 +4190,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        holdId?: string;
+                        /** Format: uuid */
+                        deliveryId?: string;
+                        /** @enum {string} */
+                        fate?: "resumed" | "dropped";
+                        /** Format: date-time */
+                        scheduledAt?: string | null;
+                    };
+                };
             };
         };
     };
@@ -2552,7 +4224,17 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        remoteId?: string;
+                        /** @enum {string} */
+                        fate?: "resumed" | "dropped";
+                        /** Format: date-time */
+                        scheduledAt?: string | null;
+                    };
+                };
             };
         };
     };
@@ -2571,7 +4253,17 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        remoteId?: string;
+                        /** @enum {string} */
+                        fate?: "resumed" | "dropped";
+                        /** Format: date-time */
+                        scheduledAt?: string | null;
+                    };
+                };
             };
         };
     };
@@ -2594,7 +4286,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        holdId?: string;
+                        /** Format: uuid */
+                        deliveryId?: string;
+                        /** @enum {string} */
+                        fate?: "resumed" | "dropped";
+                        /** Format: date-time */
+                        scheduledAt?: string | null;
+                    };
+                };
             };
         };
     };
@@ -2640,7 +4343,321 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        strike?: {
+                            /** Format: uuid */
+                            id?: string;
+                            title?: string;
+                            state?: string;
+                            live?: boolean;
+                            window?: {
+                                /** Format: date-time */
+                                from?: string;
+                                /** Format: date-time */
+                                until?: string;
+                            };
+                        };
+                        /** @description What the strike did: the decision, each account (occupied, restored, feature gaps), held posts and their fates, failures */
+                        story?: {
+                            reason?: string;
+                            mode?: string;
+                            heldPolicy?: string;
+                            window?: {
+                                [key: string]: unknown;
+                            };
+                            spacing?: {
+                                resumeSeconds?: number;
+                                occupationSeconds?: number;
+                            };
+                            accounts?: {
+                                account?: {
+                                    /** Format: uuid */
+                                    id?: string;
+                                    handle?: string;
+                                    /** @enum {string} */
+                                    network?: "mastodon" | "x" | "bluesky";
+                                };
+                                status?: string;
+                                occupation?: {
+                                    state?: string | null;
+                                    fieldsChanged?: string[];
+                                    pinned?: boolean;
+                                    lastError?: string | null;
+                                };
+                                restoration?: {
+                                    state?: string | null;
+                                    restored?: string[];
+                                    leftAsEdited?: string[];
+                                    unpinned?: boolean;
+                                    nativeScheduled?: string | null;
+                                    lastError?: string | null;
+                                };
+                                /** @description features this server lacks; null when not checked */
+                                featureGaps?: string[] | null;
+                                steps?: {
+                                    step?: string;
+                                    outcome?: string;
+                                    error?: string | null;
+                                }[] | null;
+                            }[];
+                            decisions?: {
+                                kind?: string;
+                                status?: string;
+                                /** Format: date-time */
+                                openedAt?: string;
+                                /** Format: date-time */
+                                decidedAt?: string | null;
+                                rule?: {
+                                    kind?: string;
+                                    ballot?: string;
+                                    quorumCount?: number;
+                                    quorumPercent?: number;
+                                };
+                                votes?: {
+                                    eligible?: number;
+                                    needed?: number;
+                                    approvals?: number;
+                                    rejections?: number;
+                                } | null;
+                                assembly?: {
+                                    /** Format: date-time */
+                                    heldAt?: string;
+                                    votesFor?: number;
+                                    votesAgainst?: number;
+                                    votesAbstain?: number;
+                                } | null;
+                            }[];
+                            held?: {
+                                total?: number;
+                                byFate?: {
+                                    [key: string]: number;
+                                };
+                                posts?: {
+                                    [key: string]: unknown;
+                                }[];
+                                more?: boolean;
+                            };
+                            nativeMoved?: {
+                                total?: number;
+                                posts?: {
+                                    [key: string]: unknown;
+                                }[];
+                                more?: boolean;
+                            };
+                            failures?: {
+                                account?: {
+                                    /** Format: uuid */
+                                    id?: string;
+                                    handle?: string;
+                                    /** @enum {string} */
+                                    network?: "mastodon" | "x" | "bluesky";
+                                } | null;
+                                step?: string;
+                                error?: string;
+                                /** Format: date-time */
+                                at?: string | null;
+                            }[];
+                        };
+                        /** Format: date-time */
+                        generatedAt?: string;
+                        /** @enum {string} */
+                        lang?: "en" | "fr";
+                        metrics?: string[];
+                        posts?: {
+                            rank?: number;
+                            /** Format: uuid */
+                            deliveryId?: string;
+                            /** Format: uuid */
+                            postId?: string;
+                            account?: {
+                                /** Format: uuid */
+                                id?: string;
+                                handle?: string;
+                                /** @enum {string} */
+                                network?: "mastodon" | "x" | "bluesky";
+                            };
+                            role?: string;
+                            text?: string;
+                            url?: string | null;
+                            /** Format: date-time */
+                            publishedAt?: string;
+                            /** Format: date-time */
+                            goneAt?: string | null;
+                            counts?: {
+                                /** @description null: not measured yet (never 0 for "unknown") */
+                                favourites?: number | null;
+                                /** @description null: not measured yet (never 0 for "unknown") */
+                                boosts?: number | null;
+                                /** @description null: not measured yet (never 0 for "unknown") */
+                                replies?: number | null;
+                                /** @description null: not measured yet (never 0 for "unknown") */
+                                quotes?: number | null;
+                                /** @description null: not measured yet (never 0 for "unknown") */
+                                impressions?: number | null;
+                            };
+                            /** Format: date-time */
+                            snapshotAt?: string | null;
+                            /** @description null: not measured yet (never 0 for "unknown") */
+                            comments?: number | null;
+                            ownReplies?: number;
+                        }[];
+                        totals?: {
+                            overall?: {
+                                posts?: number;
+                                measured?: number;
+                                /** @description null: not measured yet (never 0 for "unknown") */
+                                favourites?: number | null;
+                                /** @description null: not measured yet (never 0 for "unknown") */
+                                boosts?: number | null;
+                                /** @description null: not measured yet (never 0 for "unknown") */
+                                replies?: number | null;
+                                /** @description null: not measured yet (never 0 for "unknown") */
+                                quotes?: number | null;
+                                /** @description null: not measured yet (never 0 for "unknown") */
+                                impressions?: number | null;
+                                /** @description null: not measured yet (never 0 for "unknown") */
+                                comments?: number | null;
+                            };
+                            perNetwork?: {
+                                [key: string]: unknown;
+                            }[];
+                            perAccount?: {
+                                posts?: number;
+                                measured?: number;
+                                /** @description null: not measured yet (never 0 for "unknown") */
+                                favourites?: number | null;
+                                /** @description null: not measured yet (never 0 for "unknown") */
+                                boosts?: number | null;
+                                /** @description null: not measured yet (never 0 for "unknown") */
+                                replies?: number | null;
+                                /** @description null: not measured yet (never 0 for "unknown") */
+                                quotes?: number | null;
+                                /** @description null: not measured yet (never 0 for "unknown") */
+                                impressions?: number | null;
+                                /** @description null: not measured yet (never 0 for "unknown") */
+                                comments?: number | null;
+                                account?: {
+                                    /** Format: uuid */
+                                    id?: string;
+                                    handle?: string;
+                                    /** @enum {string} */
+                                    network?: "mastodon" | "x" | "bluesky";
+                                };
+                            }[];
+                        };
+                        strikeStats?: {
+                            posts?: number;
+                            metrics?: {
+                                [key: string]: {
+                                    n?: number;
+                                    median?: number | null;
+                                    mean?: number | null;
+                                };
+                            };
+                        };
+                        baseline?: {
+                            days?: number;
+                            /** Format: date-time */
+                            from?: string;
+                            /** Format: date-time */
+                            until?: string;
+                            accountIds?: string[];
+                            posts?: number;
+                            unmeasured?: number;
+                            metrics?: {
+                                [key: string]: {
+                                    n?: number;
+                                    median?: number | null;
+                                    mean?: number | null;
+                                };
+                            };
+                        };
+                        ratios?: {
+                            [key: string]: {
+                                median?: number | null;
+                                mean?: number | null;
+                                sentence?: string;
+                            };
+                        };
+                        series?: {
+                            total?: {
+                                [key: string]: unknown;
+                            }[];
+                            perPost?: {
+                                /** Format: uuid */
+                                deliveryId?: string;
+                                points?: {
+                                    [key: string]: unknown;
+                                }[];
+                            }[];
+                        };
+                        /** @description Public comments: replies by people outside the organisation. A server's reply count (the replies metric) also counts private replies and the organisation's own. */
+                        comments?: {
+                            /** @description null: not measured yet (never 0 for "unknown") */
+                            count?: number | null;
+                            /** @description null: not measured yet (never 0 for "unknown") */
+                            uniqueAuthors?: number | null;
+                            perPost?: {
+                                /** Format: uuid */
+                                deliveryId?: string;
+                                /** @description null: not measured yet (never 0 for "unknown") */
+                                count?: number | null;
+                            }[];
+                            perHour?: {
+                                /** Format: date-time */
+                                hour?: string;
+                                count?: number;
+                            }[];
+                            first?: {
+                                /** Format: uuid */
+                                id?: string;
+                                /** Format: uuid */
+                                deliveryId?: string;
+                                remoteId?: string;
+                                inReplyToRemoteId?: string | null;
+                                authorHandle?: string;
+                                authorName?: string;
+                                authorUrl?: string | null;
+                                text?: string;
+                                language?: string | null;
+                                url?: string | null;
+                                /** Format: date-time */
+                                postedAt?: string;
+                                /** Format: date-time */
+                                editedAt?: string | null;
+                                /** Format: date-time */
+                                deletedAt?: string | null;
+                            }[];
+                            more?: boolean;
+                        };
+                        /** @description Replies by the organisation's own accounts, never counted among people commenting */
+                        ownReplies?: {
+                            count?: number;
+                            first?: {
+                                /** Format: uuid */
+                                id?: string;
+                                /** Format: uuid */
+                                deliveryId?: string;
+                                remoteId?: string;
+                                inReplyToRemoteId?: string | null;
+                                authorHandle?: string;
+                                authorName?: string;
+                                authorUrl?: string | null;
+                                text?: string;
+                                language?: string | null;
+                                url?: string | null;
+                                /** Format: date-time */
+                                postedAt?: string;
+                                /** Format: date-time */
+                                editedAt?: string | null;
+                                /** Format: date-time */
+                                deletedAt?: string | null;
+                            }[];
+                            more?: boolean;
+                        };
+                    };
+                };
             };
         };
     };
@@ -2671,7 +4688,33 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items?: {
+                            /** Format: uuid */
+                            id?: string;
+                            /** Format: uuid */
+                            deliveryId?: string;
+                            remoteId?: string;
+                            inReplyToRemoteId?: string | null;
+                            authorHandle?: string;
+                            authorName?: string;
+                            authorUrl?: string | null;
+                            text?: string;
+                            language?: string | null;
+                            url?: string | null;
+                            /** Format: date-time */
+                            postedAt?: string;
+                            /** Format: date-time */
+                            editedAt?: string | null;
+                            /** Format: date-time */
+                            deletedAt?: string | null;
+                            /** @description a reply by one of the organisation's own accounts */
+                            fromOrganisation?: boolean;
+                        }[];
+                        nextCursor?: string | null;
+                    };
+                };
             };
         };
     };
@@ -2690,7 +4733,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
             };
         };
     };
@@ -2709,7 +4754,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
             };
         };
     };
@@ -2737,7 +4784,30 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    ReportsController_heldCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
             };
         };
     };
@@ -2763,7 +4833,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
         };
     };
@@ -2786,7 +4858,30 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** Format: uuid */
+                        strikeId?: string;
+                        createdBy?: {
+                            /** Format: uuid */
+                            id?: string;
+                            name?: string | null;
+                        };
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        expiresAt?: string;
+                        /** Format: date-time */
+                        revokedAt?: string | null;
+                        /** Format: uuid */
+                        revokedBy?: string | null;
+                        /** @enum {string} */
+                        state?: "active" | "revoked" | "expired";
+                        url?: string;
+                    };
+                };
             };
         };
     };
@@ -2805,7 +4900,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        /** Format: uuid */
+                        strikeId?: string;
+                        createdBy?: {
+                            /** Format: uuid */
+                            id?: string;
+                            name?: string | null;
+                        };
+                        /** Format: date-time */
+                        createdAt?: string;
+                        /** Format: date-time */
+                        expiresAt?: string;
+                        /** Format: date-time */
+                        revokedAt?: string | null;
+                        /** Format: uuid */
+                        revokedBy?: string | null;
+                        /** @enum {string} */
+                        state?: "active" | "revoked" | "expired";
+                    }[];
+                };
             };
         };
     };
@@ -2820,6 +4937,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Revoked (or already revoked) */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -2857,7 +4975,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
         };
     };
