@@ -13,7 +13,13 @@ const bool: SchemaObject = { type: 'boolean' };
 const anyObject: SchemaObject = { type: 'object', additionalProperties: true };
 const nullable = (s: SchemaObject): SchemaObject => ({ ...s, nullable: true });
 const arrayOf = (items: SchemaObject): SchemaObject => ({ type: 'array', items });
-const obj = (properties: Record<string, SchemaObject>, description?: string): SchemaObject => ({ type: 'object', properties, ...(description ? { description } : {}) });
+// Every property listed is always present in the answer (null where the schema says nullable).
+const obj = (properties: Record<string, SchemaObject>, description?: string): SchemaObject => ({
+  type: 'object',
+  properties,
+  required: Object.keys(properties),
+  ...(description ? { description } : {}),
+});
 const counted: SchemaObject = { type: 'object', additionalProperties: int };
 /** A page of items and the cursor of the next page (null on the last one). */
 const page = (item: SchemaObject): SchemaObject => obj({ items: arrayOf(item), nextCursor: nullable(str) });

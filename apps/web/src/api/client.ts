@@ -39,6 +39,14 @@ export async function call<T>(request: Promise<{ data?: T; error?: unknown; resp
   return data as T;
 }
 
+/**
+ * The same, for answers whose document schema is looser than the view the page reads (free-form
+ * `detail` or `proposal` objects): the page names the view it expects.
+ */
+export function callAs<T>(request: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
+  return call<unknown>(request) as Promise<T>;
+}
+
 /** For endpoints outside the OpenAPI document (or not merged yet): same CSRF and error handling. */
 export async function callRaw<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };

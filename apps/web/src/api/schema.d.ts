@@ -1674,9 +1674,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        status?: "ok" | "error";
-                        postgres?: string;
-                        redis?: string;
+                        status: "ok" | "error";
+                        postgres: string;
+                        redis: string;
                     };
                 };
             };
@@ -1740,16 +1740,16 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** Format: uuid */
-                        organisationId?: string;
-                        name?: string;
+                        organisationId: string;
+                        name: string;
                         /** @enum {string} */
-                        role?: "admin" | "community_manager" | "member" | "viewer";
+                        role: "admin" | "community_manager" | "member" | "viewer";
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        removedAt?: string | null;
+                        removedAt: string | null;
                     };
                 };
             };
@@ -1771,16 +1771,16 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** Format: uuid */
-                        organisationId?: string;
-                        name?: string;
+                        organisationId: string;
+                        name: string;
                         /** @enum {string} */
-                        role?: "admin" | "community_manager" | "member" | "viewer";
+                        role: "admin" | "community_manager" | "member" | "viewer";
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        removedAt?: string | null;
+                        removedAt: string | null;
                     }[];
                 };
             };
@@ -1806,16 +1806,16 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** Format: uuid */
-                        organisationId?: string;
-                        name?: string;
+                        organisationId: string;
+                        name: string;
                         /** @enum {string} */
-                        role?: "admin" | "community_manager" | "member" | "viewer";
+                        role: "admin" | "community_manager" | "member" | "viewer";
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        removedAt?: string | null;
+                        removedAt: string | null;
                     };
                 };
             };
@@ -1863,16 +1863,16 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** Format: uuid */
-                        organisationId?: string;
-                        name?: string;
+                        organisationId: string;
+                        name: string;
                         /** @enum {string} */
-                        role?: "admin" | "community_manager" | "member" | "viewer";
+                        role: "admin" | "community_manager" | "member" | "viewer";
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        removedAt?: string | null;
+                        removedAt: string | null;
                     };
                 };
             };
@@ -1896,17 +1896,17 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** Format: uuid */
-                        memberId?: string;
-                        name?: string;
-                        prefix?: string;
+                        memberId: string;
+                        name: string;
+                        prefix: string;
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        lastUsedAt?: string | null;
+                        lastUsedAt: string | null;
                         /** Format: date-time */
-                        revokedAt?: string | null;
+                        revokedAt: string | null;
                     }[];
                 };
             };
@@ -1934,19 +1934,19 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** Format: uuid */
-                        memberId?: string;
-                        name?: string;
-                        prefix?: string;
+                        memberId: string;
+                        name: string;
+                        prefix: string;
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        lastUsedAt?: string | null;
+                        lastUsedAt: string | null;
                         /** Format: date-time */
-                        revokedAt?: string | null;
+                        revokedAt: string | null;
                         /** @description The secret API token (pqt_…), shown this once */
-                        token?: string;
+                        token: string;
                     };
                 };
             };
@@ -1970,17 +1970,17 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** Format: uuid */
-                        memberId?: string;
-                        name?: string;
-                        prefix?: string;
+                        memberId: string;
+                        name: string;
+                        prefix: string;
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        lastUsedAt?: string | null;
+                        lastUsedAt: string | null;
                         /** Format: date-time */
-                        revokedAt?: string | null;
+                        revokedAt: string | null;
                     };
                 };
             };
@@ -2002,26 +2002,26 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** @enum {string} */
-                        network?: "mastodon" | "x" | "bluesky";
-                        instanceUrl?: string;
-                        remoteId?: string;
-                        handle?: string;
-                        displayName?: string;
-                        profileUrl?: string | null;
-                        limits?: {
-                            maxCharacters?: number;
-                            maxMedia?: number;
-                            charactersPerUrl?: number;
+                        network: "mastodon" | "x" | "bluesky";
+                        instanceUrl: string;
+                        remoteId: string;
+                        handle: string;
+                        displayName: string;
+                        profileUrl: string | null;
+                        limits: {
+                            maxCharacters: number;
+                            maxMedia: number;
+                            charactersPerUrl: number;
                         };
                         /** @enum {string} */
-                        status?: "active" | "needs_reconnection" | "disconnected";
-                        statusReason?: string | null;
+                        status: "active" | "needs_reconnection" | "disconnected";
+                        statusReason: string | null;
                         /** Format: date-time */
-                        rateLimitedUntil?: string | null;
+                        rateLimitedUntil: string | null;
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                     }[];
                 };
             };
@@ -2048,26 +2048,26 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** @enum {string} */
-                        network?: "mastodon" | "x" | "bluesky";
-                        instanceUrl?: string;
-                        remoteId?: string;
-                        handle?: string;
-                        displayName?: string;
-                        profileUrl?: string | null;
-                        limits?: {
-                            maxCharacters?: number;
-                            maxMedia?: number;
-                            charactersPerUrl?: number;
+                        network: "mastodon" | "x" | "bluesky";
+                        instanceUrl: string;
+                        remoteId: string;
+                        handle: string;
+                        displayName: string;
+                        profileUrl: string | null;
+                        limits: {
+                            maxCharacters: number;
+                            maxMedia: number;
+                            charactersPerUrl: number;
                         };
                         /** @enum {string} */
-                        status?: "active" | "needs_reconnection" | "disconnected";
-                        statusReason?: string | null;
+                        status: "active" | "needs_reconnection" | "disconnected";
+                        statusReason: string | null;
                         /** Format: date-time */
-                        rateLimitedUntil?: string | null;
+                        rateLimitedUntil: string | null;
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                     };
                 };
             };
@@ -2078,26 +2078,26 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** @enum {string} */
-                        network?: "mastodon" | "x" | "bluesky";
-                        instanceUrl?: string;
-                        remoteId?: string;
-                        handle?: string;
-                        displayName?: string;
-                        profileUrl?: string | null;
-                        limits?: {
-                            maxCharacters?: number;
-                            maxMedia?: number;
-                            charactersPerUrl?: number;
+                        network: "mastodon" | "x" | "bluesky";
+                        instanceUrl: string;
+                        remoteId: string;
+                        handle: string;
+                        displayName: string;
+                        profileUrl: string | null;
+                        limits: {
+                            maxCharacters: number;
+                            maxMedia: number;
+                            charactersPerUrl: number;
                         };
                         /** @enum {string} */
-                        status?: "active" | "needs_reconnection" | "disconnected";
-                        statusReason?: string | null;
+                        status: "active" | "needs_reconnection" | "disconnected";
+                        statusReason: string | null;
                         /** Format: date-time */
-                        rateLimitedUntil?: string | null;
+                        rateLimitedUntil: string | null;
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                     };
                 };
             };
@@ -2121,26 +2121,26 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** @enum {string} */
-                        network?: "mastodon" | "x" | "bluesky";
-                        instanceUrl?: string;
-                        remoteId?: string;
-                        handle?: string;
-                        displayName?: string;
-                        profileUrl?: string | null;
-                        limits?: {
-                            maxCharacters?: number;
-                            maxMedia?: number;
-                            charactersPerUrl?: number;
+                        network: "mastodon" | "x" | "bluesky";
+                        instanceUrl: string;
+                        remoteId: string;
+                        handle: string;
+                        displayName: string;
+                        profileUrl: string | null;
+                        limits: {
+                            maxCharacters: number;
+                            maxMedia: number;
+                            charactersPerUrl: number;
                         };
                         /** @enum {string} */
-                        status?: "active" | "needs_reconnection" | "disconnected";
-                        statusReason?: string | null;
+                        status: "active" | "needs_reconnection" | "disconnected";
+                        statusReason: string | null;
                         /** Format: date-time */
-                        rateLimitedUntil?: string | null;
+                        rateLimitedUntil: string | null;
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                     };
                 };
             };
@@ -2163,7 +2163,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        cancelledDeliveries?: number;
+                        cancelledDeliveries: number;
                     };
                 };
             };
@@ -2191,26 +2191,26 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** @enum {string} */
-                        network?: "mastodon" | "x" | "bluesky";
-                        instanceUrl?: string;
-                        remoteId?: string;
-                        handle?: string;
-                        displayName?: string;
-                        profileUrl?: string | null;
-                        limits?: {
-                            maxCharacters?: number;
-                            maxMedia?: number;
-                            charactersPerUrl?: number;
+                        network: "mastodon" | "x" | "bluesky";
+                        instanceUrl: string;
+                        remoteId: string;
+                        handle: string;
+                        displayName: string;
+                        profileUrl: string | null;
+                        limits: {
+                            maxCharacters: number;
+                            maxMedia: number;
+                            charactersPerUrl: number;
                         };
                         /** @enum {string} */
-                        status?: "active" | "needs_reconnection" | "disconnected";
-                        statusReason?: string | null;
+                        status: "active" | "needs_reconnection" | "disconnected";
+                        statusReason: string | null;
                         /** Format: date-time */
-                        rateLimitedUntil?: string | null;
+                        rateLimitedUntil: string | null;
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                     };
                 };
             };
@@ -2235,10 +2235,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        authorizationUrl?: string;
-                        state?: string;
+                        authorizationUrl: string;
+                        state: string;
                         /** Format: date-time */
-                        expiresAt?: string;
+                        expiresAt: string;
                     };
                 };
             };
@@ -2265,26 +2265,26 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** @enum {string} */
-                        network?: "mastodon" | "x" | "bluesky";
-                        instanceUrl?: string;
-                        remoteId?: string;
-                        handle?: string;
-                        displayName?: string;
-                        profileUrl?: string | null;
-                        limits?: {
-                            maxCharacters?: number;
-                            maxMedia?: number;
-                            charactersPerUrl?: number;
+                        network: "mastodon" | "x" | "bluesky";
+                        instanceUrl: string;
+                        remoteId: string;
+                        handle: string;
+                        displayName: string;
+                        profileUrl: string | null;
+                        limits: {
+                            maxCharacters: number;
+                            maxMedia: number;
+                            charactersPerUrl: number;
                         };
                         /** @enum {string} */
-                        status?: "active" | "needs_reconnection" | "disconnected";
-                        statusReason?: string | null;
+                        status: "active" | "needs_reconnection" | "disconnected";
+                        statusReason: string | null;
                         /** Format: date-time */
-                        rateLimitedUntil?: string | null;
+                        rateLimitedUntil: string | null;
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                     };
                 };
             };
@@ -2295,26 +2295,26 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** @enum {string} */
-                        network?: "mastodon" | "x" | "bluesky";
-                        instanceUrl?: string;
-                        remoteId?: string;
-                        handle?: string;
-                        displayName?: string;
-                        profileUrl?: string | null;
-                        limits?: {
-                            maxCharacters?: number;
-                            maxMedia?: number;
-                            charactersPerUrl?: number;
+                        network: "mastodon" | "x" | "bluesky";
+                        instanceUrl: string;
+                        remoteId: string;
+                        handle: string;
+                        displayName: string;
+                        profileUrl: string | null;
+                        limits: {
+                            maxCharacters: number;
+                            maxMedia: number;
+                            charactersPerUrl: number;
                         };
                         /** @enum {string} */
-                        status?: "active" | "needs_reconnection" | "disconnected";
-                        statusReason?: string | null;
+                        status: "active" | "needs_reconnection" | "disconnected";
+                        statusReason: string | null;
                         /** Format: date-time */
-                        rateLimitedUntil?: string | null;
+                        rateLimitedUntil: string | null;
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                     };
                 };
             };
@@ -2335,10 +2335,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        authorizationUrl?: string;
-                        state?: string;
+                        authorizationUrl: string;
+                        state: string;
                         /** Format: date-time */
-                        expiresAt?: string;
+                        expiresAt: string;
                     };
                 };
             };
@@ -2367,11 +2367,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
-                        mimeType?: string;
-                        byteSize?: number;
+                        id: string;
+                        mimeType: string;
+                        byteSize: number;
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                     };
                 };
             };
@@ -2403,53 +2403,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items?: {
+                        items: {
                             /** Format: uuid */
-                            id?: string;
-                            text?: string;
-                            contentWarning?: string | null;
+                            id: string;
+                            text: string;
+                            contentWarning: string | null;
                             /** @enum {string} */
-                            visibility?: "public" | "unlisted" | "private" | "direct";
-                            language?: string | null;
+                            visibility: "public" | "unlisted" | "private" | "direct";
+                            language: string | null;
                             /** Format: date-time */
-                            scheduledAt?: string;
-                            media?: {
+                            scheduledAt: string;
+                            media: {
                                 /** Format: uuid */
-                                mediaId?: string;
-                                altText?: string;
-                                mimeType?: string;
+                                mediaId: string;
+                                altText: string;
+                                mimeType: string;
                             }[];
-                            deliveries?: {
+                            deliveries: {
                                 /** Format: uuid */
-                                id?: string;
+                                id: string;
                                 /** Format: uuid */
-                                accountId?: string;
+                                accountId: string;
                                 /** @enum {string} */
-                                state?: "scheduled" | "publishing" | "published" | "failed" | "cancelled" | "held";
+                                state: "scheduled" | "publishing" | "published" | "failed" | "cancelled" | "held";
                                 /** Format: date-time */
-                                scheduledAt?: string;
-                                attempts?: number;
-                                remoteId?: string | null;
-                                url?: string | null;
+                                scheduledAt: string;
+                                attempts: number;
+                                remoteId: string | null;
+                                url: string | null;
                                 /** Format: date-time */
-                                publishedAt?: string | null;
-                                lastError?: string | null;
-                                failureReason?: string | null;
-                                cancelReason?: string | null;
+                                publishedAt: string | null;
+                                lastError: string | null;
+                                failureReason: string | null;
+                                cancelReason: string | null;
                                 /** Format: date-time */
-                                updatedAt?: string;
+                                updatedAt: string;
                             }[];
                             /** Format: uuid */
-                            createdById?: string | null;
+                            createdById: string | null;
                             /** Format: uuid */
-                            strikeId?: string | null;
-                            strikeRole?: string | null;
+                            strikeId: string | null;
+                            strikeRole: string | null;
                             /** Format: date-time */
-                            createdAt?: string;
+                            createdAt: string;
                             /** Format: date-time */
-                            updatedAt?: string;
+                            updatedAt: string;
                         }[];
-                        nextCursor?: string | null;
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -2475,49 +2475,49 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
-                        text?: string;
-                        contentWarning?: string | null;
+                        id: string;
+                        text: string;
+                        contentWarning: string | null;
                         /** @enum {string} */
-                        visibility?: "public" | "unlisted" | "private" | "direct";
-                        language?: string | null;
+                        visibility: "public" | "unlisted" | "private" | "direct";
+                        language: string | null;
                         /** Format: date-time */
-                        scheduledAt?: string;
-                        media?: {
+                        scheduledAt: string;
+                        media: {
                             /** Format: uuid */
-                            mediaId?: string;
-                            altText?: string;
-                            mimeType?: string;
+                            mediaId: string;
+                            altText: string;
+                            mimeType: string;
                         }[];
-                        deliveries?: {
+                        deliveries: {
                             /** Format: uuid */
-                            id?: string;
+                            id: string;
                             /** Format: uuid */
-                            accountId?: string;
+                            accountId: string;
                             /** @enum {string} */
-                            state?: "scheduled" | "publishing" | "published" | "failed" | "cancelled" | "held";
+                            state: "scheduled" | "publishing" | "published" | "failed" | "cancelled" | "held";
                             /** Format: date-time */
-                            scheduledAt?: string;
-                            attempts?: number;
-                            remoteId?: string | null;
-                            url?: string | null;
+                            scheduledAt: string;
+                            attempts: number;
+                            remoteId: string | null;
+                            url: string | null;
                             /** Format: date-time */
-                            publishedAt?: string | null;
-                            lastError?: string | null;
-                            failureReason?: string | null;
-                            cancelReason?: string | null;
+                            publishedAt: string | null;
+                            lastError: string | null;
+                            failureReason: string | null;
+                            cancelReason: string | null;
                             /** Format: date-time */
-                            updatedAt?: string;
+                            updatedAt: string;
                         }[];
                         /** Format: uuid */
-                        createdById?: string | null;
+                        createdById: string | null;
                         /** Format: uuid */
-                        strikeId?: string | null;
-                        strikeRole?: string | null;
+                        strikeId: string | null;
+                        strikeRole: string | null;
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        updatedAt?: string;
+                        updatedAt: string;
                     };
                 };
             };
@@ -2541,49 +2541,49 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
-                        text?: string;
-                        contentWarning?: string | null;
+                        id: string;
+                        text: string;
+                        contentWarning: string | null;
                         /** @enum {string} */
-                        visibility?: "public" | "unlisted" | "private" | "direct";
-                        language?: string | null;
+                        visibility: "public" | "unlisted" | "private" | "direct";
+                        language: string | null;
                         /** Format: date-time */
-                        scheduledAt?: string;
-                        media?: {
+                        scheduledAt: string;
+                        media: {
                             /** Format: uuid */
-                            mediaId?: string;
-                            altText?: string;
-                            mimeType?: string;
+                            mediaId: string;
+                            altText: string;
+                            mimeType: string;
                         }[];
-                        deliveries?: {
+                        deliveries: {
                             /** Format: uuid */
-                            id?: string;
+                            id: string;
                             /** Format: uuid */
-                            accountId?: string;
+                            accountId: string;
                             /** @enum {string} */
-                            state?: "scheduled" | "publishing" | "published" | "failed" | "cancelled" | "held";
+                            state: "scheduled" | "publishing" | "published" | "failed" | "cancelled" | "held";
                             /** Format: date-time */
-                            scheduledAt?: string;
-                            attempts?: number;
-                            remoteId?: string | null;
-                            url?: string | null;
+                            scheduledAt: string;
+                            attempts: number;
+                            remoteId: string | null;
+                            url: string | null;
                             /** Format: date-time */
-                            publishedAt?: string | null;
-                            lastError?: string | null;
-                            failureReason?: string | null;
-                            cancelReason?: string | null;
+                            publishedAt: string | null;
+                            lastError: string | null;
+                            failureReason: string | null;
+                            cancelReason: string | null;
                             /** Format: date-time */
-                            updatedAt?: string;
+                            updatedAt: string;
                         }[];
                         /** Format: uuid */
-                        createdById?: string | null;
+                        createdById: string | null;
                         /** Format: uuid */
-                        strikeId?: string | null;
-                        strikeRole?: string | null;
+                        strikeId: string | null;
+                        strikeRole: string | null;
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        updatedAt?: string;
+                        updatedAt: string;
                     };
                 };
             };
@@ -2611,49 +2611,49 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
-                        text?: string;
-                        contentWarning?: string | null;
+                        id: string;
+                        text: string;
+                        contentWarning: string | null;
                         /** @enum {string} */
-                        visibility?: "public" | "unlisted" | "private" | "direct";
-                        language?: string | null;
+                        visibility: "public" | "unlisted" | "private" | "direct";
+                        language: string | null;
                         /** Format: date-time */
-                        scheduledAt?: string;
-                        media?: {
+                        scheduledAt: string;
+                        media: {
                             /** Format: uuid */
-                            mediaId?: string;
-                            altText?: string;
-                            mimeType?: string;
+                            mediaId: string;
+                            altText: string;
+                            mimeType: string;
                         }[];
-                        deliveries?: {
+                        deliveries: {
                             /** Format: uuid */
-                            id?: string;
+                            id: string;
                             /** Format: uuid */
-                            accountId?: string;
+                            accountId: string;
                             /** @enum {string} */
-                            state?: "scheduled" | "publishing" | "published" | "failed" | "cancelled" | "held";
+                            state: "scheduled" | "publishing" | "published" | "failed" | "cancelled" | "held";
                             /** Format: date-time */
-                            scheduledAt?: string;
-                            attempts?: number;
-                            remoteId?: string | null;
-                            url?: string | null;
+                            scheduledAt: string;
+                            attempts: number;
+                            remoteId: string | null;
+                            url: string | null;
                             /** Format: date-time */
-                            publishedAt?: string | null;
-                            lastError?: string | null;
-                            failureReason?: string | null;
-                            cancelReason?: string | null;
+                            publishedAt: string | null;
+                            lastError: string | null;
+                            failureReason: string | null;
+                            cancelReason: string | null;
                             /** Format: date-time */
-                            updatedAt?: string;
+                            updatedAt: string;
                         }[];
                         /** Format: uuid */
-                        createdById?: string | null;
+                        createdById: string | null;
                         /** Format: uuid */
-                        strikeId?: string | null;
-                        strikeRole?: string | null;
+                        strikeId: string | null;
+                        strikeRole: string | null;
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        updatedAt?: string;
+                        updatedAt: string;
                     };
                 };
             };
@@ -2681,49 +2681,49 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
-                        text?: string;
-                        contentWarning?: string | null;
+                        id: string;
+                        text: string;
+                        contentWarning: string | null;
                         /** @enum {string} */
-                        visibility?: "public" | "unlisted" | "private" | "direct";
-                        language?: string | null;
+                        visibility: "public" | "unlisted" | "private" | "direct";
+                        language: string | null;
                         /** Format: date-time */
-                        scheduledAt?: string;
-                        media?: {
+                        scheduledAt: string;
+                        media: {
                             /** Format: uuid */
-                            mediaId?: string;
-                            altText?: string;
-                            mimeType?: string;
+                            mediaId: string;
+                            altText: string;
+                            mimeType: string;
                         }[];
-                        deliveries?: {
+                        deliveries: {
                             /** Format: uuid */
-                            id?: string;
+                            id: string;
                             /** Format: uuid */
-                            accountId?: string;
+                            accountId: string;
                             /** @enum {string} */
-                            state?: "scheduled" | "publishing" | "published" | "failed" | "cancelled" | "held";
+                            state: "scheduled" | "publishing" | "published" | "failed" | "cancelled" | "held";
                             /** Format: date-time */
-                            scheduledAt?: string;
-                            attempts?: number;
-                            remoteId?: string | null;
-                            url?: string | null;
+                            scheduledAt: string;
+                            attempts: number;
+                            remoteId: string | null;
+                            url: string | null;
                             /** Format: date-time */
-                            publishedAt?: string | null;
-                            lastError?: string | null;
-                            failureReason?: string | null;
-                            cancelReason?: string | null;
+                            publishedAt: string | null;
+                            lastError: string | null;
+                            failureReason: string | null;
+                            cancelReason: string | null;
                             /** Format: date-time */
-                            updatedAt?: string;
+                            updatedAt: string;
                         }[];
                         /** Format: uuid */
-                        createdById?: string | null;
+                        createdById: string | null;
                         /** Format: uuid */
-                        strikeId?: string | null;
-                        strikeRole?: string | null;
+                        strikeId: string | null;
+                        strikeRole: string | null;
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        updatedAt?: string;
+                        updatedAt: string;
                     };
                 };
             };
@@ -2751,49 +2751,49 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
-                        text?: string;
-                        contentWarning?: string | null;
+                        id: string;
+                        text: string;
+                        contentWarning: string | null;
                         /** @enum {string} */
-                        visibility?: "public" | "unlisted" | "private" | "direct";
-                        language?: string | null;
+                        visibility: "public" | "unlisted" | "private" | "direct";
+                        language: string | null;
                         /** Format: date-time */
-                        scheduledAt?: string;
-                        media?: {
+                        scheduledAt: string;
+                        media: {
                             /** Format: uuid */
-                            mediaId?: string;
-                            altText?: string;
-                            mimeType?: string;
+                            mediaId: string;
+                            altText: string;
+                            mimeType: string;
                         }[];
-                        deliveries?: {
+                        deliveries: {
                             /** Format: uuid */
-                            id?: string;
+                            id: string;
                             /** Format: uuid */
-                            accountId?: string;
+                            accountId: string;
                             /** @enum {string} */
-                            state?: "scheduled" | "publishing" | "published" | "failed" | "cancelled" | "held";
+                            state: "scheduled" | "publishing" | "published" | "failed" | "cancelled" | "held";
                             /** Format: date-time */
-                            scheduledAt?: string;
-                            attempts?: number;
-                            remoteId?: string | null;
-                            url?: string | null;
+                            scheduledAt: string;
+                            attempts: number;
+                            remoteId: string | null;
+                            url: string | null;
                             /** Format: date-time */
-                            publishedAt?: string | null;
-                            lastError?: string | null;
-                            failureReason?: string | null;
-                            cancelReason?: string | null;
+                            publishedAt: string | null;
+                            lastError: string | null;
+                            failureReason: string | null;
+                            cancelReason: string | null;
                             /** Format: date-time */
-                            updatedAt?: string;
+                            updatedAt: string;
                         }[];
                         /** Format: uuid */
-                        createdById?: string | null;
+                        createdById: string | null;
                         /** Format: uuid */
-                        strikeId?: string | null;
-                        strikeRole?: string | null;
+                        strikeId: string | null;
+                        strikeRole: string | null;
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        updatedAt?: string;
+                        updatedAt: string;
                     };
                 };
             };
@@ -2819,82 +2819,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items?: {
+                        items: {
                             /** Format: uuid */
-                            id?: string;
-                            title?: string;
-                            reason?: string;
+                            id: string;
+                            title: string;
+                            reason: string;
                             /** Format: date-time */
-                            startsAt?: string;
+                            startsAt: string;
                             /** Format: date-time */
-                            endsAt?: string;
-                            allAccounts?: boolean;
-                            accountIds?: string[];
+                            endsAt: string;
+                            allAccounts: boolean;
+                            accountIds: string[];
                             /** @enum {string} */
-                            mode?: "silence" | "occupation";
+                            mode: "silence" | "occupation";
                             /** @enum {string} */
-                            heldPolicy?: "resume" | "shift" | "drop" | "review";
-                            resumeSpacingSeconds?: number;
-                            occupationSpacingSeconds?: number;
-                            messages?: {
-                                opening?: {
-                                    text?: string;
-                                    contentWarning?: string | null;
-                                    media?: {
+                            heldPolicy: "resume" | "shift" | "drop" | "review";
+                            resumeSpacingSeconds: number;
+                            occupationSpacingSeconds: number;
+                            messages: {
+                                opening: {
+                                    text: string;
+                                    contentWarning: string | null;
+                                    media: {
                                         /** Format: uuid */
-                                        mediaId?: string;
-                                        altText?: string;
+                                        mediaId: string;
+                                        altText: string;
                                     }[];
-                                    perNetwork?: {
+                                    perNetwork: {
                                         [key: string]: string;
                                     };
                                 } | null;
-                                rotation?: {
-                                    text?: string;
-                                    contentWarning?: string | null;
-                                    media?: {
+                                rotation: {
+                                    text: string;
+                                    contentWarning: string | null;
+                                    media: {
                                         /** Format: uuid */
-                                        mediaId?: string;
-                                        altText?: string;
+                                        mediaId: string;
+                                        altText: string;
                                     }[];
-                                    perNetwork?: {
+                                    perNetwork: {
                                         [key: string]: string;
                                     };
                                 }[];
-                                closing?: {
-                                    text?: string;
-                                    contentWarning?: string | null;
-                                    media?: {
+                                closing: {
+                                    text: string;
+                                    contentWarning: string | null;
+                                    media: {
                                         /** Format: uuid */
-                                        mediaId?: string;
-                                        altText?: string;
+                                        mediaId: string;
+                                        altText: string;
                                     }[];
-                                    perNetwork?: {
+                                    perNetwork: {
                                         [key: string]: string;
                                     };
                                 } | null;
                             };
-                            profile?: {
+                            profile: {
                                 [key: string]: unknown;
                             } | null;
                             /** @enum {string} */
-                            state?: "proposed" | "approved" | "rejected" | "running" | "ended" | "cancelled";
+                            state: "proposed" | "approved" | "rejected" | "running" | "ended" | "cancelled";
                             /** Format: date-time */
-                            effectiveFrom?: string | null;
+                            effectiveFrom: string | null;
                             /** Format: date-time */
-                            approvedAt?: string | null;
+                            approvedAt: string | null;
                             /** Format: date-time */
-                            startedAt?: string | null;
+                            startedAt: string | null;
                             /** Format: date-time */
-                            endedAt?: string | null;
+                            endedAt: string | null;
                             /** Format: uuid */
-                            createdById?: string;
+                            createdById: string;
                             /** Format: date-time */
-                            createdAt?: string;
+                            createdAt: string;
                             /** Format: date-time */
-                            updatedAt?: string;
+                            updatedAt: string;
                         }[];
-                        nextCursor?: string | null;
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -2920,135 +2920,135 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
-                        title?: string;
-                        reason?: string;
+                        id: string;
+                        title: string;
+                        reason: string;
                         /** Format: date-time */
-                        startsAt?: string;
+                        startsAt: string;
                         /** Format: date-time */
-                        endsAt?: string;
-                        allAccounts?: boolean;
-                        accountIds?: string[];
+                        endsAt: string;
+                        allAccounts: boolean;
+                        accountIds: string[];
                         /** @enum {string} */
-                        mode?: "silence" | "occupation";
+                        mode: "silence" | "occupation";
                         /** @enum {string} */
-                        heldPolicy?: "resume" | "shift" | "drop" | "review";
-                        resumeSpacingSeconds?: number;
-                        occupationSpacingSeconds?: number;
-                        messages?: {
-                            opening?: {
-                                text?: string;
-                                contentWarning?: string | null;
-                                media?: {
+                        heldPolicy: "resume" | "shift" | "drop" | "review";
+                        resumeSpacingSeconds: number;
+                        occupationSpacingSeconds: number;
+                        messages: {
+                            opening: {
+                                text: string;
+                                contentWarning: string | null;
+                                media: {
                                     /** Format: uuid */
-                                    mediaId?: string;
-                                    altText?: string;
+                                    mediaId: string;
+                                    altText: string;
                                 }[];
-                                perNetwork?: {
+                                perNetwork: {
                                     [key: string]: string;
                                 };
                             } | null;
-                            rotation?: {
-                                text?: string;
-                                contentWarning?: string | null;
-                                media?: {
+                            rotation: {
+                                text: string;
+                                contentWarning: string | null;
+                                media: {
                                     /** Format: uuid */
-                                    mediaId?: string;
-                                    altText?: string;
+                                    mediaId: string;
+                                    altText: string;
                                 }[];
-                                perNetwork?: {
+                                perNetwork: {
                                     [key: string]: string;
                                 };
                             }[];
-                            closing?: {
-                                text?: string;
-                                contentWarning?: string | null;
-                                media?: {
+                            closing: {
+                                text: string;
+                                contentWarning: string | null;
+                                media: {
                                     /** Format: uuid */
-                                    mediaId?: string;
-                                    altText?: string;
+                                    mediaId: string;
+                                    altText: string;
                                 }[];
-                                perNetwork?: {
+                                perNetwork: {
                                     [key: string]: string;
                                 };
                             } | null;
                         };
-                        profile?: {
+                        profile: {
                             [key: string]: unknown;
                         } | null;
                         /** @enum {string} */
-                        state?: "proposed" | "approved" | "rejected" | "running" | "ended" | "cancelled";
+                        state: "proposed" | "approved" | "rejected" | "running" | "ended" | "cancelled";
                         /** Format: date-time */
-                        effectiveFrom?: string | null;
+                        effectiveFrom: string | null;
                         /** Format: date-time */
-                        approvedAt?: string | null;
+                        approvedAt: string | null;
                         /** Format: date-time */
-                        startedAt?: string | null;
+                        startedAt: string | null;
                         /** Format: date-time */
-                        endedAt?: string | null;
+                        endedAt: string | null;
                         /** Format: uuid */
-                        createdById?: string;
+                        createdById: string;
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        updatedAt?: string;
-                        motions?: {
+                        updatedAt: string;
+                        motions: {
                             /** Format: uuid */
-                            id?: string;
+                            id: string;
                             /** Format: uuid */
-                            strikeId?: string;
+                            strikeId: string;
                             /** @enum {string} */
-                            kind?: "approve" | "amend" | "stop" | "extend";
+                            kind: "approve" | "amend" | "stop" | "extend";
                             /** @enum {string} */
-                            status?: "open" | "approved" | "rejected" | "withdrawn";
-                            rule?: {
+                            status: "open" | "approved" | "rejected" | "withdrawn";
+                            rule: {
                                 /** @enum {string} */
-                                kind?: "votes" | "assembly";
-                                quorumCount?: number;
-                                quorumPercent?: number;
+                                kind: "votes" | "assembly";
+                                quorumCount: number;
+                                quorumPercent: number;
                                 /** @enum {string} */
-                                ballot?: "named" | "secret";
+                                ballot: "named" | "secret";
                             };
-                            proposal?: {
+                            proposal: {
                                 [key: string]: unknown;
                             } | null;
-                            createdBy?: {
+                            createdBy: {
                                 /** Format: uuid */
-                                id?: string;
-                                name?: string | null;
+                                id: string;
+                                name: string | null;
                             };
                             /** Format: date-time */
-                            createdAt?: string;
+                            createdAt: string;
                             /** Format: date-time */
-                            decidedAt?: string | null;
-                            votes?: {
+                            decidedAt: string | null;
+                            votes: {
                                 /** Format: uuid */
-                                memberId?: string;
-                                name?: string | null;
+                                memberId: string;
+                                name: string | null;
                                 /** @enum {string} */
-                                choice?: "approve" | "reject";
+                                choice: "approve" | "reject";
                                 /** Format: date-time */
-                                votedAt?: string;
-                                counts?: boolean;
+                                votedAt: string;
+                                counts: boolean;
                             }[];
-                            tally?: {
-                                eligible?: number;
-                                needed?: number;
-                                cast?: number;
-                                approvals?: number;
-                                rejections?: number;
+                            tally: {
+                                eligible: number;
+                                needed: number;
+                                cast: number;
+                                approvals: number;
+                                rejections: number;
                             };
-                            assembly?: {
+                            assembly: {
                                 /** Format: date-time */
-                                heldAt?: string;
-                                votesFor?: number;
-                                votesAgainst?: number;
-                                votesAbstain?: number;
-                                minutes?: string;
-                                recordedBy?: {
+                                heldAt: string;
+                                votesFor: number;
+                                votesAgainst: number;
+                                votesAbstain: number;
+                                minutes: string;
+                                recordedBy: {
                                     /** Format: uuid */
-                                    id?: string;
-                                    name?: string | null;
+                                    id: string;
+                                    name: string | null;
                                 } | null;
                             } | null;
                         }[];
@@ -3075,135 +3075,135 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
-                        title?: string;
-                        reason?: string;
+                        id: string;
+                        title: string;
+                        reason: string;
                         /** Format: date-time */
-                        startsAt?: string;
+                        startsAt: string;
                         /** Format: date-time */
-                        endsAt?: string;
-                        allAccounts?: boolean;
-                        accountIds?: string[];
+                        endsAt: string;
+                        allAccounts: boolean;
+                        accountIds: string[];
                         /** @enum {string} */
-                        mode?: "silence" | "occupation";
+                        mode: "silence" | "occupation";
                         /** @enum {string} */
-                        heldPolicy?: "resume" | "shift" | "drop" | "review";
-                        resumeSpacingSeconds?: number;
-                        occupationSpacingSeconds?: number;
-                        messages?: {
-                            opening?: {
-                                text?: string;
-                                contentWarning?: string | null;
-                                media?: {
+                        heldPolicy: "resume" | "shift" | "drop" | "review";
+                        resumeSpacingSeconds: number;
+                        occupationSpacingSeconds: number;
+                        messages: {
+                            opening: {
+                                text: string;
+                                contentWarning: string | null;
+                                media: {
                                     /** Format: uuid */
-                                    mediaId?: string;
-                                    altText?: string;
+                                    mediaId: string;
+                                    altText: string;
                                 }[];
-                                perNetwork?: {
+                                perNetwork: {
                                     [key: string]: string;
                                 };
                             } | null;
-                            rotation?: {
-                                text?: string;
-                                contentWarning?: string | null;
-                                media?: {
+                            rotation: {
+                                text: string;
+                                contentWarning: string | null;
+                                media: {
                                     /** Format: uuid */
-                                    mediaId?: string;
-                                    altText?: string;
+                                    mediaId: string;
+                                    altText: string;
                                 }[];
-                                perNetwork?: {
+                                perNetwork: {
                                     [key: string]: string;
                                 };
                             }[];
-                            closing?: {
-                                text?: string;
-                                contentWarning?: string | null;
-                                media?: {
+                            closing: {
+                                text: string;
+                                contentWarning: string | null;
+                                media: {
                                     /** Format: uuid */
-                                    mediaId?: string;
-                                    altText?: string;
+                                    mediaId: string;
+                                    altText: string;
                                 }[];
-                                perNetwork?: {
+                                perNetwork: {
                                     [key: string]: string;
                                 };
                             } | null;
                         };
-                        profile?: {
+                        profile: {
                             [key: string]: unknown;
                         } | null;
                         /** @enum {string} */
-                        state?: "proposed" | "approved" | "rejected" | "running" | "ended" | "cancelled";
+                        state: "proposed" | "approved" | "rejected" | "running" | "ended" | "cancelled";
                         /** Format: date-time */
-                        effectiveFrom?: string | null;
+                        effectiveFrom: string | null;
                         /** Format: date-time */
-                        approvedAt?: string | null;
+                        approvedAt: string | null;
                         /** Format: date-time */
-                        startedAt?: string | null;
+                        startedAt: string | null;
                         /** Format: date-time */
-                        endedAt?: string | null;
+                        endedAt: string | null;
                         /** Format: uuid */
-                        createdById?: string;
+                        createdById: string;
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        updatedAt?: string;
-                        motions?: {
+                        updatedAt: string;
+                        motions: {
                             /** Format: uuid */
-                            id?: string;
+                            id: string;
                             /** Format: uuid */
-                            strikeId?: string;
+                            strikeId: string;
                             /** @enum {string} */
-                            kind?: "approve" | "amend" | "stop" | "extend";
+                            kind: "approve" | "amend" | "stop" | "extend";
                             /** @enum {string} */
-                            status?: "open" | "approved" | "rejected" | "withdrawn";
-                            rule?: {
+                            status: "open" | "approved" | "rejected" | "withdrawn";
+                            rule: {
                                 /** @enum {string} */
-                                kind?: "votes" | "assembly";
-                                quorumCount?: number;
-                                quorumPercent?: number;
+                                kind: "votes" | "assembly";
+                                quorumCount: number;
+                                quorumPercent: number;
                                 /** @enum {string} */
-                                ballot?: "named" | "secret";
+                                ballot: "named" | "secret";
                             };
-                            proposal?: {
+                            proposal: {
                                 [key: string]: unknown;
                             } | null;
-                            createdBy?: {
+                            createdBy: {
                                 /** Format: uuid */
-                                id?: string;
-                                name?: string | null;
+                                id: string;
+                                name: string | null;
                             };
                             /** Format: date-time */
-                            createdAt?: string;
+                            createdAt: string;
                             /** Format: date-time */
-                            decidedAt?: string | null;
-                            votes?: {
+                            decidedAt: string | null;
+                            votes: {
                                 /** Format: uuid */
-                                memberId?: string;
-                                name?: string | null;
+                                memberId: string;
+                                name: string | null;
                                 /** @enum {string} */
-                                choice?: "approve" | "reject";
+                                choice: "approve" | "reject";
                                 /** Format: date-time */
-                                votedAt?: string;
-                                counts?: boolean;
+                                votedAt: string;
+                                counts: boolean;
                             }[];
-                            tally?: {
-                                eligible?: number;
-                                needed?: number;
-                                cast?: number;
-                                approvals?: number;
-                                rejections?: number;
+                            tally: {
+                                eligible: number;
+                                needed: number;
+                                cast: number;
+                                approvals: number;
+                                rejections: number;
                             };
-                            assembly?: {
+                            assembly: {
                                 /** Format: date-time */
-                                heldAt?: string;
-                                votesFor?: number;
-                                votesAgainst?: number;
-                                votesAbstain?: number;
-                                minutes?: string;
-                                recordedBy?: {
+                                heldAt: string;
+                                votesFor: number;
+                                votesAgainst: number;
+                                votesAbstain: number;
+                                minutes: string;
+                                recordedBy: {
                                     /** Format: uuid */
-                                    id?: string;
-                                    name?: string | null;
+                                    id: string;
+                                    name: string | null;
                                 } | null;
                             } | null;
                         }[];
@@ -3234,135 +3234,135 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
-                        title?: string;
-                        reason?: string;
+                        id: string;
+                        title: string;
+                        reason: string;
                         /** Format: date-time */
-                        startsAt?: string;
+                        startsAt: string;
                         /** Format: date-time */
-                        endsAt?: string;
-                        allAccounts?: boolean;
-                        accountIds?: string[];
+                        endsAt: string;
+                        allAccounts: boolean;
+                        accountIds: string[];
                         /** @enum {string} */
-                        mode?: "silence" | "occupation";
+                        mode: "silence" | "occupation";
                         /** @enum {string} */
-                        heldPolicy?: "resume" | "shift" | "drop" | "review";
-                        resumeSpacingSeconds?: number;
-                        occupationSpacingSeconds?: number;
-                        messages?: {
-                            opening?: {
-                                text?: string;
-                                contentWarning?: string | null;
-                                media?: {
+                        heldPolicy: "resume" | "shift" | "drop" | "review";
+                        resumeSpacingSeconds: number;
+                        occupationSpacingSeconds: number;
+                        messages: {
+                            opening: {
+                                text: string;
+                                contentWarning: string | null;
+                                media: {
                                     /** Format: uuid */
-                                    mediaId?: string;
-                                    altText?: string;
+                                    mediaId: string;
+                                    altText: string;
                                 }[];
-                                perNetwork?: {
+                                perNetwork: {
                                     [key: string]: string;
                                 };
                             } | null;
-                            rotation?: {
-                                text?: string;
-                                contentWarning?: string | null;
-                                media?: {
+                            rotation: {
+                                text: string;
+                                contentWarning: string | null;
+                                media: {
                                     /** Format: uuid */
-                                    mediaId?: string;
-                                    altText?: string;
+                                    mediaId: string;
+                                    altText: string;
                                 }[];
-                                perNetwork?: {
+                                perNetwork: {
                                     [key: string]: string;
                                 };
                             }[];
-                            closing?: {
-                                text?: string;
-                                contentWarning?: string | null;
-                                media?: {
+                            closing: {
+                                text: string;
+                                contentWarning: string | null;
+                                media: {
                                     /** Format: uuid */
-                                    mediaId?: string;
-                                    altText?: string;
+                                    mediaId: string;
+                                    altText: string;
                                 }[];
-                                perNetwork?: {
+                                perNetwork: {
                                     [key: string]: string;
                                 };
                             } | null;
                         };
-                        profile?: {
+                        profile: {
                             [key: string]: unknown;
                         } | null;
                         /** @enum {string} */
-                        state?: "proposed" | "approved" | "rejected" | "running" | "ended" | "cancelled";
+                        state: "proposed" | "approved" | "rejected" | "running" | "ended" | "cancelled";
                         /** Format: date-time */
-                        effectiveFrom?: string | null;
+                        effectiveFrom: string | null;
                         /** Format: date-time */
-                        approvedAt?: string | null;
+                        approvedAt: string | null;
                         /** Format: date-time */
-                        startedAt?: string | null;
+                        startedAt: string | null;
                         /** Format: date-time */
-                        endedAt?: string | null;
+                        endedAt: string | null;
                         /** Format: uuid */
-                        createdById?: string;
+                        createdById: string;
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        updatedAt?: string;
-                        motions?: {
+                        updatedAt: string;
+                        motions: {
                             /** Format: uuid */
-                            id?: string;
+                            id: string;
                             /** Format: uuid */
-                            strikeId?: string;
+                            strikeId: string;
                             /** @enum {string} */
-                            kind?: "approve" | "amend" | "stop" | "extend";
+                            kind: "approve" | "amend" | "stop" | "extend";
                             /** @enum {string} */
-                            status?: "open" | "approved" | "rejected" | "withdrawn";
-                            rule?: {
+                            status: "open" | "approved" | "rejected" | "withdrawn";
+                            rule: {
                                 /** @enum {string} */
-                                kind?: "votes" | "assembly";
-                                quorumCount?: number;
-                                quorumPercent?: number;
+                                kind: "votes" | "assembly";
+                                quorumCount: number;
+                                quorumPercent: number;
                                 /** @enum {string} */
-                                ballot?: "named" | "secret";
+                                ballot: "named" | "secret";
                             };
-                            proposal?: {
+                            proposal: {
                                 [key: string]: unknown;
                             } | null;
-                            createdBy?: {
+                            createdBy: {
                                 /** Format: uuid */
-                                id?: string;
-                                name?: string | null;
+                                id: string;
+                                name: string | null;
                             };
                             /** Format: date-time */
-                            createdAt?: string;
+                            createdAt: string;
                             /** Format: date-time */
-                            decidedAt?: string | null;
-                            votes?: {
+                            decidedAt: string | null;
+                            votes: {
                                 /** Format: uuid */
-                                memberId?: string;
-                                name?: string | null;
+                                memberId: string;
+                                name: string | null;
                                 /** @enum {string} */
-                                choice?: "approve" | "reject";
+                                choice: "approve" | "reject";
                                 /** Format: date-time */
-                                votedAt?: string;
-                                counts?: boolean;
+                                votedAt: string;
+                                counts: boolean;
                             }[];
-                            tally?: {
-                                eligible?: number;
-                                needed?: number;
-                                cast?: number;
-                                approvals?: number;
-                                rejections?: number;
+                            tally: {
+                                eligible: number;
+                                needed: number;
+                                cast: number;
+                                approvals: number;
+                                rejections: number;
                             };
-                            assembly?: {
+                            assembly: {
                                 /** Format: date-time */
-                                heldAt?: string;
-                                votesFor?: number;
-                                votesAgainst?: number;
-                                votesAbstain?: number;
-                                minutes?: string;
-                                recordedBy?: {
+                                heldAt: string;
+                                votesFor: number;
+                                votesAgainst: number;
+                                votesAbstain: number;
+                                minutes: string;
+                                recordedBy: {
                                     /** Format: uuid */
-                                    id?: string;
-                                    name?: string | null;
+                                    id: string;
+                                    name: string | null;
                                 } | null;
                             } | null;
                         }[];
@@ -3393,61 +3393,61 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** Format: uuid */
-                        strikeId?: string;
+                        strikeId: string;
                         /** @enum {string} */
-                        kind?: "approve" | "amend" | "stop" | "extend";
+                        kind: "approve" | "amend" | "stop" | "extend";
                         /** @enum {string} */
-                        status?: "open" | "approved" | "rejected" | "withdrawn";
-                        rule?: {
+                        status: "open" | "approved" | "rejected" | "withdrawn";
+                        rule: {
                             /** @enum {string} */
-                            kind?: "votes" | "assembly";
-                            quorumCount?: number;
-                            quorumPercent?: number;
+                            kind: "votes" | "assembly";
+                            quorumCount: number;
+                            quorumPercent: number;
                             /** @enum {string} */
-                            ballot?: "named" | "secret";
+                            ballot: "named" | "secret";
                         };
-                        proposal?: {
+                        proposal: {
                             [key: string]: unknown;
                         } | null;
-                        createdBy?: {
+                        createdBy: {
                             /** Format: uuid */
-                            id?: string;
-                            name?: string | null;
+                            id: string;
+                            name: string | null;
                         };
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        decidedAt?: string | null;
-                        votes?: {
+                        decidedAt: string | null;
+                        votes: {
                             /** Format: uuid */
-                            memberId?: string;
-                            name?: string | null;
+                            memberId: string;
+                            name: string | null;
                             /** @enum {string} */
-                            choice?: "approve" | "reject";
+                            choice: "approve" | "reject";
                             /** Format: date-time */
-                            votedAt?: string;
-                            counts?: boolean;
+                            votedAt: string;
+                            counts: boolean;
                         }[];
-                        tally?: {
-                            eligible?: number;
-                            needed?: number;
-                            cast?: number;
-                            approvals?: number;
-                            rejections?: number;
+                        tally: {
+                            eligible: number;
+                            needed: number;
+                            cast: number;
+                            approvals: number;
+                            rejections: number;
                         };
-                        assembly?: {
+                        assembly: {
                             /** Format: date-time */
-                            heldAt?: string;
-                            votesFor?: number;
-                            votesAgainst?: number;
-                            votesAbstain?: number;
-                            minutes?: string;
-                            recordedBy?: {
+                            heldAt: string;
+                            votesFor: number;
+                            votesAgainst: number;
+                            votesAbstain: number;
+                            minutes: string;
+                            recordedBy: {
                                 /** Format: uuid */
-                                id?: string;
-                                name?: string | null;
+                                id: string;
+                                name: string | null;
                             } | null;
                         } | null;
                     };
@@ -3477,61 +3477,61 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** Format: uuid */
-                        strikeId?: string;
+                        strikeId: string;
                         /** @enum {string} */
-                        kind?: "approve" | "amend" | "stop" | "extend";
+                        kind: "approve" | "amend" | "stop" | "extend";
                         /** @enum {string} */
-                        status?: "open" | "approved" | "rejected" | "withdrawn";
-                        rule?: {
+                        status: "open" | "approved" | "rejected" | "withdrawn";
+                        rule: {
                             /** @enum {string} */
-                            kind?: "votes" | "assembly";
-                            quorumCount?: number;
-                            quorumPercent?: number;
+                            kind: "votes" | "assembly";
+                            quorumCount: number;
+                            quorumPercent: number;
                             /** @enum {string} */
-                            ballot?: "named" | "secret";
+                            ballot: "named" | "secret";
                         };
-                        proposal?: {
+                        proposal: {
                             [key: string]: unknown;
                         } | null;
-                        createdBy?: {
+                        createdBy: {
                             /** Format: uuid */
-                            id?: string;
-                            name?: string | null;
+                            id: string;
+                            name: string | null;
                         };
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        decidedAt?: string | null;
-                        votes?: {
+                        decidedAt: string | null;
+                        votes: {
                             /** Format: uuid */
-                            memberId?: string;
-                            name?: string | null;
+                            memberId: string;
+                            name: string | null;
                             /** @enum {string} */
-                            choice?: "approve" | "reject";
+                            choice: "approve" | "reject";
                             /** Format: date-time */
-                            votedAt?: string;
-                            counts?: boolean;
+                            votedAt: string;
+                            counts: boolean;
                         }[];
-                        tally?: {
-                            eligible?: number;
-                            needed?: number;
-                            cast?: number;
-                            approvals?: number;
-                            rejections?: number;
+                        tally: {
+                            eligible: number;
+                            needed: number;
+                            cast: number;
+                            approvals: number;
+                            rejections: number;
                         };
-                        assembly?: {
+                        assembly: {
                             /** Format: date-time */
-                            heldAt?: string;
-                            votesFor?: number;
-                            votesAgainst?: number;
-                            votesAbstain?: number;
-                            minutes?: string;
-                            recordedBy?: {
+                            heldAt: string;
+                            votesFor: number;
+                            votesAgainst: number;
+                            votesAbstain: number;
+                            minutes: string;
+                            recordedBy: {
                                 /** Format: uuid */
-                                id?: string;
-                                name?: string | null;
+                                id: string;
+                                name: string | null;
                             } | null;
                         } | null;
                     };
@@ -3555,11 +3555,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        kind?: "votes" | "assembly";
-                        quorumCount?: number;
-                        quorumPercent?: number;
+                        kind: "votes" | "assembly";
+                        quorumCount: number;
+                        quorumPercent: number;
                         /** @enum {string} */
-                        ballot?: "named" | "secret";
+                        ballot: "named" | "secret";
                     };
                 };
             };
@@ -3585,11 +3585,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        kind?: "votes" | "assembly";
-                        quorumCount?: number;
-                        quorumPercent?: number;
+                        kind: "votes" | "assembly";
+                        quorumCount: number;
+                        quorumPercent: number;
                         /** @enum {string} */
-                        ballot?: "named" | "secret";
+                        ballot: "named" | "secret";
                     };
                 };
             };
@@ -3613,61 +3613,61 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** Format: uuid */
-                        strikeId?: string;
+                        strikeId: string;
                         /** @enum {string} */
-                        kind?: "approve" | "amend" | "stop" | "extend";
+                        kind: "approve" | "amend" | "stop" | "extend";
                         /** @enum {string} */
-                        status?: "open" | "approved" | "rejected" | "withdrawn";
-                        rule?: {
+                        status: "open" | "approved" | "rejected" | "withdrawn";
+                        rule: {
                             /** @enum {string} */
-                            kind?: "votes" | "assembly";
-                            quorumCount?: number;
-                            quorumPercent?: number;
+                            kind: "votes" | "assembly";
+                            quorumCount: number;
+                            quorumPercent: number;
                             /** @enum {string} */
-                            ballot?: "named" | "secret";
+                            ballot: "named" | "secret";
                         };
-                        proposal?: {
+                        proposal: {
                             [key: string]: unknown;
                         } | null;
-                        createdBy?: {
+                        createdBy: {
                             /** Format: uuid */
-                            id?: string;
-                            name?: string | null;
+                            id: string;
+                            name: string | null;
                         };
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        decidedAt?: string | null;
-                        votes?: {
+                        decidedAt: string | null;
+                        votes: {
                             /** Format: uuid */
-                            memberId?: string;
-                            name?: string | null;
+                            memberId: string;
+                            name: string | null;
                             /** @enum {string} */
-                            choice?: "approve" | "reject";
+                            choice: "approve" | "reject";
                             /** Format: date-time */
-                            votedAt?: string;
-                            counts?: boolean;
+                            votedAt: string;
+                            counts: boolean;
                         }[];
-                        tally?: {
-                            eligible?: number;
-                            needed?: number;
-                            cast?: number;
-                            approvals?: number;
-                            rejections?: number;
+                        tally: {
+                            eligible: number;
+                            needed: number;
+                            cast: number;
+                            approvals: number;
+                            rejections: number;
                         };
-                        assembly?: {
+                        assembly: {
                             /** Format: date-time */
-                            heldAt?: string;
-                            votesFor?: number;
-                            votesAgainst?: number;
-                            votesAbstain?: number;
-                            minutes?: string;
-                            recordedBy?: {
+                            heldAt: string;
+                            votesFor: number;
+                            votesAgainst: number;
+                            votesAbstain: number;
+                            minutes: string;
+                            recordedBy: {
                                 /** Format: uuid */
-                                id?: string;
-                                name?: string | null;
+                                id: string;
+                                name: string | null;
                             } | null;
                         } | null;
                     };
@@ -3697,61 +3697,61 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** Format: uuid */
-                        strikeId?: string;
+                        strikeId: string;
                         /** @enum {string} */
-                        kind?: "approve" | "amend" | "stop" | "extend";
+                        kind: "approve" | "amend" | "stop" | "extend";
                         /** @enum {string} */
-                        status?: "open" | "approved" | "rejected" | "withdrawn";
-                        rule?: {
+                        status: "open" | "approved" | "rejected" | "withdrawn";
+                        rule: {
                             /** @enum {string} */
-                            kind?: "votes" | "assembly";
-                            quorumCount?: number;
-                            quorumPercent?: number;
+                            kind: "votes" | "assembly";
+                            quorumCount: number;
+                            quorumPercent: number;
                             /** @enum {string} */
-                            ballot?: "named" | "secret";
+                            ballot: "named" | "secret";
                         };
-                        proposal?: {
+                        proposal: {
                             [key: string]: unknown;
                         } | null;
-                        createdBy?: {
+                        createdBy: {
                             /** Format: uuid */
-                            id?: string;
-                            name?: string | null;
+                            id: string;
+                            name: string | null;
                         };
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        decidedAt?: string | null;
-                        votes?: {
+                        decidedAt: string | null;
+                        votes: {
                             /** Format: uuid */
-                            memberId?: string;
-                            name?: string | null;
+                            memberId: string;
+                            name: string | null;
                             /** @enum {string} */
-                            choice?: "approve" | "reject";
+                            choice: "approve" | "reject";
                             /** Format: date-time */
-                            votedAt?: string;
-                            counts?: boolean;
+                            votedAt: string;
+                            counts: boolean;
                         }[];
-                        tally?: {
-                            eligible?: number;
-                            needed?: number;
-                            cast?: number;
-                            approvals?: number;
-                            rejections?: number;
+                        tally: {
+                            eligible: number;
+                            needed: number;
+                            cast: number;
+                            approvals: number;
+                            rejections: number;
                         };
-                        assembly?: {
+                        assembly: {
                             /** Format: date-time */
-                            heldAt?: string;
-                            votesFor?: number;
-                            votesAgainst?: number;
-                            votesAbstain?: number;
-                            minutes?: string;
-                            recordedBy?: {
+                            heldAt: string;
+                            votesFor: number;
+                            votesAgainst: number;
+                            votesAbstain: number;
+                            minutes: string;
+                            recordedBy: {
                                 /** Format: uuid */
-                                id?: string;
-                                name?: string | null;
+                                id: string;
+                                name: string | null;
                             } | null;
                         } | null;
                     };
@@ -3781,61 +3781,61 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** Format: uuid */
-                        strikeId?: string;
+                        strikeId: string;
                         /** @enum {string} */
-                        kind?: "approve" | "amend" | "stop" | "extend";
+                        kind: "approve" | "amend" | "stop" | "extend";
                         /** @enum {string} */
-                        status?: "open" | "approved" | "rejected" | "withdrawn";
-                        rule?: {
+                        status: "open" | "approved" | "rejected" | "withdrawn";
+                        rule: {
                             /** @enum {string} */
-                            kind?: "votes" | "assembly";
-                            quorumCount?: number;
-                            quorumPercent?: number;
+                            kind: "votes" | "assembly";
+                            quorumCount: number;
+                            quorumPercent: number;
                             /** @enum {string} */
-                            ballot?: "named" | "secret";
+                            ballot: "named" | "secret";
                         };
-                        proposal?: {
+                        proposal: {
                             [key: string]: unknown;
                         } | null;
-                        createdBy?: {
+                        createdBy: {
                             /** Format: uuid */
-                            id?: string;
-                            name?: string | null;
+                            id: string;
+                            name: string | null;
                         };
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        decidedAt?: string | null;
-                        votes?: {
+                        decidedAt: string | null;
+                        votes: {
                             /** Format: uuid */
-                            memberId?: string;
-                            name?: string | null;
+                            memberId: string;
+                            name: string | null;
                             /** @enum {string} */
-                            choice?: "approve" | "reject";
+                            choice: "approve" | "reject";
                             /** Format: date-time */
-                            votedAt?: string;
-                            counts?: boolean;
+                            votedAt: string;
+                            counts: boolean;
                         }[];
-                        tally?: {
-                            eligible?: number;
-                            needed?: number;
-                            cast?: number;
-                            approvals?: number;
-                            rejections?: number;
+                        tally: {
+                            eligible: number;
+                            needed: number;
+                            cast: number;
+                            approvals: number;
+                            rejections: number;
                         };
-                        assembly?: {
+                        assembly: {
                             /** Format: date-time */
-                            heldAt?: string;
-                            votesFor?: number;
-                            votesAgainst?: number;
-                            votesAbstain?: number;
-                            minutes?: string;
-                            recordedBy?: {
+                            heldAt: string;
+                            votesFor: number;
+                            votesAgainst: number;
+                            votesAbstain: number;
+                            minutes: string;
+                            recordedBy: {
                                 /** Format: uuid */
-                                id?: string;
-                                name?: string | null;
+                                id: string;
+                                name: string | null;
                             } | null;
                         } | null;
                     };
@@ -3861,61 +3861,61 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** Format: uuid */
-                        strikeId?: string;
+                        strikeId: string;
                         /** @enum {string} */
-                        kind?: "approve" | "amend" | "stop" | "extend";
+                        kind: "approve" | "amend" | "stop" | "extend";
                         /** @enum {string} */
-                        status?: "open" | "approved" | "rejected" | "withdrawn";
-                        rule?: {
+                        status: "open" | "approved" | "rejected" | "withdrawn";
+                        rule: {
                             /** @enum {string} */
-                            kind?: "votes" | "assembly";
-                            quorumCount?: number;
-                            quorumPercent?: number;
+                            kind: "votes" | "assembly";
+                            quorumCount: number;
+                            quorumPercent: number;
                             /** @enum {string} */
-                            ballot?: "named" | "secret";
+                            ballot: "named" | "secret";
                         };
-                        proposal?: {
+                        proposal: {
                             [key: string]: unknown;
                         } | null;
-                        createdBy?: {
+                        createdBy: {
                             /** Format: uuid */
-                            id?: string;
-                            name?: string | null;
+                            id: string;
+                            name: string | null;
                         };
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        decidedAt?: string | null;
-                        votes?: {
+                        decidedAt: string | null;
+                        votes: {
                             /** Format: uuid */
-                            memberId?: string;
-                            name?: string | null;
+                            memberId: string;
+                            name: string | null;
                             /** @enum {string} */
-                            choice?: "approve" | "reject";
+                            choice: "approve" | "reject";
                             /** Format: date-time */
-                            votedAt?: string;
-                            counts?: boolean;
+                            votedAt: string;
+                            counts: boolean;
                         }[];
-                        tally?: {
-                            eligible?: number;
-                            needed?: number;
-                            cast?: number;
-                            approvals?: number;
-                            rejections?: number;
+                        tally: {
+                            eligible: number;
+                            needed: number;
+                            cast: number;
+                            approvals: number;
+                            rejections: number;
                         };
-                        assembly?: {
+                        assembly: {
                             /** Format: date-time */
-                            heldAt?: string;
-                            votesFor?: number;
-                            votesAgainst?: number;
-                            votesAbstain?: number;
-                            minutes?: string;
-                            recordedBy?: {
+                            heldAt: string;
+                            votesFor: number;
+                            votesAgainst: number;
+                            votesAbstain: number;
+                            minutes: string;
+                            recordedBy: {
                                 /** Format: uuid */
-                                id?: string;
-                                name?: string | null;
+                                id: string;
+                                name: string | null;
                             } | null;
                         } | null;
                     };
@@ -3943,25 +3943,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items?: {
-                            id?: string;
+                        items: {
+                            id: string;
                             /** Format: date-time */
-                            at?: string;
-                            action?: string;
-                            actor?: {
+                            at: string;
+                            action: string;
+                            actor: {
                                 /** Format: uuid */
-                                id?: string;
-                                name?: string | null;
+                                id: string;
+                                name: string | null;
                             } | null;
                             /** Format: uuid */
-                            strikeId?: string | null;
+                            strikeId: string | null;
                             /** Format: uuid */
-                            motionId?: string | null;
-                            detail?: {
+                            motionId: string | null;
+                            detail: {
                                 [key: string]: unknown;
                             };
                         }[];
-                        nextCursor?: string | null;
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -4054,66 +4054,66 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        strikeId?: string;
-                        title?: string;
-                        state?: string;
+                        strikeId: string;
+                        title: string;
+                        state: string;
                         /** Format: date-time */
-                        effectiveFrom?: string | null;
+                        effectiveFrom: string | null;
                         /** Format: date-time */
-                        endsAt?: string;
+                        endsAt: string;
                         /** Format: date-time */
-                        startedAt?: string | null;
+                        startedAt: string | null;
                         /** Format: date-time */
-                        endedAt?: string | null;
-                        heldPolicy?: string;
-                        holds?: {
-                            counts?: {
+                        endedAt: string | null;
+                        heldPolicy: string;
+                        holds: {
+                            counts: {
                                 [key: string]: number;
                             };
-                            total?: number;
-                            items?: {
+                            total: number;
+                            items: {
                                 /** Format: uuid */
-                                id?: string;
+                                id: string;
                                 /** Format: uuid */
-                                deliveryId?: string;
+                                deliveryId: string;
                                 /** Format: uuid */
-                                postId?: string;
+                                postId: string;
                                 /** Format: uuid */
-                                accountId?: string;
+                                accountId: string;
                                 /** Format: date-time */
-                                originalScheduledAt?: string;
+                                originalScheduledAt: string;
                                 /** Format: date-time */
-                                heldAt?: string;
+                                heldAt: string;
                                 /** @enum {string} */
-                                fate?: "pending" | "resumed" | "shifted" | "dropped" | "review";
+                                fate: "pending" | "resumed" | "shifted" | "dropped" | "review";
                                 /** Format: date-time */
-                                fateAt?: string | null;
+                                fateAt: string | null;
                                 /** Format: date-time */
-                                newScheduledAt?: string | null;
-                                deliveryState?: string;
-                                text?: string;
+                                newScheduledAt: string | null;
+                                deliveryState: string;
+                                text: string;
                             }[];
                         };
-                        strikePosts?: {
-                            counts?: {
+                        strikePosts: {
+                            counts: {
                                 [key: string]: number;
                             };
-                            items?: {
+                            items: {
                                 [key: string]: unknown;
                             }[];
                         };
-                        occupations?: {
+                        occupations: {
                             /** Format: uuid */
-                            accountId?: string;
-                            occupyState?: string;
-                            restoreState?: string | null;
-                            pinnedRemoteId?: string | null;
-                            report?: {
+                            accountId: string;
+                            occupyState: string;
+                            restoreState: string | null;
+                            pinnedRemoteId: string | null;
+                            report: {
                                 [key: string]: unknown;
                             } | null;
-                            lastError?: string | null;
+                            lastError: string | null;
                         }[];
-                        nativeScheduled?: {
+                        nativeScheduled: {
                             [key: string]: unknown;
                         }[];
                     };
@@ -4143,29 +4143,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items?: {
+                        items: {
                             /** Format: uuid */
-                            id?: string;
+                            id: string;
                             /** Format: uuid */
-                            deliveryId?: string;
+                            deliveryId: string;
                             /** Format: uuid */
-                            postId?: string;
+                            postId: string;
                             /** Format: uuid */
-                            accountId?: string;
+                            accountId: string;
                             /** Format: date-time */
-                            originalScheduledAt?: string;
+                            originalScheduledAt: string;
                             /** Format: date-time */
-                            heldAt?: string;
+                            heldAt: string;
                             /** @enum {string} */
-                            fate?: "pending" | "resumed" | "shifted" | "dropped" | "review";
+                            fate: "pending" | "resumed" | "shifted" | "dropped" | "review";
                             /** Format: date-time */
-                            fateAt?: string | null;
+                            fateAt: string | null;
                             /** Format: date-time */
-                            newScheduledAt?: string | null;
-                            deliveryState?: string;
-                            text?: string;
+                            newScheduledAt: string | null;
+                            deliveryState: string;
+                            text: string;
                         }[];
-                        nextCursor?: string | null;
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -4193,13 +4193,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        holdId?: string;
+                        holdId: string;
                         /** Format: uuid */
-                        deliveryId?: string;
+                        deliveryId: string;
                         /** @enum {string} */
-                        fate?: "resumed" | "dropped";
+                        fate: "resumed" | "dropped";
                         /** Format: date-time */
-                        scheduledAt?: string | null;
+                        scheduledAt: string | null;
                     };
                 };
             };
@@ -4227,12 +4227,12 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
-                        remoteId?: string;
+                        id: string;
+                        remoteId: string;
                         /** @enum {string} */
-                        fate?: "resumed" | "dropped";
+                        fate: "resumed" | "dropped";
                         /** Format: date-time */
-                        scheduledAt?: string | null;
+                        scheduledAt: string | null;
                     };
                 };
             };
@@ -4256,12 +4256,12 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
-                        remoteId?: string;
+                        id: string;
+                        remoteId: string;
                         /** @enum {string} */
-                        fate?: "resumed" | "dropped";
+                        fate: "resumed" | "dropped";
                         /** Format: date-time */
-                        scheduledAt?: string | null;
+                        scheduledAt: string | null;
                     };
                 };
             };
@@ -4289,13 +4289,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        holdId?: string;
+                        holdId: string;
                         /** Format: uuid */
-                        deliveryId?: string;
+                        deliveryId: string;
                         /** @enum {string} */
-                        fate?: "resumed" | "dropped";
+                        fate: "resumed" | "dropped";
                         /** Format: date-time */
-                        scheduledAt?: string | null;
+                        scheduledAt: string | null;
                     };
                 };
             };
@@ -4345,316 +4345,316 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        strike?: {
+                        strike: {
                             /** Format: uuid */
-                            id?: string;
-                            title?: string;
-                            state?: string;
-                            live?: boolean;
-                            window?: {
+                            id: string;
+                            title: string;
+                            state: string;
+                            live: boolean;
+                            window: {
                                 /** Format: date-time */
-                                from?: string;
+                                from: string;
                                 /** Format: date-time */
-                                until?: string;
+                                until: string;
                             };
                         };
                         /** @description What the strike did: the decision, each account (occupied, restored, feature gaps), held posts and their fates, failures */
-                        story?: {
-                            reason?: string;
-                            mode?: string;
-                            heldPolicy?: string;
-                            window?: {
+                        story: {
+                            reason: string;
+                            mode: string;
+                            heldPolicy: string;
+                            window: {
                                 [key: string]: unknown;
                             };
-                            spacing?: {
-                                resumeSeconds?: number;
-                                occupationSeconds?: number;
+                            spacing: {
+                                resumeSeconds: number;
+                                occupationSeconds: number;
                             };
-                            accounts?: {
-                                account?: {
+                            accounts: {
+                                account: {
                                     /** Format: uuid */
-                                    id?: string;
-                                    handle?: string;
+                                    id: string;
+                                    handle: string;
                                     /** @enum {string} */
-                                    network?: "mastodon" | "x" | "bluesky";
+                                    network: "mastodon" | "x" | "bluesky";
                                 };
-                                status?: string;
-                                occupation?: {
-                                    state?: string | null;
-                                    fieldsChanged?: string[];
-                                    pinned?: boolean;
-                                    lastError?: string | null;
+                                status: string;
+                                occupation: {
+                                    state: string | null;
+                                    fieldsChanged: string[];
+                                    pinned: boolean;
+                                    lastError: string | null;
                                 };
-                                restoration?: {
-                                    state?: string | null;
-                                    restored?: string[];
-                                    leftAsEdited?: string[];
-                                    unpinned?: boolean;
-                                    nativeScheduled?: string | null;
-                                    lastError?: string | null;
+                                restoration: {
+                                    state: string | null;
+                                    restored: string[];
+                                    leftAsEdited: string[];
+                                    unpinned: boolean;
+                                    nativeScheduled: string | null;
+                                    lastError: string | null;
                                 };
                                 /** @description features this server lacks; null when not checked */
-                                featureGaps?: string[] | null;
-                                steps?: {
-                                    step?: string;
-                                    outcome?: string;
-                                    error?: string | null;
+                                featureGaps: string[] | null;
+                                steps: {
+                                    step: string;
+                                    outcome: string;
+                                    error: string | null;
                                 }[] | null;
                             }[];
-                            decisions?: {
-                                kind?: string;
-                                status?: string;
+                            decisions: {
+                                kind: string;
+                                status: string;
                                 /** Format: date-time */
-                                openedAt?: string;
+                                openedAt: string;
                                 /** Format: date-time */
-                                decidedAt?: string | null;
-                                rule?: {
-                                    kind?: string;
-                                    ballot?: string;
-                                    quorumCount?: number;
-                                    quorumPercent?: number;
+                                decidedAt: string | null;
+                                rule: {
+                                    kind: string;
+                                    ballot: string;
+                                    quorumCount: number;
+                                    quorumPercent: number;
                                 };
-                                votes?: {
-                                    eligible?: number;
-                                    needed?: number;
-                                    approvals?: number;
-                                    rejections?: number;
+                                votes: {
+                                    eligible: number;
+                                    needed: number;
+                                    approvals: number;
+                                    rejections: number;
                                 } | null;
-                                assembly?: {
+                                assembly: {
                                     /** Format: date-time */
-                                    heldAt?: string;
-                                    votesFor?: number;
-                                    votesAgainst?: number;
-                                    votesAbstain?: number;
+                                    heldAt: string;
+                                    votesFor: number;
+                                    votesAgainst: number;
+                                    votesAbstain: number;
                                 } | null;
                             }[];
-                            held?: {
-                                total?: number;
-                                byFate?: {
+                            held: {
+                                total: number;
+                                byFate: {
                                     [key: string]: number;
                                 };
-                                posts?: {
+                                posts: {
                                     [key: string]: unknown;
                                 }[];
-                                more?: boolean;
+                                more: boolean;
                             };
-                            nativeMoved?: {
-                                total?: number;
-                                posts?: {
+                            nativeMoved: {
+                                total: number;
+                                posts: {
                                     [key: string]: unknown;
                                 }[];
-                                more?: boolean;
+                                more: boolean;
                             };
-                            failures?: {
-                                account?: {
+                            failures: {
+                                account: {
                                     /** Format: uuid */
-                                    id?: string;
-                                    handle?: string;
+                                    id: string;
+                                    handle: string;
                                     /** @enum {string} */
-                                    network?: "mastodon" | "x" | "bluesky";
+                                    network: "mastodon" | "x" | "bluesky";
                                 } | null;
-                                step?: string;
-                                error?: string;
+                                step: string;
+                                error: string;
                                 /** Format: date-time */
-                                at?: string | null;
+                                at: string | null;
                             }[];
                         };
                         /** Format: date-time */
-                        generatedAt?: string;
+                        generatedAt: string;
                         /** @enum {string} */
-                        lang?: "en" | "fr";
-                        metrics?: string[];
-                        posts?: {
-                            rank?: number;
+                        lang: "en" | "fr";
+                        metrics: string[];
+                        posts: {
+                            rank: number;
                             /** Format: uuid */
-                            deliveryId?: string;
+                            deliveryId: string;
                             /** Format: uuid */
-                            postId?: string;
-                            account?: {
+                            postId: string;
+                            account: {
                                 /** Format: uuid */
-                                id?: string;
-                                handle?: string;
+                                id: string;
+                                handle: string;
                                 /** @enum {string} */
-                                network?: "mastodon" | "x" | "bluesky";
+                                network: "mastodon" | "x" | "bluesky";
                             };
-                            role?: string;
-                            text?: string;
-                            url?: string | null;
+                            role: string;
+                            text: string;
+                            url: string | null;
                             /** Format: date-time */
-                            publishedAt?: string;
+                            publishedAt: string;
                             /** Format: date-time */
-                            goneAt?: string | null;
-                            counts?: {
+                            goneAt: string | null;
+                            counts: {
                                 /** @description null: not measured yet (never 0 for "unknown") */
-                                favourites?: number | null;
+                                favourites: number | null;
                                 /** @description null: not measured yet (never 0 for "unknown") */
-                                boosts?: number | null;
+                                boosts: number | null;
                                 /** @description null: not measured yet (never 0 for "unknown") */
-                                replies?: number | null;
+                                replies: number | null;
                                 /** @description null: not measured yet (never 0 for "unknown") */
-                                quotes?: number | null;
+                                quotes: number | null;
                                 /** @description null: not measured yet (never 0 for "unknown") */
-                                impressions?: number | null;
+                                impressions: number | null;
                             };
                             /** Format: date-time */
-                            snapshotAt?: string | null;
+                            snapshotAt: string | null;
                             /** @description null: not measured yet (never 0 for "unknown") */
-                            comments?: number | null;
-                            ownReplies?: number;
+                            comments: number | null;
+                            ownReplies: number;
                         }[];
-                        totals?: {
-                            overall?: {
-                                posts?: number;
-                                measured?: number;
+                        totals: {
+                            overall: {
+                                posts: number;
+                                measured: number;
                                 /** @description null: not measured yet (never 0 for "unknown") */
-                                favourites?: number | null;
+                                favourites: number | null;
                                 /** @description null: not measured yet (never 0 for "unknown") */
-                                boosts?: number | null;
+                                boosts: number | null;
                                 /** @description null: not measured yet (never 0 for "unknown") */
-                                replies?: number | null;
+                                replies: number | null;
                                 /** @description null: not measured yet (never 0 for "unknown") */
-                                quotes?: number | null;
+                                quotes: number | null;
                                 /** @description null: not measured yet (never 0 for "unknown") */
-                                impressions?: number | null;
+                                impressions: number | null;
                                 /** @description null: not measured yet (never 0 for "unknown") */
-                                comments?: number | null;
+                                comments: number | null;
                             };
-                            perNetwork?: {
+                            perNetwork: {
                                 [key: string]: unknown;
                             }[];
-                            perAccount?: {
-                                posts?: number;
-                                measured?: number;
+                            perAccount: {
+                                posts: number;
+                                measured: number;
                                 /** @description null: not measured yet (never 0 for "unknown") */
-                                favourites?: number | null;
+                                favourites: number | null;
                                 /** @description null: not measured yet (never 0 for "unknown") */
-                                boosts?: number | null;
+                                boosts: number | null;
                                 /** @description null: not measured yet (never 0 for "unknown") */
-                                replies?: number | null;
+                                replies: number | null;
                                 /** @description null: not measured yet (never 0 for "unknown") */
-                                quotes?: number | null;
+                                quotes: number | null;
                                 /** @description null: not measured yet (never 0 for "unknown") */
-                                impressions?: number | null;
+                                impressions: number | null;
                                 /** @description null: not measured yet (never 0 for "unknown") */
-                                comments?: number | null;
-                                account?: {
+                                comments: number | null;
+                                account: {
                                     /** Format: uuid */
-                                    id?: string;
-                                    handle?: string;
+                                    id: string;
+                                    handle: string;
                                     /** @enum {string} */
-                                    network?: "mastodon" | "x" | "bluesky";
+                                    network: "mastodon" | "x" | "bluesky";
                                 };
                             }[];
                         };
-                        strikeStats?: {
-                            posts?: number;
-                            metrics?: {
+                        strikeStats: {
+                            posts: number;
+                            metrics: {
                                 [key: string]: {
-                                    n?: number;
-                                    median?: number | null;
-                                    mean?: number | null;
+                                    n: number;
+                                    median: number | null;
+                                    mean: number | null;
                                 };
                             };
                         };
-                        baseline?: {
-                            days?: number;
+                        baseline: {
+                            days: number;
                             /** Format: date-time */
-                            from?: string;
+                            from: string;
                             /** Format: date-time */
-                            until?: string;
-                            accountIds?: string[];
-                            posts?: number;
-                            unmeasured?: number;
-                            metrics?: {
+                            until: string;
+                            accountIds: string[];
+                            posts: number;
+                            unmeasured: number;
+                            metrics: {
                                 [key: string]: {
-                                    n?: number;
-                                    median?: number | null;
-                                    mean?: number | null;
+                                    n: number;
+                                    median: number | null;
+                                    mean: number | null;
                                 };
                             };
                         };
-                        ratios?: {
+                        ratios: {
                             [key: string]: {
-                                median?: number | null;
-                                mean?: number | null;
-                                sentence?: string;
+                                median: number | null;
+                                mean: number | null;
+                                sentence: string;
                             };
                         };
-                        series?: {
-                            total?: {
+                        series: {
+                            total: {
                                 [key: string]: unknown;
                             }[];
-                            perPost?: {
+                            perPost: {
                                 /** Format: uuid */
-                                deliveryId?: string;
-                                points?: {
+                                deliveryId: string;
+                                points: {
                                     [key: string]: unknown;
                                 }[];
                             }[];
                         };
                         /** @description Public comments: replies by people outside the organisation. A server's reply count (the replies metric) also counts private replies and the organisation's own. */
-                        comments?: {
+                        comments: {
                             /** @description null: not measured yet (never 0 for "unknown") */
-                            count?: number | null;
+                            count: number | null;
                             /** @description null: not measured yet (never 0 for "unknown") */
-                            uniqueAuthors?: number | null;
-                            perPost?: {
+                            uniqueAuthors: number | null;
+                            perPost: {
                                 /** Format: uuid */
-                                deliveryId?: string;
+                                deliveryId: string;
                                 /** @description null: not measured yet (never 0 for "unknown") */
-                                count?: number | null;
+                                count: number | null;
                             }[];
-                            perHour?: {
+                            perHour: {
                                 /** Format: date-time */
-                                hour?: string;
-                                count?: number;
+                                hour: string;
+                                count: number;
                             }[];
-                            first?: {
+                            first: {
                                 /** Format: uuid */
-                                id?: string;
+                                id: string;
                                 /** Format: uuid */
-                                deliveryId?: string;
-                                remoteId?: string;
-                                inReplyToRemoteId?: string | null;
-                                authorHandle?: string;
-                                authorName?: string;
-                                authorUrl?: string | null;
-                                text?: string;
-                                language?: string | null;
-                                url?: string | null;
+                                deliveryId: string;
+                                remoteId: string;
+                                inReplyToRemoteId: string | null;
+                                authorHandle: string;
+                                authorName: string;
+                                authorUrl: string | null;
+                                text: string;
+                                language: string | null;
+                                url: string | null;
                                 /** Format: date-time */
-                                postedAt?: string;
+                                postedAt: string;
                                 /** Format: date-time */
-                                editedAt?: string | null;
+                                editedAt: string | null;
                                 /** Format: date-time */
-                                deletedAt?: string | null;
+                                deletedAt: string | null;
                             }[];
-                            more?: boolean;
+                            more: boolean;
                         };
                         /** @description Replies by the organisation's own accounts, never counted among people commenting */
-                        ownReplies?: {
-                            count?: number;
-                            first?: {
+                        ownReplies: {
+                            count: number;
+                            first: {
                                 /** Format: uuid */
-                                id?: string;
+                                id: string;
                                 /** Format: uuid */
-                                deliveryId?: string;
-                                remoteId?: string;
-                                inReplyToRemoteId?: string | null;
-                                authorHandle?: string;
-                                authorName?: string;
-                                authorUrl?: string | null;
-                                text?: string;
-                                language?: string | null;
-                                url?: string | null;
+                                deliveryId: string;
+                                remoteId: string;
+                                inReplyToRemoteId: string | null;
+                                authorHandle: string;
+                                authorName: string;
+                                authorUrl: string | null;
+                                text: string;
+                                language: string | null;
+                                url: string | null;
                                 /** Format: date-time */
-                                postedAt?: string;
+                                postedAt: string;
                                 /** Format: date-time */
-                                editedAt?: string | null;
+                                editedAt: string | null;
                                 /** Format: date-time */
-                                deletedAt?: string | null;
+                                deletedAt: string | null;
                             }[];
-                            more?: boolean;
+                            more: boolean;
                         };
                     };
                 };
@@ -4690,29 +4690,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items?: {
+                        items: {
                             /** Format: uuid */
-                            id?: string;
+                            id: string;
                             /** Format: uuid */
-                            deliveryId?: string;
-                            remoteId?: string;
-                            inReplyToRemoteId?: string | null;
-                            authorHandle?: string;
-                            authorName?: string;
-                            authorUrl?: string | null;
-                            text?: string;
-                            language?: string | null;
-                            url?: string | null;
+                            deliveryId: string;
+                            remoteId: string;
+                            inReplyToRemoteId: string | null;
+                            authorHandle: string;
+                            authorName: string;
+                            authorUrl: string | null;
+                            text: string;
+                            language: string | null;
+                            url: string | null;
                             /** Format: date-time */
-                            postedAt?: string;
+                            postedAt: string;
                             /** Format: date-time */
-                            editedAt?: string | null;
+                            editedAt: string | null;
                             /** Format: date-time */
-                            deletedAt?: string | null;
+                            deletedAt: string | null;
                             /** @description a reply by one of the organisation's own accounts */
-                            fromOrganisation?: boolean;
+                            fromOrganisation: boolean;
                         }[];
-                        nextCursor?: string | null;
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -4861,25 +4861,25 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** Format: uuid */
-                        strikeId?: string;
-                        createdBy?: {
+                        strikeId: string;
+                        createdBy: {
                             /** Format: uuid */
-                            id?: string;
-                            name?: string | null;
+                            id: string;
+                            name: string | null;
                         };
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        expiresAt?: string;
+                        expiresAt: string;
                         /** Format: date-time */
-                        revokedAt?: string | null;
+                        revokedAt: string | null;
                         /** Format: uuid */
-                        revokedBy?: string | null;
+                        revokedBy: string | null;
                         /** @enum {string} */
-                        state?: "active" | "revoked" | "expired";
-                        url?: string;
+                        state: "active" | "revoked" | "expired";
+                        url: string;
                     };
                 };
             };
@@ -4903,24 +4903,24 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** Format: uuid */
-                        id?: string;
+                        id: string;
                         /** Format: uuid */
-                        strikeId?: string;
-                        createdBy?: {
+                        strikeId: string;
+                        createdBy: {
                             /** Format: uuid */
-                            id?: string;
-                            name?: string | null;
+                            id: string;
+                            name: string | null;
                         };
                         /** Format: date-time */
-                        createdAt?: string;
+                        createdAt: string;
                         /** Format: date-time */
-                        expiresAt?: string;
+                        expiresAt: string;
                         /** Format: date-time */
-                        revokedAt?: string | null;
+                        revokedAt: string | null;
                         /** Format: uuid */
-                        revokedBy?: string | null;
+                        revokedBy: string | null;
                         /** @enum {string} */
-                        state?: "active" | "revoked" | "expired";
+                        state: "active" | "revoked" | "expired";
                     }[];
                 };
             };

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { api, call } from '../../api/client';
+import { api, call, callAs } from '../../api/client';
 import type { ApiError } from '../../api/errors';
 import type { AuditEntry, Page } from '../../api/views';
 import { useOrgTime } from '../../app/useOrgTime';
@@ -14,7 +14,7 @@ const PAGE = 25;
 export function AuditSection() {
   const { t } = useTranslation('organisation');
   const time = useOrgTime();
-  const first = useLoad(() => call<Page<AuditEntry>>(api.GET('/v1/audit', { params: { query: { limit: PAGE } } })), []);
+  const first = useLoad(() => callAs<Page<AuditEntry>>(api.GET('/v1/audit', { params: { query: { limit: PAGE } } })), []);
   const [more, setMore] = useState<AuditEntry[]>([]);
   const [cursor, setCursor] = useState<string | null | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -25,7 +25,7 @@ export function AuditSection() {
     setBusy(true);
     setError(null);
     try {
-      const page = await call<Page<AuditEntry>>(api.GET('/v1/audit', { params: { query: { limit: PAGE, cursor: next } } }));
+      const page = await callAs<Page<AuditEntry>>(api.GET('/v1/audit', { params: { query: { limit: PAGE, cursor: next } } }));
       setMore((m) => [...m, ...page.items]);
       setCursor(page.nextCursor);
     } catch (err) {

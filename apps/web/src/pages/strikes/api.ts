@@ -1,4 +1,4 @@
-import { api, call, callRaw } from '../../api/client';
+import { api, call, callAs, callRaw } from '../../api/client';
 import type { Account } from '../../api/views';
 import type {
   HoldView,
@@ -21,18 +21,18 @@ export const strikesApi = {
     callRaw<Page<StrikeView>>('GET', `/v1/strikes?${new URLSearchParams({ limit: '50', ...(state ? { state } : {}), ...(cursor ? { cursor } : {}) })}`),
   get: (id: string) => callRaw<StrikeDetailView>('GET', `/v1/strikes/${id}`),
   accounts: () => callRaw<Account[]>('GET', '/v1/accounts'),
-  propose: (body: StrikeBody) => call<StrikeDetailView>(api.POST('/v1/strikes', { body })),
-  edit: (id: string, body: StrikeEditBody) => call<StrikeDetailView>(api.PATCH('/v1/strikes/{id}', { params: { path: { id } }, body })),
-  previewDraft: (body: StrikeBody, signal?: AbortSignal) => call<StrikePreview>(api.POST('/v1/strikes/preview', { body, signal })),
+  propose: (body: StrikeBody) => callAs<StrikeDetailView>(api.POST('/v1/strikes', { body })),
+  edit: (id: string, body: StrikeEditBody) => callAs<StrikeDetailView>(api.PATCH('/v1/strikes/{id}', { params: { path: { id } }, body })),
+  previewDraft: (body: StrikeBody, signal?: AbortSignal) => callAs<StrikePreview>(api.POST('/v1/strikes/preview', { body, signal })),
   previewEdit: (id: string, body: StrikeEditBody, signal?: AbortSignal) =>
-    call<StrikePreview>(api.POST('/v1/strikes/{id}/preview', { params: { path: { id } }, body, signal })),
-  preview: (id: string) => call<StrikePreview>(api.GET('/v1/strikes/{id}/preview', { params: { path: { id } } })),
-  stop: (id: string, note?: string) => call<MotionView>(api.POST('/v1/strikes/{id}/stop', { params: { path: { id } }, body: note ? { note } : {} })),
-  extend: (id: string, endsAt: string) => call<MotionView>(api.POST('/v1/strikes/{id}/extend', { params: { path: { id } }, body: { endsAt } })),
+    callAs<StrikePreview>(api.POST('/v1/strikes/{id}/preview', { params: { path: { id } }, body, signal })),
+  preview: (id: string) => callAs<StrikePreview>(api.GET('/v1/strikes/{id}/preview', { params: { path: { id } } })),
+  stop: (id: string, note?: string) => callAs<MotionView>(api.POST('/v1/strikes/{id}/stop', { params: { path: { id } }, body: note ? { note } : {} })),
+  extend: (id: string, endsAt: string) => callAs<MotionView>(api.POST('/v1/strikes/{id}/extend', { params: { path: { id } }, body: { endsAt } })),
 
   motion: (id: string) => callRaw<MotionView>('GET', `/v1/motions/${id}`),
   openMotions: () => callRaw<OpenMotion[]>('GET', '/v1/motions?state=open'),
-  vote: (id: string, choice: 'approve' | 'reject') => call<MotionView>(api.PUT('/v1/motions/{id}/vote', { params: { path: { id } }, body: { choice } })),
+  vote: (id: string, choice: 'approve' | 'reject') => callAs<MotionView>(api.PUT('/v1/motions/{id}/vote', { params: { path: { id } }, body: { choice } })),
   withdraw: (id: string) => callRaw<MotionView>('POST', `/v1/motions/${id}/withdraw`),
 
   live: (id: string) => callRaw<LiveView>('GET', `/v1/strikes/${id}/live`),
