@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { api, call, callAs } from '../../api/client';
+import { api, callAs } from '../../api/client';
 import type { ApiError } from '../../api/errors';
 import type { AuditEntry, Page } from '../../api/views';
 import { useOrgTime } from '../../app/useOrgTime';

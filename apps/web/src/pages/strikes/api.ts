@@ -1,4 +1,4 @@
-import { api, call, callAs, callRaw } from '../../api/client';
+import { api, callAs, callRaw } from '../../api/client';
 import type { Account } from '../../api/views';
 import type {
   HoldView,
