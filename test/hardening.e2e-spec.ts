@@ -114,7 +114,7 @@ describe('hardening', () => {
         expect(r.headers.get('x-content-type-options')).toBe('nosniff');
         expect(r.headers.get('strict-transport-security')).toMatch(/max-age/);
         expect(r.headers.get('x-frame-options')).toBe('SAMEORIGIN');
-        expect(r.headers.get('referrer-policy')).toBe('no-referrer');
+        expect(r.headers.get('referrer-policy')).toBe('same-origin');
       }
       const docs = await fetch(`${api.url}/docs`);
       expect(docs.headers.get('content-security-policy')).toContain("script-src 'self'");

@@ -25,7 +25,7 @@ describe('signing in: invitations, sessions, CSRF, passkeys, throttling, the org
     mkdirSync(join(webDir, 'assets'));
     writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>Piquet</title><script type="module" src="/assets/index-abc123.js"></script>');
     writeFileSync(join(webDir, 'assets', 'index-abc123.js'), 'console.log("piquet")');
-    t = await createTestEnv({ PUBLIC_URL, WEB_DIR: webDir });
+    t = await createTestEnv({ PUBLIC_URL, WEB_DIR: webDir, AUTH_FAILURE_LIMIT: '10' });
     api = await startApi(t.config);
     db = api.app.get(PrismaService).client;
     admin = await api.createOrganisation('Rédaction');

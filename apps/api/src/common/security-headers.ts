@@ -24,9 +24,13 @@ const DOCS_CSP = {
   frameAncestors: ["'none'"],
 };
 
-/** helmet on every answer (HSTS, nosniff, frame and referrer policies, CSP), errors included. */
+/**
+ * helmet on every answer (HSTS, nosniff, frame and referrer policies, CSP), errors included. The
+ * referrer policy is same-origin, not no-referrer: with no-referrer a browser sends `Origin: null`
+ * on form posts, and the CSRF check of the OAuth confirmation form would refuse Piquet's own page.
+ */
 export function securityHeaders(): (req: Request, res: Response, next: NextFunction) => void {
-  const common = { referrerPolicy: { policy: 'no-referrer' as const }, crossOriginResourcePolicy: { policy: 'same-origin' as const } };
+  const common = { referrerPolicy: { policy: 'same-origin' as const }, crossOriginResourcePolicy: { policy: 'same-origin' as const } };
   const api = helmet({ ...common, contentSecurityPolicy: { useDefaults: false, directives: API_CSP } });
   const docs = helmet({ ...common, contentSecurityPolicy: { useDefaults: false, directives: DOCS_CSP } });
   return (req, res, next) => (req.path === '/docs' || req.path.startsWith('/docs/') ? docs : api)(req, res, next);
