@@ -283,7 +283,8 @@ function Composer({ accounts, saved, initial }: { accounts: Account[]; saved: St
           <p className="hint">{saved ? t('composer.editVotesHint') : t('composer.proposeHint')}</p>
         </form>
 
-        <aside className="composer-preview" aria-labelledby="preview-heading">
+        {/* Focusable: at wide widths the preview scrolls on its own, and keyboard users must reach it. */}
+        <aside className="composer-preview" aria-labelledby="preview-heading" tabIndex={0}>
           <h2 id="preview-heading">{t('preview.heading')}</h2>
           <PreviewPanel state={preview} />
         </aside>
