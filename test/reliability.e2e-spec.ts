@@ -51,20 +51,20 @@ describe('retries, rate limits and crashes', () => {
     expect(mastodon.statusesOf(remote.id)).toHaveLength(1);
     expect(settled.deliveries[0].remoteId).toBe(mastodon.statusesOf(remote.id)[0]!.id);
     expect(settled.deliveries[0].attempts).toBe(2);
-    // The retry reached the server with the same idempotency key.
-    const creates = mastodon.requests.filter((r) => r.path === '/api/v1/statuses' && r.accountId === remote.id);
+    // The retry reached the server with the same idempotency key (GETs on the same path are the capability probe and engagement polls).
+    const creates = mastodon.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/statuses' && r.accountId === remote.id);
     expect(creates).toHaveLength(2);
   });
 
   it('retries 5xx answers with exponential backoff, then publishes', async () => {
     const { remote, account } = await connectAccount(api, token, mastodon, 'flaky');
-    mastodon.fail(2, 503, { path: /^\/api\/v1\/statuses$/, accountId: remote.id });
+    mastodon.fail(2, 503, { method: 'POST', path: /^\/api\/v1\/statuses$/, accountId: remote.id });
     await worker();
     const post = await schedulePost(api, token, [account.id], 'Après deux échecs', inSeconds(0.5));
     const settled = await settledPost(api, token, post.id);
     expect(settled.deliveries[0]).toMatchObject({ state: 'published', attempts: 3, lastError: null });
     expect(mastodon.statusesOf(remote.id)).toHaveLength(1);
-    const at = mastodon.requests.filter((r) => r.path === '/api/v1/statuses' && r.accountId === remote.id).map((r) => r.at);
+    const at = mastodon.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/statuses' && r.accountId === remote.id).map((r) => r.at);
     expect(at).toHaveLength(3);
     // PUBLISH_BACKOFF_MS is 200 here: waits of at least 200 ms, then 400 ms.
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(200);
@@ -73,7 +73,7 @@ describe('retries, rate limits and crashes', () => {
 
   it('gives up after the configured attempts and keeps the reason', async () => {
     const { remote, account } = await connectAccount(api, token, mastodon, 'down');
-    mastodon.fail(10, 502, { accountId: remote.id, path: /^\/api\/v1\/statuses$/ });
+    mastodon.fail(10, 502, { accountId: remote.id, method: 'POST', path: /^\/api\/v1\/statuses$/ });
     await worker(); // PUBLISH_ATTEMPTS is 5 in the test configuration
     const post = await schedulePost(api, token, [account.id], 'Jamais', inSeconds(0.5));
     const settled = await settledPost(api, token, post.id);
@@ -84,7 +84,7 @@ describe('retries, rate limits and crashes', () => {
 
   it('fails a 422 at once, keeping the reason', async () => {
     const { remote, account } = await connectAccount(api, token, mastodon, 'refused');
-    mastodon.fail(1, 422, { accountId: remote.id, path: /^\/api\/v1\/statuses$/ });
+    mastodon.fail(1, 422, { accountId: remote.id, method: 'POST', path: /^\/api\/v1\/statuses$/ });
     await worker();
     const post = await schedulePost(api, token, [account.id], 'Refusé', inSeconds(0.5));
     const settled = await settledPost(api, token, post.id);
@@ -95,7 +95,7 @@ describe('retries, rate limits and crashes', () => {
   it('delays only the rate-limited account until the reset time', async () => {
     const limited = await connectAccount(api, token, mastodon, 'limited');
     const other = await connectAccount(api, token, mastodon, 'other');
-    mastodon.fail(1, 429, { accountId: limited.remote.id, path: /^\/api\/v1\/statuses$/, retryAfterS: 4 });
+    mastodon.fail(1, 429, { accountId: limited.remote.id, method: 'POST', path: /^\/api\/v1\/statuses$/, retryAfterS: 4 });
     await worker();
     const a = await schedulePost(api, token, [limited.account.id], 'Limité', inSeconds(0.5));
     await waitFor(async () => mastodon.requests.some((r) => r.status === 429), 'the 429');

@@ -92,7 +92,7 @@ export interface RequestRecord {
   status: number;
 }
 
-type Fault = { status: number; body?: string; retryAfterS?: number; when: (r: { path: string; accountId: string | null }) => boolean };
+type Fault = { status: number; body?: string; retryAfterS?: number; when: (r: { method: string; path: string; accountId: string | null }) => boolean };
 
 export class FakeMastodon {
   readonly accounts = new Map<string, FakeAccount>();
@@ -357,7 +357,7 @@ export class FakeMastodon {
   }
 
   /** The next `times` matching requests answer `status`. */
-  fail(times: number, status: number, opts: { path?: RegExp; accountId?: string; retryAfterS?: number } = {}): void {
+  fail(times: number, status: number, opts: { path?: RegExp; method?: string; accountId?: string; retryAfterS?: number } = {}): void {
     let left = times;
     this.faults.push({
       status,
@@ -365,6 +365,7 @@ export class FakeMastodon {
       when: (r) => {
         if (left <= 0) return false;
         if (opts.path && !opts.path.test(r.path)) return false;
+        if (opts.method && r.method !== opts.method) return false;
         if (opts.accountId && r.accountId !== opts.accountId) return false;
         left--;
         return true;
@@ -419,7 +420,7 @@ export class FakeMastodon {
       const body = await readBody(req);
       if (this.latencyMs) await sleep(this.latencyMs);
       if (rate?.exceeded) return send(429, { error: 'Too many requests' });
-      const fault = this.faults.find((f) => f.when({ path: url.pathname, accountId: record.accountId }));
+      const fault = this.faults.find((f) => f.when({ method: record.method, path: url.pathname, accountId: record.accountId }));
       if (fault) {
         const headers: Record<string, string> = {};
         if (fault.status === 429) {
