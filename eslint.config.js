@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import boundaries from './scripts/eslint-boundaries.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'libs/database/generated/**', 'coverage/**'] },
@@ -13,6 +14,17 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  { files: ['**/*.ts', '**/*.tsx'], plugins: { boundaries }, rules: { 'boundaries/imports': 'error' } },
+  {
+    // Domain rules are pure: no framework, no database, no queue, no network, no wall clock source.
+    files: ['libs/**/domain/**/*.ts', 'libs/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { regex: '^(@nestjs|@prisma|bullmq|ioredis|pg|masto|twitter-api-v2|@atproto)(/|$)', message: 'Domain code is pure: no Nest, Prisma, BullMQ, Redis or network clients.' },
+        { regex: '^#(database|queue|networks)/', message: 'Domain code is pure: it does not load, store, enqueue or call a network.' },
+      ] }],
     },
   },
   {

@@ -14,7 +14,8 @@ const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1', '^@libs/(.*)$': '<rootDir>/libs/$1' },
+  // '#strikes/x.js' is a package.json subpath import of dist/libs/strikes/x.js; tests run the sources.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1', '^#([a-z-]+)/(.*)\\.js$': '<rootDir>/libs/$1/$2', '^@libs/(.*)$': '<rootDir>/libs/$1' },
   transformIgnorePatterns: ['/node_modules/'],
 };
 export default {

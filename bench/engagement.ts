@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
 import { createPollerContext } from '../apps/worker/src/engagement/poller-context.js';
-import { PrismaService } from '../libs/database/prisma.service.js';
+import { PrismaService } from '#database/prisma.service.js';
 import { createBenchEnv, exit, positiveInt, progress, seedOrganisation, withCleanup, type Defer } from './support.js';
 
 const { values: args } = parseArgs({ options: { posts: { type: 'string', default: '1000' }, accounts: { type: 'string', default: '5' } } });

@@ -11,8 +11,8 @@ import { parseArgs } from 'node:util';
 import { Queue, Worker, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
-import { createPrismaClient } from '../libs/database/prisma.service.js';
-import { deliveryJobId, JobName, QueueName, type PublishDeliveryJob } from '../libs/queue/contracts.js';
+import { createPrismaClient } from '#database/prisma.service.js';
+import { deliveryJobId, JobName, QueueName, type PublishDeliveryJob } from '#queue/contracts.js';
 import {
   createBenchEnv, dropKeys, positiveInt, REDIS_URL, seedOrganisation, sleep, startChild, waitFor, withCleanup, WORKER_MAIN, type Defer,
 } from './support.js';

@@ -14,9 +14,9 @@ import { ReportExportsService } from '../apps/api/src/reports/report-exports.ser
 import { ReportsRepository } from '../apps/api/src/reports/reports.repository.js';
 import { StoryRepository } from '../apps/api/src/reports/story.repository.js';
 import { ReportsService } from '../apps/api/src/reports/reports.service.js';
-import type { Caller } from '../libs/domain/models.js';
-import { PrismaService } from '../libs/database/prisma.service.js';
-import type { PrismaClient } from '../libs/database/generated/client.js';
+import type { Caller } from '#domain/models.js';
+import { PrismaService } from '#database/prisma.service.js';
+import type { PrismaClient } from '#database/generated/client.js';
 import { BASE_DB, createBenchEnv, exit, median, ms, positiveInt, progress, seedOrganisation, strikeMessage, withCleanup, type Defer, type Organisation } from './support.js';
 
 const { values: args } = parseArgs({

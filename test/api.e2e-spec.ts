@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
-import { deliveryJobId, QueueName } from '../libs/queue/contracts.js';
+import { deliveryJobId, QueueName } from '#queue/contracts.js';
 import { connectAccount, schedulePost, startApi, type Api, type Connected } from './support/api.js';
 import { createTestEnv, inSeconds, type TestEnv } from './support/env.js';
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AtpAgent, AtUri, RichText, XRPCError } from '@atproto/api';
 import { crc32, deflateSync } from 'node:zlib';
-import type { AppConfig } from '../libs/config/config.js';
-import { BlueskyAdapter, encodeBlueskySecret, richTextHtml, toNetworkError } from '../libs/networks/bluesky/bluesky.adapter.js';
-import { NetworkAuthError, NetworkPermanentError, NetworkRateLimitedError, NetworkTransientError } from '../libs/networks/errors.js';
-import type { AccountConnection, OutgoingPost } from '../libs/networks/network-adapter.js';
+import type { AppConfig } from '#config/config.js';
+import { BlueskyAdapter, encodeBlueskySecret, richTextHtml, toNetworkError } from '#networks/bluesky/bluesky.adapter.js';
+import { NetworkAuthError, NetworkPermanentError, NetworkRateLimitedError, NetworkTransientError } from '#networks/errors.js';
+import type { AccountConnection, OutgoingPost } from '#networks/network-adapter.js';
 import { startBluesky } from './support/bluesky.js';
 import { adapterWith as guarded } from './support/adapters.js';
 

@@ -3,7 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
 import type { EngagementPoller } from '../apps/worker/src/engagement/engagement.poller.js';
 import { createPollerContext } from '../apps/worker/src/engagement/poller-context.js';
-import { PrismaService } from '../libs/database/prisma.service.js';
+import { PrismaService } from '#database/prisma.service.js';
 import { connectAccount, settledPost, startApi, type Api } from './support/api.js';
 import { createTestEnv, inSeconds, waitFor, type TestEnv } from './support/env.js';
 import { startWorker } from './support/processes.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
 import type { EngagementPoller } from '../apps/worker/src/engagement/engagement.poller.js';
-import { PrismaService } from '../libs/database/prisma.service.js';
+import { PrismaService } from '#database/prisma.service.js';
 import { connectAccount, settledPost, startApi, type Api, type Connected } from './support/api.js';
 import { createPollerContext } from '../apps/worker/src/engagement/poller-context.js';
 import { Redis } from 'ioredis';

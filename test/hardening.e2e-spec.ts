@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
-import { PrismaService } from '../libs/database/prisma.service.js';
+import { PrismaService } from '#database/prisma.service.js';
 import { connectAccount, startApi, type Api } from './support/api.js';
 import { createTestEnv, inSeconds, type TestEnv } from './support/env.js';
 

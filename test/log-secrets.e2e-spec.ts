@@ -62,7 +62,7 @@ describe('no secret in any log line (API and worker at debug)', () => {
       X_AUTHORIZE_URL: `${x.url}/i/oauth2/authorize`,
     });
     secrets.set('X client secret', 'x-client-secret-value-0001');
-    const { stdout } = await promisify(execFile)(process.execPath, ['dist/apps/cli/src/bootstrap.js', '--organisation', 'Logs', '--admin', 'Camille', '--json'], {
+    const { stdout } = await promisify(execFile)(process.execPath, ['dist/apps/api/src/cli/bootstrap.js', '--organisation', 'Logs', '--admin', 'Camille', '--json'], {
       cwd: ROOT,
       env: { PATH: process.env['PATH'] ?? '', ...t.env },
     });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
-import type { AppConfig } from '../libs/config/config.js';
-import { NetworkAuthError, NetworkPermanentError, NetworkRateLimitedError, NetworkUnsupportedError } from '../libs/networks/errors.js';
-import { MastodonAdapter } from '../libs/networks/mastodon/mastodon.adapter.js';
-import type { AccountConnection } from '../libs/networks/network-adapter.js';
+import type { AppConfig } from '#config/config.js';
+import { NetworkAuthError, NetworkPermanentError, NetworkRateLimitedError, NetworkUnsupportedError } from '#networks/errors.js';
+import { MastodonAdapter } from '#networks/mastodon/mastodon.adapter.js';
+import type { AccountConnection } from '#networks/network-adapter.js';
 import { adapterWith as guarded } from './support/adapters.js';
 
 function adapter(): MastodonAdapter {

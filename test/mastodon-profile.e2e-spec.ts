@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { crc32, deflateSync } from 'node:zlib';
 import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
-import type { AppConfig } from '../libs/config/config.js';
-import { NetworkAuthError, NetworkPermanentError, NetworkRateLimitedError, NetworkTransientError } from '../libs/networks/errors.js';
-import { MastodonAdapter } from '../libs/networks/mastodon/mastodon.adapter.js';
-import type { AccountConnection } from '../libs/networks/network-adapter.js';
+import type { AppConfig } from '#config/config.js';
+import { NetworkAuthError, NetworkPermanentError, NetworkRateLimitedError, NetworkTransientError } from '#networks/errors.js';
+import { MastodonAdapter } from '#networks/mastodon/mastodon.adapter.js';
+import type { AccountConnection } from '#networks/network-adapter.js';
 import { adapterWith as guarded } from './support/adapters.js';
 
 /** A valid 1x1 RGB PNG of the given colour, so each test image has its own bytes. */

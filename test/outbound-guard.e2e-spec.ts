@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AppConfig } from '../libs/config/config.js';
-import { BlueskyAdapter, encodeBlueskySecret } from '../libs/networks/bluesky/bluesky.adapter.js';
-import { BlockedDestinationError, RedirectRefusedError } from '../libs/networks/errors.js';
-import { OutboundHttp } from '../libs/networks/http/outbound-http.js';
-import type { ResolvedAddress } from '../libs/networks/http/outbound-guard.js';
-import { MastodonAdapter } from '../libs/networks/mastodon/mastodon.adapter.js';
-import { serializeXSecret, XAdapter } from '../libs/networks/x/x.adapter.js';
+import type { AppConfig } from '#config/config.js';
+import { BlueskyAdapter, encodeBlueskySecret } from '#networks/bluesky/bluesky.adapter.js';
+import { BlockedDestinationError, RedirectRefusedError } from '#networks/errors.js';
+import { OutboundHttp } from '#networks/http/outbound-http.js';
+import type { ResolvedAddress } from '#networks/http/outbound-guard.js';
+import { MastodonAdapter } from '#networks/mastodon/mastodon.adapter.js';
+import { serializeXSecret, XAdapter } from '#networks/x/x.adapter.js';
 
 /**
  * Loopback canaries: real servers on 127.0.0.1 and ::1 that count every TCP connection. With

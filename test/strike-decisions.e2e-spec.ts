@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
 import { openChoice, sealChoice } from '../apps/api/src/strikes/ballot-box.js';
-import { SecretBox } from '../libs/crypto/secret-box.js';
-import type { PrismaClient } from '../libs/database/generated/client.js';
-import { PrismaService } from '../libs/database/prisma.service.js';
+import { SecretBox } from '#crypto/secret-box.js';
+import type { PrismaClient } from '#database/generated/client.js';
+import { PrismaService } from '#database/prisma.service.js';
 import { connectAccount, startApi, type Api, type Connected } from './support/api.js';
 import { createTestEnv, inSeconds, type TestEnv } from './support/env.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { FakeMastodon, type FakeStatus } from '../apps/sandbox/src/mastodon-server.js';
-import { QueueName, startJobId } from '../libs/queue/contracts.js';
+import { QueueName, startJobId } from '#queue/contracts.js';
 import { connectAccount, startApi, type Api, type Connected } from './support/api.js';
 import { createTestEnv, waitFor, type TestEnv } from './support/env.js';
 import { startWorker, type RunningProcess } from './support/processes.js';

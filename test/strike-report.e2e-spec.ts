@@ -6,10 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PrismaService } from '../libs/database/prisma.service.js';
-import type { PrismaClient } from '../libs/database/generated/client.js';
+import { PrismaService } from '#database/prisma.service.js';
+import type { PrismaClient } from '#database/generated/client.js';
 import { mkdir } from 'node:fs/promises';
-import { parseCsv } from '../libs/reports/csv.js';
+import { parseCsv } from '#reports/csv.js';
 import { startApi, type Api } from './support/api.js';
 import { MEASURE_WIDTH, openBrowser, type WidthProblems } from './support/browser.js';
 import { createTestEnv, type TestEnv } from './support/env.js';

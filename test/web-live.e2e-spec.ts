@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
-import type { PrismaClient } from '../libs/database/generated/client.js';
-import { PrismaService } from '../libs/database/prisma.service.js';
+import type { PrismaClient } from '#database/generated/client.js';
+import { PrismaService } from '#database/prisma.service.js';
 import { startApi, type Api } from './support/api.js';
 import { Browser } from './support/http-browser.js';
 import { createTestEnv, inSeconds, type TestEnv } from './support/env.js';

@@ -34,7 +34,7 @@ const findings: AxeFinding[] = [];
 const contexts: { context: BrowserContext; problems: string[] }[] = [];
 
 async function bootstrap(): Promise<{ token: string; invitationUrl: string }> {
-  const child = spawn(process.execPath, ['dist/apps/cli/src/bootstrap.js', '--organisation', 'Rédaction', '--admin', 'Camille', '--json'], {
+  const child = spawn(process.execPath, ['dist/apps/api/src/cli/bootstrap.js', '--organisation', 'Rédaction', '--admin', 'Camille', '--json'], {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', ...env.env, PUBLIC_URL: base },
   });

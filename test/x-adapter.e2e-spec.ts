@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FakeX } from '../apps/sandbox/src/x-server.js';
-import type { AppConfig } from '../libs/config/config.js';
-import { NetworkAuthError, NetworkPermanentError, NetworkRateLimitedError } from '../libs/networks/errors.js';
-import type { AccountConnection, OutgoingPost } from '../libs/networks/network-adapter.js';
-import { parseXSecret, serializeXSecret, XAdapter } from '../libs/networks/x/x.adapter.js';
+import type { AppConfig } from '#config/config.js';
+import { NetworkAuthError, NetworkPermanentError, NetworkRateLimitedError } from '#networks/errors.js';
+import type { AccountConnection, OutgoingPost } from '#networks/network-adapter.js';
+import { parseXSecret, serializeXSecret, XAdapter } from '#networks/x/x.adapter.js';
 import { adapterWith as guarded } from './support/adapters.js';
 
 const CLIENT_ID = 'piquet-client';

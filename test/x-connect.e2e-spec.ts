@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
 import { FakeX } from '../apps/sandbox/src/x-server.js';
-import { toAccount } from '../libs/database/mappers.js';
-import { PrismaService } from '../libs/database/prisma.service.js';
-import { NetworkAuthError } from '../libs/networks/errors.js';
-import { AccountConnections } from '../libs/networks/account-connections.js';
+import { toAccount } from '#database/mappers.js';
+import { PrismaService } from '#database/prisma.service.js';
+import { NetworkAuthError } from '#networks/errors.js';
+import { AccountConnections } from '#networks/account-connections.js';
 import { connectAccount, settledPost, startApi, type Api } from './support/api.js';
 import { createTestEnv, inSeconds, type TestEnv } from './support/env.js';
 import { startWorker } from './support/processes.js';

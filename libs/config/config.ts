@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { parseSchedule, type ScheduleStep } from '../engagement/schedule.js';
+import { parseSchedule, type ScheduleStep } from '#engagement/schedule.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])

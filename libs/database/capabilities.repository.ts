@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { AccountCapabilitiesRecord, CapabilityRecord } from '../domain/models.js';
-import type { FeatureCheck } from '../networks/network-adapter.js';
+import type { AccountCapabilitiesRecord, CapabilityRecord } from '#domain/models.js';
+import type { FeatureCheck } from '#networks/network-adapter.js';
 import { PrismaService } from './prisma.service.js';
 
 /** What each account's server offers, one row per feature (account_capabilities). */

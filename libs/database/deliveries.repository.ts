@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AccountRecord, DeliveryRecord, Visibility } from '../domain/models.js';
+import type { AccountRecord, DeliveryRecord, Visibility } from '#domain/models.js';
 import { toAccount, toDelivery } from './mappers.js';
 import { PrismaService } from './prisma.service.js';
 

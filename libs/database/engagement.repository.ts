@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { AccountRecord } from '../domain/models.js';
-import type { PostCounts } from '../networks/network-adapter.js';
+import type { AccountRecord } from '#domain/models.js';
+import type { PostCounts } from '#networks/network-adapter.js';
 import { toAccount } from './mappers.js';
 import { PrismaService } from './prisma.service.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { StrikeState } from '../domain/strikes.js';
-import type { ScheduledJob } from '../queue/delivery-queue.js';
+import type { StrikeState } from '#domain/strikes.js';
+import type { ScheduledJob } from '#queue/delivery-queue.js';
 import { STRIKE_INCLUDE, toStrike } from './strike-mappers.js';
 import { occupySlots } from './strike-posts.js';
 import { PrismaService } from './prisma.service.js';

@@ -1,4 +1,4 @@
-import type { AccountRecord, DeliveryRecord, MemberRecord, PostRecord } from '../domain/models.js';
+import type { AccountRecord, DeliveryRecord, MemberRecord, PostRecord } from '#domain/models.js';
 import type { Account, Delivery, Media, Member, Post, PostMedia } from './generated/client.js';
 
 export const toMember = (m: Member): MemberRecord => ({

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { AccountRecord } from '../domain/models.js';
-import type { StrikeRecord } from '../domain/strikes.js';
-import type { ProfileState } from '../networks/network-adapter.js';
+import type { AccountRecord } from '#domain/models.js';
+import type { StrikeRecord } from '#domain/strikes.js';
+import type { ProfileState } from '#networks/network-adapter.js';
 import type { Prisma } from './generated/client.js';
 import { toAccount } from './mappers.js';
 import { PrismaService } from './prisma.service.js';

@@ -1,4 +1,4 @@
-import type { StrikeRecord } from '../domain/strikes.js';
+import type { StrikeRecord } from '#domain/strikes.js';
 import type { Prisma } from './generated/client.js';
 import { giveFates } from './strike-lifecycle.repository.js';
 import { specColumns, specFromJson, STRIKE_INCLUDE, toStrike } from './strike-mappers.js';

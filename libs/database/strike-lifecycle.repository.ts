@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { StrikeRecord } from '../domain/strikes.js';
-import { resumeTimes } from '../strikes/planner.js';
+import type { StrikeRecord } from '#domain/strikes.js';
+import { resumeTimes } from '#strikes/planner.js';
 import type { Prisma } from './generated/client.js';
 import { PrismaService } from './prisma.service.js';
 import { STRIKE_INCLUDE, toStrike } from './strike-mappers.js';

@@ -1,4 +1,4 @@
-import type { ProfileChanges, StrikeMessages, StrikeRecord, StrikeSpec } from '../domain/strikes.js';
+import type { ProfileChanges, StrikeMessages, StrikeRecord, StrikeSpec } from '#domain/strikes.js';
 import type { Prisma, Strike, StrikeAccount } from './generated/client.js';
 
 type StrikeRow = Strike & { accounts: StrikeAccount[] };

@@ -1,5 +1,5 @@
-import { messageText, type StrikeMessage, type StrikeRecord } from '../domain/strikes.js';
-import { planSlots, rotationIndex } from '../strikes/planner.js';
+import { messageText, type StrikeMessage, type StrikeRecord } from '#domain/strikes.js';
+import { planSlots, rotationIndex } from '#strikes/planner.js';
 import type { Prisma } from './generated/client.js';
 
 export type StrikeRole = 'opening' | 'slot' | 'closing';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CapabilitiesRepository } from '../database/capabilities.repository.js';
-import type { AccountCapabilitiesRecord, AccountRecord } from '../domain/models.js';
+import { CapabilitiesRepository } from '#database/capabilities.repository.js';
+import type { AccountCapabilitiesRecord, AccountRecord } from '#domain/models.js';
 import { AccountConnections } from './account-connections.js';
 import { NetworkError } from './errors.js';
 import type { Feature, FeatureCheck } from './network-adapter.js';

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { ACCOUNT_TOKEN_CONTEXT } from '../crypto/contexts.js';
-import { SecretBox } from '../crypto/secret-box.js';
-import { AccountSecretsRepository } from '../database/account-secrets.repository.js';
-import type { AccountRecord } from '../domain/models.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import { ACCOUNT_TOKEN_CONTEXT } from '#crypto/contexts.js';
+import { SecretBox } from '#crypto/secret-box.js';
+import { AccountSecretsRepository } from '#database/account-secrets.repository.js';
+import type { AccountRecord } from '#domain/models.js';
 import type { AccountConnection } from './network-adapter.js';
 import { NetworkRegistry } from './network-registry.js';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { JobName, pollSchedulerId, QueueName, type PollAccountJob } from './contracts.js';
 import { createRedis } from './redis.js';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import type { Redis } from 'ioredis';
 import { createRedis } from './redis.js';
 import { endJobId, JobName, occupyJobId, QueueName, rescanJobId, restoreJobId, startJobId, type StrikeQueueJob } from './contracts.js';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { StrikeLifecycleRepository } from '../database/strike-lifecycle.repository.js';
-import { DeliveryQueue } from '../queue/delivery-queue.js';
-import { StrikeQueue } from '../queue/strike-queue.js';
+import { StrikeLifecycleRepository } from '#database/strike-lifecycle.repository.js';
+import { DeliveryQueue } from '#queue/delivery-queue.js';
+import { StrikeQueue } from '#queue/strike-queue.js';
 
 /**
  * After a decision commits: puts the strike's start and end jobs and its posts in the queue at once.

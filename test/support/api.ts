@@ -3,9 +3,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { FakeAccount, FakeMastodon } from '../../apps/sandbox/src/mastodon-server.js';
 import { createApiApp } from '../../apps/api/src/bootstrap-app.js';
 import { OrganisationsRepository } from '../../apps/api/src/organisations/organisations.repository.js';
-import type { AppConfig } from '../../libs/config/config.js';
-import { issueApiToken } from '../../libs/crypto/api-tokens.js';
-import { PrismaService } from '../../libs/database/prisma.service.js';
+import type { AppConfig } from '#config/config.js';
+import { issueApiToken } from '#crypto/api-tokens.js';
+import { PrismaService } from '#database/prisma.service.js';
 import { waitFor } from './env.js';
 
 export interface Api {

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { loadConfig, type AppConfig } from '../../libs/config/config.js';
-import { migrate, quoteIdent } from '../../libs/database/migrate.js';
+import { loadConfig, type AppConfig } from '#config/config.js';
+import { migrate, quoteIdent } from '#database/migrate.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BASE_DB = process.env['TEST_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import pg from 'pg';
-import { quoteIdent } from '../../libs/database/migrate.js';
+import { quoteIdent } from '#database/migrate.js';
 
 /** The parts of an OpenAPI 3 document the fuzzer reads. */
 export interface Schema {

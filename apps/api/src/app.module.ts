@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import type { AppConfig } from '../../../libs/config/config.js';
-import { CoreModule } from '../../../libs/core/core.module.js';
+import type { AppConfig } from '#config/config.js';
+import { CoreModule } from '#core/core.module.js';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AuthGuard } from './common/auth.js';

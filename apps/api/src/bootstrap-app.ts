@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { INestApplication } from '@nestjs/common';
 import { type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import type { AppConfig } from '../../../libs/config/config.js';
+import type { AppConfig } from '#config/config.js';
 import { AppModule } from './app.module.js';
 import { securityHeaders } from './common/security-headers.js';
 import { openApiConfig } from './openapi.js';

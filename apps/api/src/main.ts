@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfigOrExit } from '../../../libs/config/config.js';
+import { loadConfigOrExit } from '#config/config.js';
 import { createApiApp } from './bootstrap-app.js';
 
 const config = loadConfigOrExit(process.env);

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { loadConfig } from '../../../libs/config/config.js';
+import { loadConfig } from '#config/config.js';
 import { AppModule } from './app.module.js';
 
 /** The document's header, shared by `/docs` and the generated client types. */

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { loadConfigOrExit } from '../../../libs/config/config.js';
-import { migrate } from '../../../libs/database/migrate.js';
+import { loadConfigOrExit } from '#config/config.js';
+import { migrate } from '#database/migrate.js';
 
 // dist/apps/cli/src/migrate.js and apps/cli/src/migrate.ts are both four levels below the root.
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../../prisma/migrations', import.meta.url));

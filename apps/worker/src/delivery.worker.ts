@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
-import { APP_CONFIG, type AppConfig } from '../../../libs/config/config.js';
-import { QueueName, type PublishDeliveryJob } from '../../../libs/queue/contracts.js';
-import { createRedis } from '../../../libs/queue/redis.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import { QueueName, type PublishDeliveryJob } from '#queue/contracts.js';
+import { createRedis } from '#queue/redis.js';
 import { PublishProcessor } from './publish.processor.js';
 
 /** Hosts the BullMQ worker; on shutdown it stops taking jobs and waits for in-flight publishes. */

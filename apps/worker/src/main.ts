@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { loadConfigOrExit } from '../../../libs/config/config.js';
+import { loadConfigOrExit } from '#config/config.js';
 import { WorkerModule } from './worker.module.js';
 
 // The worker has no HTTP server: it consumes the deliveries queue and reconciles it with Postgres.

@@ -1,16 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { APP_CONFIG, type AppConfig } from '../../../libs/config/config.js';
-import { AccountConnections } from '../../../libs/networks/account-connections.js';
-import { DeliveriesRepository, type PublishWork } from '../../../libs/database/deliveries.repository.js';
-import type { PublishDeliveryJob } from '../../../libs/queue/contracts.js';
-import { NetworkError, NetworkRateLimitedError } from '../../../libs/networks/errors.js';
-import type { AccountConnection } from '../../../libs/networks/network-adapter.js';
-import { NetworkRegistry } from '../../../libs/networks/network-registry.js';
-import { GateRepository } from '../../../libs/database/gate.repository.js';
-import { firstSnapshotAt } from '../../../libs/engagement/schedule.js';
-import { DeliveryQueue, type ScheduledJob } from '../../../libs/queue/delivery-queue.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import { AccountConnections } from '#networks/account-connections.js';
+import { DeliveriesRepository, type PublishWork } from '#database/deliveries.repository.js';
+import type { PublishDeliveryJob } from '#queue/contracts.js';
+import { NetworkError, NetworkRateLimitedError } from '#networks/errors.js';
+import type { AccountConnection } from '#networks/network-adapter.js';
+import { NetworkRegistry } from '#networks/network-registry.js';
+import { GateRepository } from '#database/gate.repository.js';
+import { firstSnapshotAt } from '#engagement/schedule.js';
+import { DeliveryQueue, type ScheduledJob } from '#queue/delivery-queue.js';
 
 // A held delivery waits for its strike's end, where it gets its fate: no job may publish it before.
 const TERMINAL = new Set(['published', 'failed', 'cancelled', 'held']);

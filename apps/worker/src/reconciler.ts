@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { APP_CONFIG, type AppConfig } from '../../../libs/config/config.js';
-import { DeliveriesRepository } from '../../../libs/database/deliveries.repository.js';
-import { DeliveryQueue } from '../../../libs/queue/delivery-queue.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import { DeliveriesRepository } from '#database/deliveries.repository.js';
+import { DeliveryQueue } from '#queue/delivery-queue.js';
 
 const PAGE = 1000;
 

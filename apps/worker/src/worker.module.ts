@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { AppConfig } from '../../../libs/config/config.js';
-import { CoreModule } from '../../../libs/core/core.module.js';
+import type { AppConfig } from '#config/config.js';
+import { CoreModule } from '#core/core.module.js';
 import { DeliveryWorker } from './delivery.worker.js';
 import { PublishProcessor } from './publish.processor.js';
 import { Reconciler } from './reconciler.js';

@@ -12,7 +12,7 @@ import {
   type AppBskyFeedPost,
 } from '@atproto/api';
 import { createHash } from 'node:crypto';
-import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { BlockedDestinationError, NetworkAuthError, NetworkError, NetworkPermanentError, NetworkTransientError } from '../errors.js';
 import { errorForStatus, transportError } from '../http-errors.js';
 import type {

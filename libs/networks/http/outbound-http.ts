@@ -3,7 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { LookupAddress } from 'node:dns';
 import type { Duplex } from 'node:stream';
 import { Agent, buildConnector } from 'undici';
-import type { AppConfig } from '../../config/config.js';
+import type { AppConfig } from '#config/config.js';
 import { NetworkError, RedirectRefusedError } from '../errors.js';
 import { isIP } from 'node:net';
 import { OutboundGuard, defaultPort, type GuardPolicy, type ResolvedAddress } from './outbound-guard.js';

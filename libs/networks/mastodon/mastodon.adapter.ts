@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createOAuthAPIClient, createRestAPIClient, MastoDeserializeError, MastoHttpError, MastoTimeoutError, MastoUnexpectedError, type mastodon } from 'masto';
 import type { Dispatcher } from 'undici';
-import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { NetworkError, NetworkPermanentError, NetworkTransientError, NetworkUnsupportedError, statusOf } from '../errors.js';
 import { errorForStatus, transportError, unexpectedBody } from '../http-errors.js';
 import { recordResponses, type RecordedResponse } from '../response-recorder.js';

@@ -10,7 +10,7 @@ import {
   type TweetV2,
   type UserV2,
 } from 'twitter-api-v2';
-import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import {
   BlockedDestinationError,
   NetworkAuthError,

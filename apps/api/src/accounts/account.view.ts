@@ -1,4 +1,4 @@
-import type { AccountCapabilitiesRecord, AccountRecord } from '../../../../libs/domain/models.js';
+import type { AccountCapabilitiesRecord, AccountRecord } from '#domain/models.js';
 
 /** What the API shows of an account: never its token. */
 export function accountView(a: AccountRecord, capabilities: AccountCapabilitiesRecord = {}) {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { toAccount } from '../../../../libs/database/mappers.js';
-import { Prisma } from '../../../../libs/database/generated/client.js';
-import { PrismaService } from '../../../../libs/database/prisma.service.js';
-import type { AccountRecord } from '../../../../libs/domain/models.js';
-import type { NetworkName, VerifiedAccount } from '../../../../libs/networks/network-adapter.js';
+import { toAccount } from '#database/mappers.js';
+import { Prisma } from '#database/generated/client.js';
+import { PrismaService } from '#database/prisma.service.js';
+import type { AccountRecord } from '#domain/models.js';
+import type { NetworkName, VerifiedAccount } from '#networks/network-adapter.js';
 
 export interface OAuthSessionRecord {
   id: string;

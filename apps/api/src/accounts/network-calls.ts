@@ -1,6 +1,6 @@
 import { BadGatewayException } from '@nestjs/common';
-import { BlockedDestinationError, NetworkError, UnresolvableHostError } from '../../../../libs/networks/errors.js';
-import type { OutboundHttp } from '../../../../libs/networks/http/outbound-http.js';
+import { BlockedDestinationError, NetworkError, UnresolvableHostError } from '#networks/errors.js';
+import type { OutboundHttp } from '#networks/http/outbound-http.js';
 import { invalidField } from '../common/errors.js';
 
 /** A server URL a person gave: https and public (unless allowed), or a 400 naming the field. */

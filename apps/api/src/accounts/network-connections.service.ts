@@ -1,14 +1,14 @@
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
-import { ACCOUNT_TOKEN_CONTEXT, OAUTH_CLIENT_SECRET_CONTEXT } from '../../../../libs/crypto/contexts.js';
-import { SecretBox } from '../../../../libs/crypto/secret-box.js';
-import type { AccountCapabilitiesRecord, AccountRecord, Caller } from '../../../../libs/domain/models.js';
-import { AccountCapabilities } from '../../../../libs/networks/account-capabilities.js';
-import { BlueskyAdapter, encodeBlueskySecret } from '../../../../libs/networks/bluesky/bluesky.adapter.js';
-import { XAdapter } from '../../../../libs/networks/x/x.adapter.js';
-import { OutboundHttp } from '../../../../libs/networks/http/outbound-http.js';
-import type { VerifiedAccount } from '../../../../libs/networks/network-adapter.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import { ACCOUNT_TOKEN_CONTEXT, OAUTH_CLIENT_SECRET_CONTEXT } from '#crypto/contexts.js';
+import { SecretBox } from '#crypto/secret-box.js';
+import type { AccountCapabilitiesRecord, AccountRecord, Caller } from '#domain/models.js';
+import { AccountCapabilities } from '#networks/account-capabilities.js';
+import { BlueskyAdapter, encodeBlueskySecret } from '#networks/bluesky/bluesky.adapter.js';
+import { XAdapter } from '#networks/x/x.adapter.js';
+import { OutboundHttp } from '#networks/http/outbound-http.js';
+import type { VerifiedAccount } from '#networks/network-adapter.js';
 import { AccountsRepository, type OAuthSessionRecord } from './accounts.repository.js';
 import { checkedServerUrl, onNetwork } from './network-calls.js';
 

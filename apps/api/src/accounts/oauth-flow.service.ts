@@ -1,9 +1,9 @@
 import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
-import type { AccountCapabilitiesRecord, AccountRecord } from '../../../../libs/domain/models.js';
-import { AccountCapabilities } from '../../../../libs/networks/account-capabilities.js';
-import type { NetworkName, VerifiedAccount } from '../../../../libs/networks/network-adapter.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import type { AccountCapabilitiesRecord, AccountRecord } from '#domain/models.js';
+import { AccountCapabilities } from '#networks/account-capabilities.js';
+import type { NetworkName, VerifiedAccount } from '#networks/network-adapter.js';
 import { assertSameSite } from '../common/auth.js';
 import { AuthRepository } from '../common/auth.repository.js';
 import { csrfTokenFor, readCookie, SESSION_COOKIE } from '../common/cookies.js';

@@ -1,4 +1,4 @@
-import type { VerifiedAccount } from '../../../../libs/networks/network-adapter.js';
+import type { VerifiedAccount } from '#networks/network-adapter.js';
 
 // The HTML pages of an OAuth callback opened in a browser: no script, no style, one form.
 

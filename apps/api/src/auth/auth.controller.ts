@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { Caller } from '../../../../libs/domain/models.js';
+import type { Caller } from '#domain/models.js';
 import { CurrentCaller, Public } from '../common/auth.js';
 import { AuthService } from './auth.service.js';
 import { AuthenticationOptionsDto, LoginDto, PasskeyLoginDto, PasskeyRegistrationDto } from './dto/auth.dto.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
-import type { Caller } from '../../../../libs/domain/models.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import type { Caller } from '#domain/models.js';
 import { AuthRepository } from '../common/auth.repository.js';
 import { AuthThrottleService } from '../common/auth-throttle.service.js';
 import { clearSessionCookies, readCookie, SESSION_COOKIE, setCsrfCookie } from '../common/cookies.js';

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, ForbiddenException, Inject, Injectable, UseGuards, applyDecorators } from '@nestjs/common';
 import type { Request } from 'express';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { foreignOrigin } from '../common/cookies.js';
 
 /**

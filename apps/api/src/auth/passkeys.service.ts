@@ -9,8 +9,8 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { Request, Response } from 'express';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
-import type { Caller } from '../../../../libs/domain/models.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import type { Caller } from '#domain/models.js';
 import { AuthThrottleService } from '../common/auth-throttle.service.js';
 import { invalidField } from '../common/errors.js';
 import { clientKey, summary } from './auth.service.js';

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
-import { hashApiToken } from '../../../../libs/crypto/api-tokens.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import { hashApiToken } from '#crypto/api-tokens.js';
 import { setSessionCookies } from '../common/cookies.js';
 import { SignInRepository } from './sign-in.repository.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../../../../libs/database/prisma.service.js';
-import type { Role } from '../../../../libs/domain/models.js';
+import { PrismaService } from '#database/prisma.service.js';
+import type { Role } from '#domain/models.js';
 
 export interface SignInMember {
   id: string;

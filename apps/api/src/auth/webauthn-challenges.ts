@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
-import { createRedis } from '../../../../libs/queue/redis.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import { createRedis } from '#queue/redis.js';
 
 const TTL_S = 5 * 60;
 

@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus, Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Request } from 'express';
 import { Redis } from 'ioredis';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
 
 /** A 429 that tells when to try again; the exception filter turns `retryAfterSeconds` into `Retry-After`. */
 export class TooManyAttemptsException extends HttpException {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { hashApiToken } from '../../../../libs/crypto/api-tokens.js';
-import { PrismaService } from '../../../../libs/database/prisma.service.js';
-import type { Caller } from '../../../../libs/domain/models.js';
+import { hashApiToken } from '#crypto/api-tokens.js';
+import { PrismaService } from '#database/prisma.service.js';
+import type { Caller } from '#domain/models.js';
 
 // Last use is informative (and the idle clock only needs minutes): not worth a write on every request.
 const TOUCH_EVERY_MS = 60_000;

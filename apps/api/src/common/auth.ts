@@ -10,8 +10,8 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
-import type { Caller, Role } from '../../../../libs/domain/models.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import type { Caller, Role } from '#domain/models.js';
 import { AuthRepository } from './auth.repository.js';
 import { CSRF_COOKIE, csrfTokenFor, foreignOrigin, readCookie, sameSecret, SESSION_COOKIE, UNSAFE_METHODS } from './cookies.js';
 import { AuthThrottleService, clientAddressKey } from './auth-throttle.service.js';

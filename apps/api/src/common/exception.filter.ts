@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { isDataException, sqlState } from '../../../../libs/database/sql-state.js';
+import { isDataException, sqlState } from '#database/sql-state.js';
 import { invalidField } from './errors.js';
 
 /** The one exception filter: HTTP errors keep their body; anything else is a 500 that leaks nothing. */

@@ -2,8 +2,8 @@ import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PinoLogger } from 'nestjs-pino';
 import { S } from '../common/openapi.js';
-import { PrismaService } from '../../../../libs/database/prisma.service.js';
-import { DeliveryQueue } from '../../../../libs/queue/delivery-queue.js';
+import { PrismaService } from '#database/prisma.service.js';
+import { DeliveryQueue } from '#queue/delivery-queue.js';
 import { Public } from '../common/auth.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { hashApiToken } from '../../../../libs/crypto/api-tokens.js';
+import { hashApiToken } from '#crypto/api-tokens.js';
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { Caller } from '../../../../libs/domain/models.js';
+import type { Caller } from '#domain/models.js';
 import { SetCredentialsDto } from '../auth/dto/auth.dto.js';
 import { SignedIn } from '../auth/dto/auth.views.js';
 import { OwnOrigin } from '../auth/own-origin.guard.js';

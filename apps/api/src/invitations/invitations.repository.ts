@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { recordAudit } from '../../../../libs/database/audit.repository.js';
-import { Prisma } from '../../../../libs/database/generated/client.js';
-import { PrismaService } from '../../../../libs/database/prisma.service.js';
-import type { Role } from '../../../../libs/domain/models.js';
+import { recordAudit } from '#database/audit.repository.js';
+import { Prisma } from '#database/generated/client.js';
+import { PrismaService } from '#database/prisma.service.js';
+import type { Role } from '#domain/models.js';
 
 export interface InvitationRecord {
   id: string;

@@ -1,8 +1,8 @@
 import { ConflictException, GoneException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
-import { hashApiToken } from '../../../../libs/crypto/api-tokens.js';
-import type { Caller, Role } from '../../../../libs/domain/models.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import { hashApiToken } from '#crypto/api-tokens.js';
+import type { Caller, Role } from '#domain/models.js';
 import { summary } from '../auth/auth.service.js';
 import { hashPassphrase, normaliseLogin } from '../auth/credentials.js';
 import type { SignedIn } from '../auth/dto/auth.views.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
-import type { Caller } from '../../../../libs/domain/models.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import type { Caller } from '#domain/models.js';
 import { invalidField } from '../common/errors.js';
 import { MediaRepository, type MediaRecord } from './media.repository.js';
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Caller } from '../../../../libs/domain/models.js';
+import type { Caller } from '#domain/models.js';
 import { CurrentCaller } from '../common/auth.js';
 import { ListMotionsQuery, OpenMotionView } from './dto/motions.dto.js';
 import { MotionsService } from './motions.service.js';

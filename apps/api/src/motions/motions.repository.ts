@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../../../../libs/database/prisma.service.js';
-import { VOTING_ROLES, type VoteChoice } from '../../../../libs/domain/strikes.js';
+import { PrismaService } from '#database/prisma.service.js';
+import { VOTING_ROLES, type VoteChoice } from '#domain/strikes.js';
 
 export interface OpenMotionRecord {
   id: string;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Caller } from '../../../../libs/domain/models.js';
+import type { Caller } from '#domain/models.js';
 import { DecisionsService } from '../strikes/decisions.service.js';
 import { MotionsRepository, type OpenMotionRecord } from './motions.repository.js';
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { IssuedToken } from '../../../../libs/crypto/api-tokens.js';
-import { toMember } from '../../../../libs/database/mappers.js';
-import { revokeLinksOf } from '../../../../libs/database/report-links.js';
-import { PrismaService } from '../../../../libs/database/prisma.service.js';
-import type { MemberRecord, Role } from '../../../../libs/domain/models.js';
+import type { IssuedToken } from '#crypto/api-tokens.js';
+import { toMember } from '#database/mappers.js';
+import { revokeLinksOf } from '#database/report-links.js';
+import { PrismaService } from '#database/prisma.service.js';
+import type { MemberRecord, Role } from '#domain/models.js';
 
 export type MembershipChange = { ok: true; member: MemberRecord } | { ok: false; reason: 'not-found' | 'caller-not-admin' | 'last-admin' };
 

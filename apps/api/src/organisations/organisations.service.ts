@@ -1,6 +1,6 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { issueApiToken } from '../../../../libs/crypto/api-tokens.js';
-import type { Caller, MemberRecord, Role } from '../../../../libs/domain/models.js';
+import { issueApiToken } from '#crypto/api-tokens.js';
+import type { Caller, MemberRecord, Role } from '#domain/models.js';
 import { OrganisationsRepository, type MembershipChange, type TokenRecord } from './organisations.repository.js';
 
 @Injectable()

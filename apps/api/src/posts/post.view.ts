@@ -1,4 +1,4 @@
-import type { DeliveryRecord, PostRecord } from '../../../../libs/domain/models.js';
+import type { DeliveryRecord, PostRecord } from '#domain/models.js';
 
 export function deliveryView(d: DeliveryRecord) {
   return {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { POST_INCLUDE, toPost } from '../../../../libs/database/mappers.js';
-import type { Prisma } from '../../../../libs/database/generated/client.js';
-import { PrismaService } from '../../../../libs/database/prisma.service.js';
-import type { DeliveryState, PostRecord, Visibility } from '../../../../libs/domain/models.js';
+import { POST_INCLUDE, toPost } from '#database/mappers.js';
+import type { Prisma } from '#database/generated/client.js';
+import { PrismaService } from '#database/prisma.service.js';
+import type { DeliveryState, PostRecord, Visibility } from '#domain/models.js';
 
 export interface PostContent {
   text: string;

@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import type { AccountRecord, Caller, PostRecord } from '../../../../libs/domain/models.js';
-import { NetworkRegistry } from '../../../../libs/networks/network-registry.js';
-import { DeliveryQueue } from '../../../../libs/queue/delivery-queue.js';
+import type { AccountRecord, Caller, PostRecord } from '#domain/models.js';
+import { NetworkRegistry } from '#networks/network-registry.js';
+import { DeliveryQueue } from '#queue/delivery-queue.js';
 import { AccountsRepository } from '../accounts/accounts.repository.js';
 import { invalid, invalidField, type FieldError } from '../common/errors.js';
 import { MediaRepository } from '../media/media.repository.js';

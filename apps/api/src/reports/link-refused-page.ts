@@ -1,5 +1,5 @@
-import { html } from '../../../../libs/reports/html.js';
-import type { Lang } from '../../../../libs/reports/i18n.js';
+import { html } from '#reports/html.js';
+import type { Lang } from '#reports/i18n.js';
 import { REPORT_CSS } from './report-style.js';
 
 export type LinkRefusal = 'invalid' | 'expired' | 'revoked' | 'gone';

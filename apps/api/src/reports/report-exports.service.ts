@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Caller } from '../../../../libs/domain/models.js';
-import { csvChunks, csvDocument, type Cell } from '../../../../libs/reports/csv.js';
-import { countsOf, rankByEngagement, ZERO_COUNTS } from '../../../../libs/reports/figures.js';
+import type { Caller } from '#domain/models.js';
+import { csvChunks, csvDocument, type Cell } from '#reports/csv.js';
+import { countsOf, rankByEngagement, ZERO_COUNTS } from '#reports/figures.js';
 import { invalidField } from '../common/errors.js';
 import { ReportsRepository, type CommentFilter, type CommentRow } from './reports.repository.js';
 import { ReportsService } from './reports.service.js';

@@ -1,6 +1,6 @@
 import { Controller, Delete, HttpCode, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Caller } from '../../../../libs/domain/models.js';
+import type { Caller } from '#domain/models.js';
 import { CurrentCaller } from '../common/auth.js';
 import { ReportPagesService } from './report-pages.service.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { recordAudit } from '../../../../libs/database/audit.repository.js';
-import { PrismaService } from '../../../../libs/database/prisma.service.js';
+import { recordAudit } from '#database/audit.repository.js';
+import { PrismaService } from '#database/prisma.service.js';
 
 export interface ReportLinkRecord {
   id: string;

@@ -1,6 +1,6 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
 
 export const LINK_VALIDITY_MS = 30 * 86_400_000;
 

@@ -3,11 +3,11 @@
  * loads nothing (no script, font, image or stylesheet); every value goes through `html`, which
  * escapes it; the only links are to the posts and comments themselves.
  */
-import { groupedBarChart, histogram, lineChart } from '../../../../libs/reports/charts.js';
-import { METRICS, type Metric } from '../../../../libs/reports/figures.js';
-import { html, link, type SafeHtml } from '../../../../libs/reports/html.js';
-import { formatDateTime, formatNumber, formatRatio, formatTime, metricName, STRINGS, type Lang, type Strings } from '../../../../libs/reports/i18n.js';
-import { STORY_STRINGS } from '../../../../libs/reports/story-i18n.js';
+import { groupedBarChart, histogram, lineChart } from '#reports/charts.js';
+import { METRICS, type Metric } from '#reports/figures.js';
+import { html, link, type SafeHtml } from '#reports/html.js';
+import { formatDateTime, formatNumber, formatRatio, formatTime, metricName, STRINGS, type Lang, type Strings } from '#reports/i18n.js';
+import { STORY_STRINGS } from '#reports/story-i18n.js';
 import type { StrikeReport } from './report.types.js';
 import { accounts, decisions, failures, held, scrollTable, storyIntro } from './report-story-page.js';
 import { cssHash, REPORT_CSS } from './report-style.js';

@@ -1,6 +1,6 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import type { Caller } from '../../../../libs/domain/models.js';
-import { isTimeZone, type Lang } from '../../../../libs/reports/i18n.js';
+import type { Caller } from '#domain/models.js';
+import { isTimeZone, type Lang } from '#reports/i18n.js';
 import { invalidField } from '../common/errors.js';
 import { pageLang, REFUSAL_STATUS, renderLinkRefused, type LinkRefusal } from './link-refused-page.js';
 import { LINK_VALIDITY_MS, ReportLinks } from './report-links.js';

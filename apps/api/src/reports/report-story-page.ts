@@ -1,6 +1,6 @@
 /** The story sections of the report page: the decision, accounts and profiles, held posts, failures. */
-import { html, link, type SafeHtml } from '../../../../libs/reports/html.js';
-import { STORY_STRINGS, type StoryStrings } from '../../../../libs/reports/story-i18n.js';
+import { html, link, type SafeHtml } from '#reports/html.js';
+import { STORY_STRINGS, type StoryStrings } from '#reports/story-i18n.js';
 import type { View } from './report-page.js';
 import type { StoryAccount, StoryDecision, StrikeStory } from './story.types.js';
 

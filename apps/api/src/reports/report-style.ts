@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { html, type SafeHtml } from '../../../../libs/reports/html.js';
+import { html, type SafeHtml } from '#reports/html.js';
 
 /**
  * The report page's only stylesheet, inline (the page loads nothing): system fonts, and a print layout.

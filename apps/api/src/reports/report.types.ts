@@ -1,5 +1,5 @@
-import type { Metric, Point, Stats } from '../../../../libs/reports/figures.js';
-import type { Lang } from '../../../../libs/reports/i18n.js';
+import type { Metric, Point, Stats } from '#reports/figures.js';
+import type { Lang } from '#reports/i18n.js';
 import type { CommentRow } from './reports.repository.js';
 import type { StrikeStory } from './story.types.js';
 

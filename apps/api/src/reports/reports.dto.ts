@@ -11,7 +11,7 @@ import {
   Min,
 } from 'class-validator';
 import { Optional } from '../common/validators.js';
-import { LANGS, type Lang } from '../../../../libs/reports/i18n.js';
+import { LANGS, type Lang } from '#reports/i18n.js';
 
 export class ReportQuery {
   @ApiPropertyOptional({ default: 30, minimum: 1, maximum: 365, description: 'Days before the strike whose ordinary posts make the baseline' })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '../../../../libs/database/generated/client.js';
-import { PrismaService } from '../../../../libs/database/prisma.service.js';
-import type { Counts } from '../../../../libs/reports/figures.js';
+import type { Prisma } from '#database/generated/client.js';
+import { PrismaService } from '#database/prisma.service.js';
+import type { Counts } from '#reports/figures.js';
 import { StoryRepository, type StoryRows } from './story.repository.js';
 
 export interface ReportStrike {

@@ -1,9 +1,9 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import type { Caller } from '../../../../libs/domain/models.js';
+import type { Caller } from '#domain/models.js';
 import {
   carryForwardSum, countsOf, NETWORK_METRIC_NAMES, hourlyBuckets, metricsOf, rankByEngagement, ratio, stats, sumCounts, ZERO_COUNTS, type Counts, type Metric, type Point, type Stats,
-} from '../../../../libs/reports/figures.js';
-import { ratioSentence, type Lang } from '../../../../libs/reports/i18n.js';
+} from '#reports/figures.js';
+import { ratioSentence, type Lang } from '#reports/i18n.js';
 import type { MaybeCounts, ReportPost, StrikeReport, Totals } from './report.types.js';
 import { buildStory } from './story.js';
 import { ReportsRepository, type ReportRows, type ReportStrike, type SnapshotRow } from './reports.repository.js';

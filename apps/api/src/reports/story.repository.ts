@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '../../../../libs/database/generated/client.js';
-import { PrismaService } from '../../../../libs/database/prisma.service.js';
+import type { Prisma } from '#database/generated/client.js';
+import { PrismaService } from '#database/prisma.service.js';
 
 type Db = Prisma.TransactionClient;
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { HELD_POLICIES, STRIKE_STATES } from '../../../../libs/domain/strikes.js';
+import { HELD_POLICIES, STRIKE_STATES } from '#domain/strikes.js';
 
 /**
  * The shape of a strike preview, for the OpenAPI document (the web app's types are generated from

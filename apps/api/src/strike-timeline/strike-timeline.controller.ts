@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { S } from '../common/openapi.js';
-import type { Caller } from '../../../../libs/domain/models.js';
+import type { Caller } from '#domain/models.js';
 import { CurrentCaller, Roles } from '../common/auth.js';
 import { CreateStrikeDto, UpdateStrikeDto } from '../strikes/dto/strike.dto.js';
 import { StrikePreviewView } from './strike-preview.view.js';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { toAccount } from '../../../../libs/database/mappers.js';
-import { PrismaService } from '../../../../libs/database/prisma.service.js';
-import { STRIKE_INCLUDE, toStrike } from '../../../../libs/database/strike-mappers.js';
-import type { AccountRecord } from '../../../../libs/domain/models.js';
-import type { HoldFate, StrikeRecord } from '../../../../libs/domain/strikes.js';
+import { toAccount } from '#database/mappers.js';
+import { PrismaService } from '#database/prisma.service.js';
+import { STRIKE_INCLUDE, toStrike } from '#database/strike-mappers.js';
+import type { AccountRecord } from '#domain/models.js';
+import type { HoldFate, StrikeRecord } from '#domain/strikes.js';
 
 export interface QueuedDelivery {
   deliveryId: string;

@@ -1,11 +1,11 @@
 import { BadGatewayException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { NetworkError } from '../../../../libs/networks/errors.js';
-import type { Caller } from '../../../../libs/domain/models.js';
-import { messageText, type HoldFate, type StrikeRecord, type StrikeSpec } from '../../../../libs/domain/strikes.js';
-import { AccountConnections } from '../../../../libs/networks/account-connections.js';
-import { NetworkRegistry } from '../../../../libs/networks/network-registry.js';
-import { DeliveryQueue } from '../../../../libs/queue/delivery-queue.js';
-import { NATIVE_MIN_LEAD_MS, occupiedDisplayName, planSlots, resumeTimes, rotationIndex, shiftedTime } from '../../../../libs/strikes/planner.js';
+import { NetworkError } from '#networks/errors.js';
+import type { Caller } from '#domain/models.js';
+import { messageText, type HoldFate, type StrikeRecord, type StrikeSpec } from '#domain/strikes.js';
+import { AccountConnections } from '#networks/account-connections.js';
+import { NetworkRegistry } from '#networks/network-registry.js';
+import { DeliveryQueue } from '#queue/delivery-queue.js';
+import { NATIVE_MIN_LEAD_MS, occupiedDisplayName, planSlots, resumeTimes, rotationIndex, shiftedTime } from '#strikes/planner.js';
 import { invalidField } from '../common/errors.js';
 import type { UpdateStrikeDto } from '../strikes/dto/strike.dto.js';
 import { StrikeSpecBuilder } from '../strikes/strike-spec.service.js';

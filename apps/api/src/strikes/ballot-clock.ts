@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { DecisionsService } from './decisions.service.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { S } from '../common/openapi.js';
-import type { Caller } from '../../../../libs/domain/models.js';
+import type { Caller } from '#domain/models.js';
 import { CurrentCaller, Roles } from '../common/auth.js';
 import { DecisionsService } from './decisions.service.js';
 import { AssemblyDto, DecisionRuleDto, ListAuditQuery, VoteDto } from './dto/decision.dto.js';

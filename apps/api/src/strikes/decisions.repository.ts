@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
-import { SecretBox } from '../../../../libs/crypto/secret-box.js';
-import { AuditRepository } from '../../../../libs/database/audit.repository.js';
-import type { Motion, Prisma } from '../../../../libs/database/generated/client.js';
-import { PrismaService } from '../../../../libs/database/prisma.service.js';
-import { applyMotion } from '../../../../libs/database/strike-effects.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import { SecretBox } from '#crypto/secret-box.js';
+import { AuditRepository } from '#database/audit.repository.js';
+import type { Motion, Prisma } from '#database/generated/client.js';
+import { PrismaService } from '#database/prisma.service.js';
+import { applyMotion } from '#database/strike-effects.js';
 import {
   approvalsNeeded,
   assemblyCarries,
@@ -15,7 +15,7 @@ import {
   type MotionStatus,
   type StrikeState,
   type VoteChoice,
-} from '../../../../libs/domain/strikes.js';
+} from '#domain/strikes.js';
 import { openChoice, sealChoice } from './ballot-box.js';
 import { proposalFromJson } from './motion-payload.js';
 import type { MotionRecord } from './records.js';

@@ -1,6 +1,6 @@
-import type { Prisma } from '../../../../libs/database/generated/client.js';
-import { specFromJson, specToJson } from '../../../../libs/database/strike-mappers.js';
-import type { MotionKind } from '../../../../libs/domain/strikes.js';
+import type { Prisma } from '#database/generated/client.js';
+import { specFromJson, specToJson } from '#database/strike-mappers.js';
+import type { MotionKind } from '#domain/strikes.js';
 import type { MotionProposal } from './records.js';
 
 /**

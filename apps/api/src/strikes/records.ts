@@ -1,4 +1,4 @@
-import type { DecisionRule, MotionStatus, StrikeRecord, StrikeSpec, VoteChoice } from '../../../../libs/domain/strikes.js';
+import type { DecisionRule, MotionStatus, StrikeRecord, StrikeSpec, VoteChoice } from '#domain/strikes.js';
 
 /** What a motion asks for, besides approving a proposed strike. */
 export type MotionProposal =

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { AccountRecord, Caller } from '../../../../libs/domain/models.js';
-import { messageText, type ProfileChanges, type StrikeMessage, type StrikeMessages, type StrikeSpec } from '../../../../libs/domain/strikes.js';
-import { NetworkRegistry } from '../../../../libs/networks/network-registry.js';
-import { occupiedDisplayName } from '../../../../libs/strikes/planner.js';
+import type { AccountRecord, Caller } from '#domain/models.js';
+import { messageText, type ProfileChanges, type StrikeMessage, type StrikeMessages, type StrikeSpec } from '#domain/strikes.js';
+import { NetworkRegistry } from '#networks/network-registry.js';
+import { occupiedDisplayName } from '#strikes/planner.js';
 import { AccountsRepository } from '../accounts/accounts.repository.js';
 import { invalid, type FieldError } from '../common/errors.js';
 import { MediaRepository } from '../media/media.repository.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { S } from '../common/openapi.js';
-import type { Caller } from '../../../../libs/domain/models.js';
+import type { Caller } from '#domain/models.js';
 import { CurrentCaller, Roles } from '../common/auth.js';
 import { motionView, strikeDetailView, strikeView } from './strike.view.js';
 import { CreateStrikeDto, ExtendStrikeDto, ListStrikesQuery, StopStrikeDto, UpdateStrikeDto } from './dto/strike.dto.js';

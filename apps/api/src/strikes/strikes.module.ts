@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuditRepository } from '../../../../libs/database/audit.repository.js';
+import { AuditRepository } from '#database/audit.repository.js';
 import { AccountsModule } from '../accounts/accounts.module.js';
 import { MediaModule } from '../media/media.module.js';
 import { BallotClock } from './ballot-clock.js';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { AuditRepository } from '../../../../libs/database/audit.repository.js';
-import { Prisma } from '../../../../libs/database/generated/client.js';
-import { PrismaService } from '../../../../libs/database/prisma.service.js';
-import { specColumns, STRIKE_INCLUDE, toStrike } from '../../../../libs/database/strike-mappers.js';
-import type { StrikeRecord, StrikeSpec, StrikeState } from '../../../../libs/domain/strikes.js';
+import { AuditRepository } from '#database/audit.repository.js';
+import { Prisma } from '#database/generated/client.js';
+import { PrismaService } from '#database/prisma.service.js';
+import { specColumns, STRIKE_INCLUDE, toStrike } from '#database/strike-mappers.js';
+import type { StrikeRecord, StrikeSpec, StrikeState } from '#domain/strikes.js';
 import { proposalToJson } from './motion-payload.js';
 import type { MotionProposal } from './records.js';
 

@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
-import { AccountCapabilities } from '../../../../libs/networks/account-capabilities.js';
-import { AccountConnections } from '../../../../libs/networks/account-connections.js';
-import { DeliveriesRepository } from '../../../../libs/database/deliveries.repository.js';
-import { EngagementRepository, type DuePost, type KeptReply, type TakenSnapshot } from '../../../../libs/database/engagement.repository.js';
-import { replyText } from '../../../../libs/engagement/reply-text.js';
-import { nextSnapshotAt } from '../../../../libs/engagement/schedule.js';
-import { NetworkError, NetworkRateLimitedError, NetworkUnsupportedError } from '../../../../libs/networks/errors.js';
-import type { AccountConnection, NetworkAdapter, PostCounts, RemoteReply } from '../../../../libs/networks/network-adapter.js';
-import { NetworkRegistry } from '../../../../libs/networks/network-registry.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import { AccountCapabilities } from '#networks/account-capabilities.js';
+import { AccountConnections } from '#networks/account-connections.js';
+import { DeliveriesRepository } from '#database/deliveries.repository.js';
+import { EngagementRepository, type DuePost, type KeptReply, type TakenSnapshot } from '#database/engagement.repository.js';
+import { replyText } from '#engagement/reply-text.js';
+import { nextSnapshotAt } from '#engagement/schedule.js';
+import { NetworkError, NetworkRateLimitedError, NetworkUnsupportedError } from '#networks/errors.js';
+import type { AccountConnection, NetworkAdapter, PostCounts, RemoteReply } from '#networks/network-adapter.js';
+import { NetworkRegistry } from '#networks/network-registry.js';
 
 export interface PollResult {
   snapshots: number;

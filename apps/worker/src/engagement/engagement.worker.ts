@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
-import { EngagementRepository } from '../../../../libs/database/engagement.repository.js';
-import { QueueName, type PollAccountJob } from '../../../../libs/queue/contracts.js';
-import { EngagementQueue } from '../../../../libs/queue/engagement-queue.js';
-import { createRedis } from '../../../../libs/queue/redis.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import { EngagementRepository } from '#database/engagement.repository.js';
+import { QueueName, type PollAccountJob } from '#queue/contracts.js';
+import { EngagementQueue } from '#queue/engagement-queue.js';
+import { createRedis } from '#queue/redis.js';
 import { EngagementPoller } from './engagement.poller.js';
 
 /**

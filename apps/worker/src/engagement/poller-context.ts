@@ -1,7 +1,7 @@
 import { type DynamicModule, type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { AppConfig } from '../../../../libs/config/config.js';
-import { CoreModule } from '../../../../libs/core/core.module.js';
+import type { AppConfig } from '#config/config.js';
+import { CoreModule } from '#core/core.module.js';
 import { EngagementPoller } from './engagement.poller.js';
 
 @Module({})

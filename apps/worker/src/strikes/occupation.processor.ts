@@ -1,17 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
-import { AccountConnections } from '../../../../libs/networks/account-connections.js';
-import { OccupationsRepository, type OccupationRecord, type ProfileSnapshot } from '../../../../libs/database/occupations.repository.js';
-import type { AccountOccupationJob } from '../../../../libs/queue/contracts.js';
-import { NetworkError, NetworkUnsupportedError, statusOf } from '../../../../libs/networks/errors.js';
-import type { AccountConnection, Feature, NetworkAdapter, ProfileImage, ProfileState, ProfileUpdate } from '../../../../libs/networks/network-adapter.js';
-import { AccountCapabilities, mayUse } from '../../../../libs/networks/account-capabilities.js';
-import { imageHash } from '../../../../libs/networks/image-hash.js';
-import { OccupationStepsRepository, type StepName, type StepOutcome, type StepPhase } from '../../../../libs/database/occupation-steps.repository.js';
-import type { AccountCapabilitiesRecord } from '../../../../libs/domain/models.js';
-import { NetworkRegistry } from '../../../../libs/networks/network-registry.js';
-import { NATIVE_MIN_LEAD_MS, occupiedDisplayName } from '../../../../libs/strikes/planner.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import { AccountConnections } from '#networks/account-connections.js';
+import { OccupationsRepository, type OccupationRecord, type ProfileSnapshot } from '#database/occupations.repository.js';
+import type { AccountOccupationJob } from '#queue/contracts.js';
+import { NetworkError, NetworkUnsupportedError, statusOf } from '#networks/errors.js';
+import type { AccountConnection, Feature, NetworkAdapter, ProfileImage, ProfileState, ProfileUpdate } from '#networks/network-adapter.js';
+import { AccountCapabilities, mayUse } from '#networks/account-capabilities.js';
+import { imageHash } from '#networks/image-hash.js';
+import { OccupationStepsRepository, type StepName, type StepOutcome, type StepPhase } from '#database/occupation-steps.repository.js';
+import type { AccountCapabilitiesRecord } from '#domain/models.js';
+import { NetworkRegistry } from '#networks/network-registry.js';
+import { NATIVE_MIN_LEAD_MS, occupiedDisplayName } from '#strikes/planner.js';
 
 /** Natively scheduled posts due in the window wait this far out until the strike's end gives them their fate. */
 const PARK_MS = 365 * 24 * 3600_000;

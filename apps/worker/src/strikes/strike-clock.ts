@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
-import { OccupationsRepository } from '../../../../libs/database/occupations.repository.js';
-import { StrikeLifecycleRepository } from '../../../../libs/database/strike-lifecycle.repository.js';
-import { StrikeQueue } from '../../../../libs/queue/strike-queue.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import { OccupationsRepository } from '#database/occupations.repository.js';
+import { StrikeLifecycleRepository } from '#database/strike-lifecycle.repository.js';
+import { StrikeQueue } from '#queue/strike-queue.js';
 import { StrikeRunner } from './strike-runner.js';
 
 /**

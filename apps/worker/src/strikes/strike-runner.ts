@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { StrikeLifecycleRepository } from '../../../../libs/database/strike-lifecycle.repository.js';
-import { DeliveryQueue } from '../../../../libs/queue/delivery-queue.js';
-import { StrikeQueue } from '../../../../libs/queue/strike-queue.js';
+import { StrikeLifecycleRepository } from '#database/strike-lifecycle.repository.js';
+import { DeliveryQueue } from '#queue/delivery-queue.js';
+import { StrikeQueue } from '#queue/strike-queue.js';
 
 const ENQUEUE_CHUNK = 1000;
 

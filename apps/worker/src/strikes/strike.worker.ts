@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { type Job, Worker } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/config/config.js';
-import { JobName, QueueName, type AccountOccupationJob, type StrikeJob, type StrikeQueueJob } from '../../../../libs/queue/contracts.js';
-import { createRedis } from '../../../../libs/queue/redis.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import { JobName, QueueName, type AccountOccupationJob, type StrikeJob, type StrikeQueueJob } from '#queue/contracts.js';
+import { createRedis } from '#queue/redis.js';
 import { OccupationProcessor } from './occupation.processor.js';
 import { StrikeRunner } from './strike-runner.js';
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ROLES, type Role } from '../../../../../libs/domain/models.js';
+import { ROLES, type Role } from '#domain/models.js';
 
 // Response shapes, as classes so the OpenAPI document (and the web app's generated types) know them.
 

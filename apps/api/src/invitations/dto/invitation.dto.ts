@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { ROLES, type Role } from '../../../../../libs/domain/models.js';
+import { ROLES, type Role } from '#domain/models.js';
 
 export class CreateInvitationDto {
   @ApiProperty({ example: 'Camille', description: 'The name the member will have' })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength } from 'class-validator';
 import { IsNotBlank, IsTimeZone, Optional } from '../../common/validators.js';
-import { ROLES, type Role } from '../../../../../libs/domain/models.js';
+import { ROLES, type Role } from '#domain/models.js';
 
 export class CreateMemberDto {
   @ApiProperty({ example: 'Camille' })

@@ -18,7 +18,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { DELIVERY_STATES, VISIBILITIES, type DeliveryState, type Visibility } from '../../../../../libs/domain/models.js';
+import { DELIVERY_STATES, VISIBILITIES, type DeliveryState, type Visibility } from '#domain/models.js';
 import { IsInstantWithOffset, IsNotBlank, Optional } from '../../common/validators.js';
 
 export const MAX_MEDIA_PER_POST = 4;

@@ -1,5 +1,5 @@
 import openapiTS, { astToString } from 'openapi-typescript';
-import { buildOpenApiDocument } from '../../api/src/openapi.js';
+import { buildOpenApiDocument } from '../openapi.js';
 
 export const OPENAPI_JSON = 'apps/web/openapi.json';
 export const OPENAPI_TYPES = 'apps/web/src/api/schema.d.ts';

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit } from '../../../libs/config/config.js';
-import { issueApiToken } from '../../../libs/crypto/api-tokens.js';
-import { PrismaService } from '../../../libs/database/prisma.service.js';
-import { INVITATION_TTL_MS, invitationUrl, issueInvitationToken } from '../../api/src/invitations/invitation-tokens.js';
-import { InvitationsRepository } from '../../api/src/invitations/invitations.repository.js';
-import { OrganisationsRepository } from '../../api/src/organisations/organisations.repository.js';
+import { loadConfigOrExit } from '#config/config.js';
+import { issueApiToken } from '#crypto/api-tokens.js';
+import { PrismaService } from '#database/prisma.service.js';
+import { INVITATION_TTL_MS, invitationUrl, issueInvitationToken } from '../invitations/invitation-tokens.js';
+import { InvitationsRepository } from '../invitations/invitations.repository.js';
+import { OrganisationsRepository } from '../organisations/organisations.repository.js';
 
 // Creates an organisation, its first admin, that admin's API token and an invitation link to set a
 // passphrase in the browser; both printed once.
