@@ -116,7 +116,19 @@ describe('after a strike: the collective reads the report', () => {
         account: { id: a.account.id, handle: a.account.handle, network: 'mastodon' }, status: 'active',
         occupation: { state: 'done', fieldsChanged: ['displayName', 'bio'], pinned: true, lastError: null },
         restoration: { state: 'done', restored: ['displayName'], leftAsEdited: ['bio'], unpinned: true, nativeScheduled: null, lastError: null },
-        featureGaps: null, steps: null,
+        // The sandbox offers every feature; each step as the worker recorded it, the hand edit named.
+        featureGaps: [],
+        steps: [
+          { phase: 'occupy', step: 'nativeScheduled', outcome: 'done', detail: '0 natively scheduled post(s) moved out of the window', error: null },
+          { phase: 'occupy', step: 'profile', outcome: 'done', detail: 'displayName, bio occupied', error: null },
+          { phase: 'occupy', step: 'pin', outcome: 'done', detail: expect.stringMatching(/^post \S+ pinned$/), error: null },
+          { phase: 'restore', step: 'nativeScheduled', outcome: 'skipped', detail: 'no natively scheduled post was parked', error: null },
+          { phase: 'restore', step: 'displayName', outcome: 'done', detail: 'displayName put back as it was before the strike', error: null },
+          { phase: 'restore', step: 'bio', outcome: 'editedByHand', detail: 'bio was changed by hand during the strike: left as it is', error: null },
+          { phase: 'restore', step: 'avatar', outcome: 'skipped', detail: 'Piquet did not change it', error: null },
+          { phase: 'restore', step: 'header', outcome: 'skipped', detail: 'Piquet did not change it', error: null },
+          { phase: 'restore', step: 'unpin', outcome: 'done', detail: expect.stringMatching(/^post \S+ unpinned$/), error: null },
+        ],
       },
     ]);
     expect(story.held).toMatchObject({ total: 1, byFate: { resumed: 1 }, more: false });

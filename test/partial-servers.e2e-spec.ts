@@ -277,5 +277,18 @@ describe('one strike over servers with each behaviour: occupation, engagement an
     expect(actions.find((a) => a.action === 'occupation.occupy.failed' && a.detail.accountId === refusing.account.id)?.detail.error).toContain('422');
     expect(actions.some((a) => a.action === 'occupation.occupy.unsupported' && a.detail.step === 'pin')).toBe(true);
     expect(actions.some((a) => a.action === 'occupation.restore.edited-by-hand' && a.detail.step === 'avatar')).toBe(true);
+
+    // The report tells the same: each server's gaps, each step, the failure and the hand edit.
+    const report = (await api.call('GET', `/v1/strikes/${strike.id}/report`, admin)).body;
+    const told = (accountId: string) => report.story.accounts.find((a: { account: { id: string } }) => a.account.id === accountId);
+    expect(told(id('mastodon')).featureGaps).toEqual([]);
+    expect(told(id('no-pin')).featureGaps).toEqual(['pin']);
+    expect(told(id('no-scheduled-statuses')).featureGaps).toEqual(['scheduledStatuses']);
+    expect(told(id('no-pin')).steps).toContainEqual(expect.objectContaining({ phase: 'occupy', step: 'pin', outcome: 'unsupported' }));
+    expect(told(id('fixed-avatar-url')).steps).toContainEqual(expect.objectContaining({ phase: 'restore', step: 'avatar', outcome: 'editedByHand' }));
+    expect(report.story.failures).toContainEqual(expect.objectContaining({ account: expect.objectContaining({ id: refusing.account.id }), step: 'profile', error: expect.stringContaining('422') }));
+    const page = await fetch(`${api.url}/v1/strikes/${strike.id}/report.html`, { headers: { authorization: `Bearer ${admin}` } }).then((r) => r.text());
+    expect(page).toContain('This server lacks: pinning a post;');
+    expect(page).toContain('avatar left alone (avatar was changed by hand during the strike: left as it is)');
   }, 120_000);
 });

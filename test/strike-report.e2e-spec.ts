@@ -215,12 +215,24 @@ async function seedStory(organisationId: string, memberId: string, a: string, b:
     data: { strikeId, accountId: b, occupyState: 'failed', restoreState: 'done', report: {}, lastError: 'Mastodon answered 404 on /api/v1/scheduled_statuses' },
   });
   await db.delivery.update({ where: { id: ids['S4']! }, data: { failureReason: 'Text too long for @redaction@example.org (500 characters)' } });
-  // What branch `servers` records per account and per step (columns added here if this schema lacks them).
-  await db.$executeRawUnsafe('ALTER TABLE accounts ADD COLUMN IF NOT EXISTS capabilities jsonb');
-  await db.$executeRawUnsafe('ALTER TABLE account_occupations ADD COLUMN IF NOT EXISTS steps jsonb');
-  await db.$executeRaw`UPDATE accounts SET capabilities = ${JSON.stringify({ multiStatusGet: true, scheduledStatuses: false, pin: false, profileFields: true })}::jsonb WHERE id = ${b}::uuid`;
-  await db.$executeRaw`UPDATE accounts SET capabilities = ${JSON.stringify({ multiStatusGet: true, scheduledStatuses: true, pin: true, profileFields: true })}::jsonb WHERE id = ${a}::uuid`;
-  await db.$executeRaw`UPDATE account_occupations SET steps = ${JSON.stringify({ nativeScheduled: { outcome: 'unsupported', error: null }, profile: { outcome: 'failed', error: 'Mastodon answered 500' }, pin: { outcome: 'unsupported' } })}::jsonb WHERE account_id = ${b}::uuid`;
+  // What the worker records per account (the server's features) and per step of the occupation.
+  const checkedAt = new Date('2025-03-10T09:59:00Z');
+  const caps = (accountId: string, features: Record<string, string>) =>
+    Object.entries(features).map(([feature, support]) => ({ accountId, feature, support, detail: 'checked', source: 'strike-start', checkedAt }));
+  await db.accountCapability.createMany({
+    data: [
+      ...caps(a, { multiStatusGet: 'yes', scheduledStatuses: 'yes', pin: 'yes', profileFields: 'yes' }),
+      ...caps(b, { multiStatusGet: 'yes', scheduledStatuses: 'no', pin: 'no', profileFields: 'yes' }),
+    ],
+  });
+  await db.occupationStep.createMany({
+    data: [
+      { strikeId, accountId: b, phase: 'occupy', step: 'pin', outcome: 'unsupported', detail: 'the opening post is published, not pinned' },
+      { strikeId, accountId: b, phase: 'occupy', step: 'native-scheduled', outcome: 'unsupported', detail: 'nothing to move' },
+      { strikeId, accountId: b, phase: 'occupy', step: 'profile', outcome: 'failed', lastError: 'Mastodon answered 500', attempts: 6 },
+      { strikeId, accountId: b, phase: 'restore', step: 'avatar', outcome: 'edited-by-hand', detail: 'avatar was changed by hand during the strike: left as it is' },
+    ],
+  });
 }
 
 beforeAll(async () => {
@@ -382,11 +394,12 @@ describe('GET /v1/strikes/:id/report', () => {
         account: { id: ids['B'], handle: '@redaction@example.org', network: 'mastodon' }, status: 'active',
         occupation: { state: 'failed', fieldsChanged: [], pinned: false, lastError: 'Mastodon answered 404 on /api/v1/scheduled_statuses' },
         restoration: { state: 'done', restored: [], leftAsEdited: [], unpinned: false, nativeScheduled: null, lastError: null },
-        featureGaps: ['pin', 'scheduledStatuses'],
+        featureGaps: ['scheduledStatuses', 'pin'],
         steps: [
-          { step: 'nativeScheduled', outcome: 'unsupported', error: null },
-          { step: 'profile', outcome: 'failed', error: 'Mastodon answered 500' },
-          { step: 'pin', outcome: 'unsupported', error: null },
+          { phase: 'occupy', step: 'nativeScheduled', outcome: 'unsupported', detail: 'nothing to move', error: null },
+          { phase: 'occupy', step: 'profile', outcome: 'failed', detail: null, error: 'Mastodon answered 500' },
+          { phase: 'occupy', step: 'pin', outcome: 'unsupported', detail: 'the opening post is published, not pinned', error: null },
+          { phase: 'restore', step: 'avatar', outcome: 'editedByHand', detail: 'avatar was changed by hand during the strike: left as it is', error: null },
         ],
       },
     ]);
@@ -603,8 +616,10 @@ describe('the report page', () => {
     expect(page).toContain('Profile occupied: display name, bio, avatar. Opening post pinned.');
     expect(page).toContain('Put back: display name, bio. Opening post unpinned.');
     expect(page).toContain('Left as edited by hand during the strike: avatar.');
-    expect(page).toContain('This server lacks: pinning a post, posts scheduled on the server;');
+    expect(page).toContain('This server lacks: posts scheduled on the server, pinning a post;');
     expect(page).toContain('This server offers every feature the strike uses.');
+    expect(page).toContain('Occupation steps: posts scheduled on the server not offered by this server (nothing to move), profile failed (<q>Mastodon answered 500</q>), pin not offered by this server (the opening post is published, not pinned)');
+    expect(page).toContain('Restoration steps: avatar left alone (avatar was changed by hand during the strike: left as it is)');
     expect(page).toContain('Occupation failed: <q>Mastodon answered 404 on /api/v1/scheduled_statuses</q>');
     expect(page).toContain('3 posts held: 1 resumed, 1 cancelled, 1 waiting for review.');
     expect(page).toContain('strike post (slot)');

@@ -136,7 +136,7 @@ export const S = {
             occupation: obj({ state: nullable(str), fieldsChanged: arrayOf(str), pinned: bool, lastError: nullable(str) }),
             restoration: obj({ state: nullable(str), restored: arrayOf(str), leftAsEdited: arrayOf(str), unpinned: bool, nativeScheduled: nullable(str), lastError: nullable(str) }),
             featureGaps: nullable({ ...arrayOf(str), description: 'features this server lacks; null when not checked' }),
-            steps: nullable(arrayOf(obj({ step: str, outcome: str, error: nullable(str) }))),
+            steps: nullable(arrayOf(obj({ phase: str, step: str, outcome: str, detail: nullable(str), error: nullable(str) }))),
           })),
           decisions: arrayOf(obj({
             kind: str, status: str, openedAt: date, decidedAt: nullable(date), rule: obj({ kind: str, ballot: str, quorumCount: int, quorumPercent: int }),

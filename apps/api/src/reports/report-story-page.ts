@@ -68,8 +68,13 @@ function occupationLines(v: View, t: StoryStrings, a: StoryAccount, over: boolea
         ? html`<li class="muted">${t.noGaps}</li>`
         : html`<li class="gap">${t.gaps(gaps.map((g) => t.capability[g] ?? g).join(', '))}</li>`,
   );
-  if (a.steps?.length) {
-    out.push(html`<li>${t.steps}${colon(v)}${a.steps.map((s, i) => html`${i ? ', ' : ''}${t.stepNames[s.step] ?? s.step} ${t.outcomes[s.outcome] ?? s.outcome}${s.error ? html` (<q>${s.error}</q>)` : null}`)}</li>`);
+  for (const phase of ['occupy', 'restore'] as const) {
+    const steps = (a.steps ?? []).filter((s) => s.phase === phase);
+    if (steps.length === 0) continue;
+    const line = steps.map(
+      (s, i) => html`${i ? ', ' : ''}${t.stepNames[s.step] ?? s.step} ${t.outcomes[s.outcome] ?? s.outcome}${s.error ? html` (<q>${s.error}</q>)` : s.detail && s.outcome !== 'done' ? html` (${s.detail})` : null}`,
+    );
+    out.push(html`<li>${t.phaseSteps[phase]}${colon(v)}${line}</li>`);
   }
   return out;
 }

@@ -24,7 +24,7 @@ export interface StoryAccountRow {
   network: string;
   status: string;
   statusReason: string | null;
-  /** accounts.capabilities when that column exists (JSON), else null. */
+  /** The server's features as last checked (`{ feature: { support } }` from account_capabilities), or null when never checked. */
   capabilities: unknown;
 }
 
@@ -37,8 +37,10 @@ export interface StoryOccupationRow {
   report: unknown;
   lastError: string | null;
   updatedAt: Date;
-  /** account_occupations.steps when that column exists (JSON), else null. */
+  /** The occupation_steps rows of this account in this strike (`[{ phase, step, outcome, error, detail }]`), or null when none. */
   steps: unknown;
+  /** The server's features as checked when this strike started (kept with the occupation), or null. */
+  capabilities: unknown;
 }
 
 export interface StoryMotionRow {
@@ -170,7 +172,7 @@ export class StoryRepository {
   async accounts(db: Db, strikeId: string, organisationId: string, all: boolean): Promise<StoryAccountRow[]> {
     const rows = await db.$queryRaw<{ id: string; handle: string; network: string; status: string; status_reason: string | null; capabilities: unknown }[]>`
       SELECT a.id::text AS id, a.handle, a.network::text AS network, a.status::text AS status, a.status_reason,
-             to_jsonb(a) -> 'capabilities' AS capabilities
+             (SELECT jsonb_object_agg(c.feature, jsonb_build_object('support', c.support)) FROM account_capabilities c WHERE c.account_id = a.id) AS capabilities
       FROM accounts a
       WHERE a.organisation_id = ${organisationId}::uuid AND (
         a.id IN (SELECT account_id FROM strike_accounts WHERE strike_id = ${strikeId}::uuid)
@@ -190,14 +192,19 @@ export class StoryRepository {
 
   private async occupations(db: Db, strikeId: string): Promise<StoryOccupationRow[]> {
     const rows = await db.$queryRaw<
-      { account_id: string; occupy_state: string; restore_state: string | null; applied: unknown; pinned_remote_id: string | null; report: unknown; last_error: string | null; updated_at: Date; steps: unknown }[]
+      {
+        account_id: string; occupy_state: string; restore_state: string | null; applied: unknown; pinned_remote_id: string | null; report: unknown;
+        last_error: string | null; updated_at: Date; steps: unknown; capabilities: unknown;
+      }[]
     >`
       SELECT o.account_id::text AS account_id, o.occupy_state, o.restore_state, o.applied, o.pinned_remote_id, o.report, o.last_error, o.updated_at,
-             to_jsonb(o) -> 'steps' AS steps
+             o.capabilities,
+             (SELECT jsonb_agg(jsonb_build_object('phase', s.phase, 'step', s.step, 'outcome', s.outcome, 'error', s.last_error, 'detail', s.detail))
+                FROM occupation_steps s WHERE s.strike_id = o.strike_id AND s.account_id = o.account_id) AS steps
       FROM account_occupations o WHERE o.strike_id = ${strikeId}::uuid`;
     return rows.map((r) => ({
       accountId: r.account_id, occupyState: r.occupy_state, restoreState: r.restore_state, applied: r.applied, pinnedRemoteId: r.pinned_remote_id,
-      report: r.report, lastError: r.last_error, updatedAt: r.updated_at, steps: r.steps,
+      report: r.report, lastError: r.last_error, updatedAt: r.updated_at, steps: r.steps, capabilities: r.capabilities,
     }));
   }
 

@@ -10,7 +10,7 @@ const RESTORED = 'restored';
 const LEFT = 'left as edited during the strike';
 
 /** The order things happen in on an account: fields and steps are listed so, whatever order JSON kept them in. */
-const ORDER = ['nativeScheduled', 'scheduledStatuses', 'profile', 'displayName', 'bio', 'avatar', 'header', 'pin', 'opening', 'restore', 'unpin'];
+const ORDER = ['nativeScheduled', 'scheduledStatuses', 'profile', 'profileFields', 'profileImages', 'displayName', 'bio', 'avatar', 'header', 'pin', 'opening', 'restore', 'unpin'];
 const inOrder = (a: string, b: string) => {
   const ia = ORDER.indexOf(a);
   const ib = ORDER.indexOf(b);
@@ -20,37 +20,34 @@ const inOrder = (a: string, b: string) => {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * Features a server lacks, from the account's recorded capabilities: every key whose value is
- * false (or `{ supported: false }`). Null when nothing was recorded, so "none missing" ([]) and
- * "not known" (null) stay apart.
+ * Features a server lacks, from the capabilities Piquet recorded: every feature whose support is
+ * `no`. Null when nothing was recorded, so "none missing" ([]) and "not known" (null) stay apart.
  */
 export function featureGaps(capabilities: unknown): string[] | null {
-  const caps = isRecord(capabilities) && isRecord(capabilities['features']) ? capabilities['features'] : capabilities;
-  if (!isRecord(caps)) return null;
-  return Object.entries(caps)
-    .filter(([, v]) => v === false || (isRecord(v) && v['supported'] === false))
+  if (!isRecord(capabilities) || Object.keys(capabilities).length === 0) return null;
+  return Object.entries(capabilities)
+    .filter(([, v]) => isRecord(v) && v['support'] === 'no')
     .map(([k]) => k)
-    .sort();
+    .sort(inOrder);
 }
 
-/** Per-step outcomes as the worker records them: `{ step: { outcome|state, error } }` or `[{ step, outcome|state, error }]`. */
-export function stepsOf(steps: unknown): StoryStep[] | null {
-  const one = (step: string, v: unknown): StoryStep | null => {
-    if (typeof v === 'string') return { step, outcome: v, error: null };
-    if (!isRecord(v)) return null;
-    const outcome = v['outcome'] ?? v['state'] ?? v['status'];
-    const error = v['error'] ?? v['lastError'];
-    return { step, outcome: typeof outcome === 'string' ? outcome : 'unknown', error: typeof error === 'string' ? error : null };
-  };
-  if (Array.isArray(steps)) {
-    return steps.flatMap((s) => (isRecord(s) && typeof s['step'] === 'string' ? [one(s['step'], s)].filter((x): x is StoryStep => x !== null) : []));
-  }
-  if (isRecord(steps)) {
-    return Object.entries(steps)
-      .sort(([a], [b]) => inOrder(a, b))
-      .flatMap(([k, v]) => [one(k, v)].filter((x): x is StoryStep => x !== null));
-  }
-  return null;
+const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+const PHASES = ['occupy', 'restore'];
+
+/** The occupation_steps rows as the story names them, occupation first, each phase in the order it runs. */
+export function stepsOf(rows: unknown): StoryStep[] | null {
+  if (!Array.isArray(rows) || rows.length === 0) return null;
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  return rows
+    .filter(isRecord)
+    .map((r) => ({
+      phase: r['phase'] === 'restore' ? ('restore' as const) : ('occupy' as const),
+      step: camel(text(r['step']) ?? 'unknown'),
+      outcome: camel(text(r['outcome']) ?? 'unknown'),
+      detail: text(r['detail']),
+      error: text(r['error']),
+    }))
+    .sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase) || inOrder(a.step, b.step));
 }
 
 function accountStory(a: StoryAccountRow, o: StoryOccupationRow | undefined): StoryAccount {
@@ -80,7 +77,7 @@ function accountStory(a: StoryAccountRow, o: StoryOccupationRow | undefined): St
       nativeScheduled: typeof report['nativeScheduled'] === 'string' ? report['nativeScheduled'] : null,
       lastError: restoreFailed ? o.lastError : null,
     },
-    featureGaps: featureGaps(a.capabilities),
+    featureGaps: featureGaps(o?.capabilities) ?? featureGaps(a.capabilities),
     steps: stepsOf(o?.steps),
   };
 }

@@ -58,9 +58,14 @@ export interface StoryNativePost {
 
 /** One step of the occupation or of the restoration on one account. */
 export interface StoryStep {
+  /** occupy (at the start) or restore (at the end). */
+  phase: 'occupy' | 'restore';
+  /** nativeScheduled, profile, pin; at the restore also displayName, bio, avatar, header, unpin. */
   step: string;
-  /** done, skipped, failed, unsupported, pending, or what the worker recorded. */
+  /** done, skipped, failed, unsupported (the server lacks it), editedByHand (left alone), pending. */
   outcome: string;
+  /** What was done, or done instead when the server lacks the feature. */
+  detail: string | null;
   error: string | null;
 }
 
@@ -89,11 +94,11 @@ export interface StoryAccount {
     lastError: string | null;
   };
   /**
-   * Features this account's server lacks (capability names whose value is false), or null when
-   * Piquet has not recorded the server's capabilities for this account.
+   * Features this account's server lacks (as checked when the strike started, else as last
+   * checked), or null when Piquet has not recorded the server's capabilities for this account.
    */
   featureGaps: string[] | null;
-  /** Per-step outcomes, when the worker recorded them (otherwise null: see occupation/restoration). */
+  /** Per-step outcomes of the occupation and the restoration, in the order they happen; null when the strike never reached this account. */
   steps: StoryStep[] | null;
 }
 

@@ -4396,8 +4396,10 @@ export interface operations {
                                 /** @description features this server lacks; null when not checked */
                                 featureGaps: string[] | null;
                                 steps: {
+                                    phase: string;
                                     step: string;
                                     outcome: string;
+                                    detail: string | null;
                                     error: string | null;
                                 }[] | null;
                             }[];
