@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
-import { promisify } from 'node:util';
 import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
 import { FakeX } from '../apps/sandbox/src/x-server.js';
-import { createTestEnv, inSeconds, ROOT, waitFor, type TestEnv } from './support/env.js';
-import { startNode, startWorker, type RunningProcess } from './support/processes.js';
+import { createTestEnv, inSeconds, waitFor, type TestEnv } from './support/env.js';
+import { bootstrapOrganisation, startNode, startWorker, type RunningProcess } from './support/processes.js';
 
 /**
  * The API and the worker, built, as separate processes logging at `debug` to captured streams;
@@ -62,11 +60,7 @@ describe('no secret in any log line (API and worker at debug)', () => {
       X_AUTHORIZE_URL: `${x.url}/i/oauth2/authorize`,
     });
     secrets.set('X client secret', 'x-client-secret-value-0001');
-    const { stdout } = await promisify(execFile)(process.execPath, ['dist/apps/api/src/cli/bootstrap.js', '--organisation', 'Logs', '--admin', 'Camille', '--json'], {
-      cwd: ROOT,
-      env: { PATH: process.env['PATH'] ?? '', ...t.env },
-    });
-    admin = (JSON.parse(stdout) as { token: string }).token;
+    admin = (await bootstrapOrganisation(t.env, 'Logs')).token;
     secrets.set('admin API token', admin);
     apiProcess = await startNode('dist/apps/api/src/main.js', t.env, /successfully started/, { logLevel: 'debug' });
     worker = await startWorker(t.env, { logLevel: 'debug' });

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
-import { checkPage, freePort, launchChromium, newContext, type AxeFinding } from './support/browser.js';
-import { createTestEnv, ROOT, waitFor, type TestEnv } from './support/env.js';
-import { startNode, type RunningProcess } from './support/processes.js';
+import { checkPage, fieldError, fill, freePort, launchChromium, newContext, type AxeFinding } from './support/browser.js';
+import { createTestEnv, waitFor, type TestEnv } from './support/env.js';
+import { bootstrapOrganisation, startNode, type RunningProcess } from './support/processes.js';
 
 // The web app's foundation in a real browser against the real API process (dist/), a real Postgres
 // schema and a Redis prefix of its own: invitation → passphrase → signed in; the composer's field
@@ -21,19 +20,6 @@ const mastodon = new FakeMastodon();
 const findings: AxeFinding[] = [];
 const problems: string[] = [];
 
-async function bootstrap(): Promise<{ token: string; invitationUrl: string }> {
-  const child = spawn(process.execPath, ['dist/apps/api/src/cli/bootstrap.js', '--organisation', 'Rédaction', '--admin', 'Camille', '--json'], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', ...env.env, PUBLIC_URL: base },
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise((r) => child.on('exit', r));
-  if (code !== 0) throw new Error(`bootstrap failed (${String(code)}): ${out}`);
-  return JSON.parse(out.trim().split('\n').at(-1)!) as { token: string; invitationUrl: string };
-}
-
 async function apiCall<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(base + path, {
     method,
@@ -42,20 +28,6 @@ async function apiCall<T>(method: string, path: string, body?: unknown): Promise
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
-
-/** Types into a field found by its label, as a person would. */
-async function fill(page: Page, label: string | RegExp, value: string) {
-  await page.getByLabel(label, { exact: typeof label === 'string' }).fill(value);
-}
-
-/** The error text tied to a field by aria-describedby: what a screen reader reads with it. */
-async function fieldError(page: Page, label: string | RegExp): Promise<string> {
-  const control = page.getByLabel(label, { exact: typeof label === 'string' }).and(page.locator('[aria-invalid="true"]'));
-  await control.waitFor();
-  const ids = (await control.getAttribute('aria-describedby'))?.split(' ') ?? [];
-  const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).innerText()));
-  return texts.join(' ');
 }
 
 function localInput(date: Date, timeZone = 'Europe/Paris'): string {
@@ -95,7 +67,7 @@ describe('web app foundation', () => {
   });
 
   it('takes an invited admin from the bootstrap link to signed in, then composes, queues and invites', async () => {
-    const boot = await bootstrap();
+    const boot = await bootstrapOrganisation({ ...env.env, PUBLIC_URL: base }, 'Rédaction');
     adminToken = boot.token;
     const remote = mastodon.addAccount('redaction');
     const connected = await apiCall<{ id: string; handle: string }>('POST', '/v1/accounts', { network: 'mastodon', instanceUrl: mastodon.url, accessToken: remote.token });

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FakeMastodon, type FakeStatus } from '../apps/sandbox/src/mastodon-server.js';
-import { checkPage, freePort, launchChromium, newContext, type AxeFinding } from './support/browser.js';
-import { createTestEnv, ROOT, waitFor, type TestEnv } from './support/env.js';
-import { startNode, type RunningProcess } from './support/processes.js';
+import { checkPage, fieldError, fill, freePort, launchChromium, newContext, type AxeFinding } from './support/browser.js';
+import { createTestEnv, waitFor, type TestEnv } from './support/env.js';
+import { bootstrapOrganisation, startNode, type RunningProcess } from './support/processes.js';
 
 // The whole strike, from three browsers, as the people it is for would run it: real API and worker
 // processes (dist/), a real Postgres schema and Redis prefix, the sandbox Mastodon server over HTTP.
@@ -33,37 +32,11 @@ const mastodon = new FakeMastodon();
 const findings: AxeFinding[] = [];
 const contexts: { context: BrowserContext; problems: string[] }[] = [];
 
-async function bootstrap(): Promise<{ token: string; invitationUrl: string }> {
-  const child = spawn(process.execPath, ['dist/apps/api/src/cli/bootstrap.js', '--organisation', 'Rédaction', '--admin', 'Camille', '--json'], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', ...env.env, PUBLIC_URL: base },
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise((r) => child.on('exit', r));
-  if (code !== 0) throw new Error(`bootstrap failed (${String(code)}): ${out}`);
-  return JSON.parse(out.trim().split('\n').at(-1)!) as { token: string; invitationUrl: string };
-}
-
 /** Reads through the API as the admin's automation would: only to check what the pages claim. */
 async function apiGet<T>(path: string): Promise<T> {
   const res = await fetch(base + path, { headers: { authorization: `Bearer ${adminToken}` } });
   if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
-}
-
-async function fill(page: Page, label: string | RegExp, value: string) {
-  await page.getByLabel(label, { exact: typeof label === 'string' }).fill(value);
-}
-
-/** The error text tied to a field by aria-describedby: what a screen reader reads with it. */
-async function fieldError(page: Page, label: string | RegExp): Promise<string> {
-  const control = page.getByLabel(label, { exact: typeof label === 'string' }).and(page.locator('[aria-invalid="true"]'));
-  await control.waitFor();
-  const ids = (await control.getAttribute('aria-describedby'))?.split(' ') ?? [];
-  const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).innerText()));
-  return texts.join(' ');
 }
 
 /** An `<input type="datetime-local">` value for an instant, in the organisation's zone. */
@@ -146,7 +119,7 @@ afterAll(async () => {
 describe('a strike run from the browser, end to end', () => {
   it('invites, connects, composes, proposes, votes, occupies, hands back and reports — in English and French', async () => {
     // ------------------------------------------------------------------ the admin arrives
-    const boot = await bootstrap();
+    const boot = await bootstrapOrganisation({ ...env.env, PUBLIC_URL: base }, 'Rédaction');
     adminToken = boot.token;
     const admin = await browserFor('en-GB');
     await admin.goto(new URL(boot.invitationUrl).pathname);

@@ -138,3 +138,17 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/** Types into a field found by its label, as a person would. */
+export async function fill(page: Page, label: string | RegExp, value: string): Promise<void> {
+  await page.getByLabel(label, { exact: typeof label === 'string' }).fill(value);
+}
+
+/** The error text tied to a field by aria-describedby: what a screen reader reads with it. */
+export async function fieldError(page: Page, label: string | RegExp): Promise<string> {
+  const control = page.getByLabel(label, { exact: typeof label === 'string' }).and(page.locator('[aria-invalid="true"]'));
+  await control.waitFor();
+  const ids = (await control.getAttribute('aria-describedby'))?.split(' ') ?? [];
+  const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).innerText()));
+  return texts.join(' ');
+}

@@ -51,3 +51,17 @@ export async function startNode(script: string, env: Record<string, string>, rea
     },
   };
 }
+
+/** Runs `npm run bootstrap` as a person would (the built CLI): a new organisation, its admin's token and invitation link. */
+export async function bootstrapOrganisation(env: Record<string, string>, organisation: string, admin = 'Camille'): Promise<{ token: string; invitationUrl: string }> {
+  const child = spawn(process.execPath, ['dist/apps/api/src/cli/bootstrap.js', '--organisation', organisation, '--admin', admin, '--json'], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise((r) => child.on('exit', r));
+  if (code !== 0) throw new Error(`bootstrap failed (${String(code)}): ${out}`);
+  return JSON.parse(out.trim().split('\n').at(-1)!) as { token: string; invitationUrl: string };
+}

@@ -31,6 +31,11 @@ const account = obj({
   id: uuid, network: enumOf(['mastodon', 'x', 'bluesky']), instanceUrl: str, remoteId: str, handle: str, displayName: str, profileUrl: nullable(str),
   limits: obj({ maxCharacters: int, maxMedia: int, charactersPerUrl: int }), status: enumOf(['active', 'needs_reconnection', 'disconnected']),
   statusReason: nullable(str), rateLimitedUntil: nullable(date), createdAt: date,
+  capabilities: {
+    type: 'object',
+    description: "What this account's server offers, per feature, as last checked (empty until checked)",
+    additionalProperties: obj({ support: enumOf(['yes', 'no', 'unknown']), detail: str, source: str, checkedAt: date }),
+  },
 });
 const delivery = obj({
   id: uuid, accountId: uuid, state: enumOf(['scheduled', 'publishing', 'published', 'failed', 'cancelled', 'held']), scheduledAt: date, attempts: int,

@@ -2022,6 +2022,17 @@ export interface operations {
                         rateLimitedUntil: string | null;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description What this account's server offers, per feature, as last checked (empty until checked) */
+                        capabilities: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                support: "yes" | "no" | "unknown";
+                                detail: string;
+                                source: string;
+                                /** Format: date-time */
+                                checkedAt: string;
+                            };
+                        };
                     }[];
                 };
             };
@@ -2068,6 +2079,17 @@ export interface operations {
                         rateLimitedUntil: string | null;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description What this account's server offers, per feature, as last checked (empty until checked) */
+                        capabilities: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                support: "yes" | "no" | "unknown";
+                                detail: string;
+                                source: string;
+                                /** Format: date-time */
+                                checkedAt: string;
+                            };
+                        };
                     };
                 };
             };
@@ -2098,6 +2120,17 @@ export interface operations {
                         rateLimitedUntil: string | null;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description What this account's server offers, per feature, as last checked (empty until checked) */
+                        capabilities: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                support: "yes" | "no" | "unknown";
+                                detail: string;
+                                source: string;
+                                /** Format: date-time */
+                                checkedAt: string;
+                            };
+                        };
                     };
                 };
             };
@@ -2141,6 +2174,17 @@ export interface operations {
                         rateLimitedUntil: string | null;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description What this account's server offers, per feature, as last checked (empty until checked) */
+                        capabilities: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                support: "yes" | "no" | "unknown";
+                                detail: string;
+                                source: string;
+                                /** Format: date-time */
+                                checkedAt: string;
+                            };
+                        };
                     };
                 };
             };
@@ -2211,6 +2255,17 @@ export interface operations {
                         rateLimitedUntil: string | null;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description What this account's server offers, per feature, as last checked (empty until checked) */
+                        capabilities: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                support: "yes" | "no" | "unknown";
+                                detail: string;
+                                source: string;
+                                /** Format: date-time */
+                                checkedAt: string;
+                            };
+                        };
                     };
                 };
             };
@@ -2285,6 +2340,17 @@ export interface operations {
                         rateLimitedUntil: string | null;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description What this account's server offers, per feature, as last checked (empty until checked) */
+                        capabilities: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                support: "yes" | "no" | "unknown";
+                                detail: string;
+                                source: string;
+                                /** Format: date-time */
+                                checkedAt: string;
+                            };
+                        };
                     };
                 };
             };
@@ -2315,6 +2381,17 @@ export interface operations {
                         rateLimitedUntil: string | null;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description What this account's server offers, per feature, as last checked (empty until checked) */
+                        capabilities: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                support: "yes" | "no" | "unknown";
+                                detail: string;
+                                source: string;
+                                /** Format: date-time */
+                                checkedAt: string;
+                            };
+                        };
                     };
                 };
             };

@@ -35,9 +35,8 @@ export function DeliveryStatus({ delivery, account, strikes }: { delivery: Deliv
   );
 }
 
-/** The strike holding a delivery: the one the API names, else the running strike covering its account and time. */
+/** The strike holding a delivery: the strike in force covering its account and time. */
 export function heldBy(delivery: Delivery, account: Account | undefined, strikes: Strike[]): Strike | null {
-  if (delivery.heldByStrikeId) return strikes.find((s) => s.id === delivery.heldByStrikeId) ?? null;
   const at = new Date(delivery.scheduledAt).getTime();
   return (
     strikes.find(
