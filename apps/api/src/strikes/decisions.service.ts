@@ -1,8 +1,8 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { AuditRepository, type AuditRecord } from '#database/audit.repository.js';
 import type { Caller } from '#domain/models.js';
-import { VOTING_ROLES, type DecisionRule, type VoteChoice } from '#domain/strikes.js';
-import { StrikeScheduler } from '#strikes/strike-scheduler.js';
+import { VOTING_ROLES, type DecisionRule, type VoteChoice } from '#strikes/domain/strike.js';
+import { StrikeScheduler } from '#strikes/services/strike-scheduler.js';
 import { invalidField } from '../common/errors.js';
 import { DecisionsRepository, type DecisionResult } from './decisions.repository.js';
 import type { AssemblyDto, ListAuditQuery } from './dto/decision.dto.js';

@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Caller } from '#domain/models.js';
-import type { StrikeRecord, StrikeSpec, StrikeState } from '#domain/strikes.js';
+import type { StrikeRecord, StrikeSpec, StrikeState } from '#strikes/domain/strike.js';
 import { invalidField } from '../common/errors.js';
 import { DecisionsRepository } from './decisions.repository.js';
 import type { CreateStrikeDto, ListStrikesQuery, UpdateStrikeDto } from './dto/strike.dto.js';
