@@ -13,11 +13,11 @@ import { parseArgs } from 'node:util';
 import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
 import type { AppConfig } from '#config/config.js';
 import { PrismaService } from '#database/prisma.service.js';
-import { StrikeLifecycleRepository } from '#database/strike-lifecycle.repository.js';
+import { StrikeLifecycleRepository } from '#strikes/persistence/strike-lifecycle.repository.js';
 import { endJobId, startJobId } from '#queue/contracts.js';
 import { DeliveryQueue, type ScheduledJob } from '#queue/delivery-queue.js';
 import { StrikeQueue } from '#queue/strike-queue.js';
-import { StrikeScheduler } from '#strikes/strike-scheduler.js';
+import { StrikeScheduler } from '#strikes/services/strike-scheduler.js';
 import {
   approve, BASE_DB, createBenchEnv, exit, median, ms, positiveInt, progress, proposeStrike, REDIS_URL, seedDeliveries, seedOrganisation,
   sleep, startChild, strikeMessage, waitFor, withCleanup, WORKER_MAIN, type Defer, type Organisation,

@@ -12,10 +12,10 @@ import pg from 'pg';
 import { loadConfig, type AppConfig } from '#config/config.js';
 import { ACCOUNT_TOKEN_CONTEXT } from '#crypto/contexts.js';
 import { SecretBox } from '#crypto/secret-box.js';
-import type { StrikeMessages } from '#domain/strikes.js';
+import type { StrikeMessages } from '#strikes/domain/strike.js';
 import type { HeldPolicy, Prisma, PrismaClient, StrikeMode } from '#database/generated/client.js';
 import { migrate, quoteIdent } from '#database/migrate.js';
-import { applyMotion } from '#database/strike-effects.js';
+import { applyMotion } from '#strikes/persistence/strike-effects.js';
 
 export const BASE_DB = process.env['BENCH_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';

@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { REDACTED, redactHeaders, redactRequest, redactText, redactValue } from './log-redaction.js';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import { CLOCK, systemClock } from '#clock/clock.js';
 import { SecretBox } from '#crypto/secret-box.js';
 import { DeliveriesRepository } from '#database/deliveries.repository.js';
 import { PrismaService } from '#database/prisma.service.js';
@@ -10,9 +11,9 @@ import { StrikeQueue } from '#queue/strike-queue.js';
 import { EngagementQueue } from '#queue/engagement-queue.js';
 import { EngagementRepository } from '#database/engagement.repository.js';
 import { GateRepository } from '#database/gate.repository.js';
-import { OccupationsRepository } from '#database/occupations.repository.js';
-import { StrikeLifecycleRepository } from '#database/strike-lifecycle.repository.js';
-import { StrikeScheduler } from '#strikes/strike-scheduler.js';
+import { OccupationsRepository } from '#strikes/persistence/occupations.repository.js';
+import { StrikeLifecycleRepository } from '#strikes/persistence/strike-lifecycle.repository.js';
+import { StrikeScheduler } from '#strikes/services/strike-scheduler.js';
 import { MastodonAdapter } from '#networks/mastodon/mastodon.adapter.js';
 import { BlueskyAdapter } from '#networks/bluesky/bluesky.adapter.js';
 import { XAdapter } from '#networks/x/x.adapter.js';
@@ -21,7 +22,7 @@ import { NetworkRegistry } from '#networks/network-registry.js';
 import { AccountConnections } from '#networks/account-connections.js';
 import { AccountSecretsRepository } from '#database/account-secrets.repository.js';
 import { CapabilitiesRepository } from '#database/capabilities.repository.js';
-import { OccupationStepsRepository } from '#database/occupation-steps.repository.js';
+import { OccupationStepsRepository } from '#strikes/persistence/occupation-steps.repository.js';
 import { AccountCapabilities } from '#networks/account-capabilities.js';
 import { OutboundHttp } from '#networks/http/outbound-http.js';
 
@@ -97,6 +98,8 @@ export class CoreModule {
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        // Everything strike-related reads the time here (libs/clock): tests set a fixed clock.
+        { provide: CLOCK, useValue: systemClock },
         { provide: SecretBox, useValue: new SecretBox(config.encryptionKey) },
         // Every outbound request of the process goes through this one guard (libs/networks/http).
         { provide: OutboundHttp, useFactory: () => OutboundHttp.fromConfig(config) },
@@ -107,7 +110,7 @@ export class CoreModule {
           inject: [MastodonAdapter, XAdapter, BlueskyAdapter],
         },
       ],
-      exports: [APP_CONFIG, SecretBox, OutboundHttp, ...SHARED],
+      exports: [APP_CONFIG, CLOCK, SecretBox, OutboundHttp, ...SHARED],
     };
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { StrikeState } from '#domain/strikes.js';
+import type { StrikeState } from '#strikes/domain/strike.js';
 import type { ScheduledJob } from '#queue/delivery-queue.js';
-import { STRIKE_INCLUDE, toStrike } from './strike-mappers.js';
-import { occupySlots } from './strike-posts.js';
+import { STRIKE_INCLUDE, toStrike } from '#strikes/persistence/strike-mappers.js';
+import { occupySlots } from '#strikes/persistence/strike-posts.js';
 import { PrismaService } from './prisma.service.js';
 
 export interface StrikePostStatus {

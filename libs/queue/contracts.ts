@@ -28,7 +28,16 @@ export interface AccountOccupationJob {
   accountId: string;
 }
 
-export type StrikeQueueJob = StrikeJob | AccountOccupationJob;
+/** Every job of the strikes queue, keyed by its name: the payload each name carries. */
+export interface StrikeJobs {
+  [JobName.StartStrike]: StrikeJob;
+  [JobName.EndStrike]: StrikeJob;
+  [JobName.OccupyAccount]: AccountOccupationJob;
+  [JobName.RescanNative]: AccountOccupationJob;
+  [JobName.RestoreAccount]: AccountOccupationJob;
+}
+export type StrikeJobName = keyof StrikeJobs;
+export type StrikeQueueJob = StrikeJobs[StrikeJobName];
 
 export interface PollAccountJob {
   accountId: string;

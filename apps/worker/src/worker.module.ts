@@ -8,7 +8,7 @@ import { EngagementPoller } from './engagement/engagement.poller.js';
 import { EngagementWorker } from './engagement/engagement.worker.js';
 import { OccupationProcessor } from './strikes/occupation.processor.js';
 import { StrikeClock } from './strikes/strike-clock.js';
-import { StrikeRunner } from './strikes/strike-runner.js';
+import { StrikeLifecycleService } from '#strikes/services/strike-lifecycle.service.js';
 import { StrikeWorker } from './strikes/strike.worker.js';
 
 @Module({})
@@ -17,7 +17,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [CoreModule.forRoot(config, 'worker')],
-      providers: [PublishProcessor, DeliveryWorker, Reconciler, StrikeRunner, OccupationProcessor, StrikeWorker, StrikeClock, EngagementPoller, EngagementWorker],
+      providers: [PublishProcessor, DeliveryWorker, Reconciler, StrikeLifecycleService, OccupationProcessor, StrikeWorker, StrikeClock, EngagementPoller, EngagementWorker],
     };
   }
 }

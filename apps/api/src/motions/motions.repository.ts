@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#database/prisma.service.js';
-import { VOTING_ROLES, type VoteChoice } from '#domain/strikes.js';
+import { VOTING_ROLES, type VoteChoice } from '#strikes/domain/strike.js';
 
 export interface OpenMotionRecord {
   id: string;

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '#clock/clock.js';
 import type { Caller } from '#domain/models.js';
 import { DecisionsService } from '../strikes/decisions.service.js';
 import { MotionsRepository, type OpenMotionRecord } from './motions.repository.js';
@@ -8,6 +9,7 @@ export class MotionsService {
   constructor(
     private readonly repo: MotionsRepository,
     private readonly decisions: DecisionsService,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async open(caller: Caller): Promise<OpenMotionRecord[]> {
@@ -17,6 +19,6 @@ export class MotionsService {
   }
 
   pendingVotes(organisationId: string, memberId: string): Promise<number> {
-    return this.repo.pendingCount(organisationId, memberId, new Date());
+    return this.repo.pendingCount(organisationId, memberId, this.clock.now());
   }
 }

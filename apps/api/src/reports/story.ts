@@ -1,5 +1,5 @@
 /** Turns the rows of a strike's effects into the report's story. Pure: no I/O. */
-import { HOLD_FATES, approvalsNeeded } from '#domain/strikes.js';
+import { HOLD_FATES, approvalsNeeded } from '#strikes/domain/strike.js';
 import type { AccountRef } from './report.types.js';
 import type { StoryAccountRow, StoryOccupationRow, StoryRows } from './story.repository.js';
 import type { StoryAccount, StoryFailure, StoryStep, StrikeStory } from './story.types.js';

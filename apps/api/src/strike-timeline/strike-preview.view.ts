@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { HELD_POLICIES, STRIKE_STATES } from '#domain/strikes.js';
+import { HELD_POLICIES, STRIKE_STATES } from '#strikes/domain/strike.js';
 
 /**
  * The shape of a strike preview, for the OpenAPI document (the web app's types are generated from
@@ -83,7 +83,7 @@ class PreviewProfileView {
   changes!: ProfileChangesView;
 }
 
-export const TIMELINE_KINDS = ['strike-post', 'hold', 'held-post-returns', 'held-post-dropped', 'held-post-review', 'profile'] as const;
+export const TIMELINE_KINDS = ['strike-post', 'published-before', 'hold', 'held-post-returns', 'held-post-dropped', 'held-post-review', 'profile'] as const;
 
 class TimelineEventView {
   @ApiProperty({ type: String, format: 'date-time' })
@@ -102,7 +102,8 @@ class TimelineEventView {
     type: 'object',
     additionalProperties: true,
     description:
-      'strike-post: role (opening, slot, closing), text; hold: deliveryId, postId, text; held-post-*: deliveryId, fate; ' +
+      'strike-post: role (opening, slot, closing), text; hold: deliveryId, postId, text; ' +
+      'published-before: deliveryId, postId, text (due before the window: published before it, not held); held-post-*: deliveryId, fate; ' +
       'profile: action (occupy with changes, restore with fields)',
   })
   detail!: Record<string, unknown>;

@@ -9,7 +9,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { HOLD_FATES, type HoldFate } from '#domain/strikes.js';
+import { HOLD_FATES, type HoldFate } from '#strikes/domain/strike.js';
 import { IsInstantWithOffset, Optional } from '../common/validators.js';
 
 export class ResumeHoldDto {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { toAccount } from '#database/mappers.js';
 import { PrismaService } from '#database/prisma.service.js';
-import { STRIKE_INCLUDE, toStrike } from '#database/strike-mappers.js';
+import { STRIKE_INCLUDE, toStrike } from '#strikes/persistence/strike-mappers.js';
 import type { AccountRecord } from '#domain/models.js';
-import type { HoldFate, StrikeRecord } from '#domain/strikes.js';
+import type { HoldFate, StrikeRecord } from '#strikes/domain/strike.js';
 
 export interface QueuedDelivery {
   deliveryId: string;

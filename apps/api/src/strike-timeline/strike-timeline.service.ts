@@ -1,15 +1,26 @@
-import { BadGatewayException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadGatewayException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { CLOCK, type Clock } from '#clock/clock.js';
+import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { NetworkError } from '#networks/errors.js';
 import type { Caller } from '#domain/models.js';
-import { messageText, type HoldFate, type StrikeRecord, type StrikeSpec } from '#domain/strikes.js';
+import { messageText, type HoldFate, type StrikeRecord, type StrikeSpec } from '#strikes/domain/strike.js';
 import { AccountConnections } from '#networks/account-connections.js';
 import { NetworkRegistry } from '#networks/network-registry.js';
 import { DeliveryQueue } from '#queue/delivery-queue.js';
-import { NATIVE_MIN_LEAD_MS, occupiedDisplayName, planSlots, resumeTimes, rotationIndex, shiftedTime } from '#strikes/planner.js';
+import {
+  heldByWindow,
+  NATIVE_MIN_LEAD_MS,
+  occupiedDisplayName,
+  planSlots,
+  returnTimes,
+  rotationIndex,
+  rotationOf,
+  strikeLengthMs,
+} from '#strikes/domain/planner.js';
 import { invalidField } from '../common/errors.js';
 import type { UpdateStrikeDto } from '../strikes/dto/strike.dto.js';
 import { StrikeSpecBuilder } from '../strikes/strike-spec.service.js';
-import type { StrikePreviewView } from './strike-preview.view.js';
+import { TIMELINE_KINDS, type StrikePreviewView } from './strike-preview.view.js';
 import { StrikeTimelineRepository } from './strike-timeline.repository.js';
 
 const PREVIEW_LIMIT = 5000;
@@ -19,6 +30,7 @@ const LIVE_LIMIT = 1000;
 const KIND_ORDER: Record<TimelineEvent['kind'], number> = {
   profile: 0,
   'strike-post': 1,
+  'published-before': 2,
   hold: 2,
   'held-post-returns': 3,
   'held-post-dropped': 3,
@@ -32,19 +44,23 @@ export interface TimelineEvent {
   at: Date;
   accountId: string;
   handle: string;
-  kind: 'strike-post' | 'hold' | 'held-post-returns' | 'held-post-dropped' | 'held-post-review' | 'profile';
+  kind: (typeof TIMELINE_KINDS)[number];
   detail: Record<string, unknown>;
 }
 
 /** What a strike will do (preview) and what it is doing (live view), built from the same rules the worker applies. */
 @Injectable()
 export class StrikeTimelineService {
+  private readonly logger = new Logger(StrikeTimelineService.name);
+
   constructor(
     private readonly repo: StrikeTimelineRepository,
     private readonly queue: DeliveryQueue,
     private readonly networks: NetworkRegistry,
     private readonly connections: AccountConnections,
     private readonly specs: StrikeSpecBuilder,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   private async strike(caller: Caller, id: string): Promise<StrikeRecord> {
@@ -67,7 +83,7 @@ export class StrikeTimelineService {
    * (or PATCH), so field errors come back as they would there. Nothing is written.
    */
   async previewDraft(caller: Caller, body: UpdateStrikeDto, strikeId?: string): Promise<StrikePreviewView> {
-    const now = new Date();
+    const now = this.clock.now();
     const current = strikeId ? await this.strike(caller, strikeId) : null;
     if (current && !['proposed', 'approved'].includes(current.state)) {
       throw new ConflictException(`This strike is ${current.state}: it can no longer be changed`);
@@ -76,19 +92,30 @@ export class StrikeTimelineService {
     return this.plan({ ...spec, id: current?.id ?? null, organisationId: caller.organisationId, state: current?.state ?? 'draft', effectiveFrom: null });
   }
 
+  /**
+   * The timeline from the planner's rules, the ones the lifecycle and the gate apply: what the gate
+   * would hold (posts due from its margin before the window on; earlier ones are published before
+   * it), the slots, the fates, the profile.
+   */
   private async plan(strike: PlannedStrike): Promise<StrikePreviewView> {
-    const now = new Date();
+    const now = this.clock.now();
     const from = strike.effectiveFrom ?? new Date(Math.max(strike.startsAt.getTime(), now.getTime()));
     const accounts = await this.repo.targets(strike);
     const queued = await this.repo.queuedBefore(accounts.map((a) => a.id), strike.endsAt, PREVIEW_LIMIT + 1);
+    const margin = this.config.networks.timeoutMs;
+    const before = queued.filter((q) => !heldByWindow(q.scheduledAt, from, strike.endsAt, margin));
+    const willHold = queued.filter((q) => heldByWindow(q.scheduledAt, from, strike.endsAt, margin));
     const events: TimelineEvent[] = [];
     const spacing = strike.occupationSpacingSeconds * 1000;
-    const rotation = strike.messages.rotation.length > 0 ? strike.messages.rotation : strike.messages.opening ? [strike.messages.opening] : [];
+    const rotation = rotationOf(strike.messages);
     const profiles: StrikePreviewView['profiles'] = [];
     for (const account of accounts) {
       const push = (at: Date, kind: TimelineEvent['kind'], detail: Record<string, unknown>) =>
         events.push({ at, accountId: account.id, handle: account.handle, kind, detail });
-      const held = queued.filter((q) => q.accountId === account.id).slice(0, PREVIEW_LIMIT);
+      for (const b of before.filter((q) => q.accountId === account.id)) {
+        push(b.scheduledAt, 'published-before', { deliveryId: b.deliveryId, postId: b.postId, text: b.text });
+      }
+      const held = willHold.filter((q) => q.accountId === account.id).slice(0, PREVIEW_LIMIT);
       for (const h of held) push(h.scheduledAt, 'hold', { deliveryId: h.deliveryId, postId: h.postId, text: h.text });
       if (strike.mode === 'occupation') {
         const occupied: Date[] = [];
@@ -129,7 +156,7 @@ export class StrikeTimelineService {
       heldPolicy: strike.heldPolicy,
       accounts: accounts.map((a) => ({ id: a.id, handle: a.handle, network: a.network })),
       counts: {
-        held: queued.length > PREVIEW_LIMIT ? `${PREVIEW_LIMIT}+` : queued.length,
+        held: queued.length > PREVIEW_LIMIT ? `${PREVIEW_LIMIT}+` : willHold.length,
         strikePosts: count('strike-post'),
         returns: count('held-post-returns'),
         dropped: count('held-post-dropped'),
@@ -142,20 +169,23 @@ export class StrikeTimelineService {
     };
   }
 
+  /** Each held post's fate at the end, as the lifecycle gives it (planner returnTimes). */
   private fates(
     strike: PlannedStrike,
     held: { deliveryId: string; accountId: string; scheduledAt: Date }[],
     push: (at: Date, kind: TimelineEvent['kind'], detail: Record<string, unknown>) => void,
   ): void {
-    const length = strike.endsAt.getTime() - (strike.effectiveFrom ?? strike.startsAt).getTime();
-    if (strike.heldPolicy === 'resume') {
-      const times = resumeTimes(held.map((h) => ({ id: h.deliveryId, accountId: h.accountId, at: h.scheduledAt })), strike.endsAt, strike.resumeSpacingSeconds * 1000);
-      for (const h of held) push(times.get(h.deliveryId)!, 'held-post-returns', { deliveryId: h.deliveryId, fate: 'resume' });
-    } else if (strike.heldPolicy === 'shift') {
-      for (const h of held) push(shiftedTime(h.scheduledAt, length, strike.endsAt), 'held-post-returns', { deliveryId: h.deliveryId, fate: 'shift' });
+    const policy = strike.heldPolicy;
+    if (policy === 'resume' || policy === 'shift') {
+      const times = returnTimes(
+        policy,
+        held.map((h) => ({ id: h.deliveryId, accountId: h.accountId, at: h.scheduledAt })),
+        { at: strike.endsAt, lengthMs: strikeLengthMs(strike), resumeSpacingMs: strike.resumeSpacingSeconds * 1000 },
+      );
+      for (const h of held) push(times.get(h.deliveryId)!, 'held-post-returns', { deliveryId: h.deliveryId, fate: policy });
     } else {
-      const kind = strike.heldPolicy === 'drop' ? 'held-post-dropped' : 'held-post-review';
-      for (const h of held) push(strike.endsAt, kind, { deliveryId: h.deliveryId, fate: strike.heldPolicy });
+      const kind = policy === 'drop' ? 'held-post-dropped' : 'held-post-review';
+      for (const h of held) push(strike.endsAt, kind, { deliveryId: h.deliveryId, fate: policy });
     }
   }
 
@@ -207,8 +237,9 @@ export class StrikeTimelineService {
     const conn = await onInstance(this.connections.open(found.account));
     let at: Date | null = null;
     if (decision.action === 'resume') {
-      at = decision.scheduledAt ? new Date(decision.scheduledAt) : new Date(Date.now() + NATIVE_MIN_LEAD_MS);
-      if (at.getTime() < Date.now() + 5 * 60_000) {
+      const now = this.clock.now().getTime();
+      at = decision.scheduledAt ? new Date(decision.scheduledAt) : new Date(now + NATIVE_MIN_LEAD_MS);
+      if (at.getTime() < now + 5 * 60_000) {
         throw invalidField('scheduledAt', 'must be at least 5 minutes ahead: the instance refuses to schedule a post sooner');
       }
       await onInstance(adapter.rescheduleNative(conn, found.hold.remoteId, at));
@@ -223,10 +254,11 @@ export class StrikeTimelineService {
   }
 
   async reviewHold(caller: Caller, holdId: string, decision: { action: 'resume'; scheduledAt?: string } | { action: 'drop'; reason?: string }) {
-    let at = new Date();
+    const now = this.clock.now();
+    let at = now;
     if (decision.action === 'resume' && decision.scheduledAt) {
       at = new Date(decision.scheduledAt);
-      if (at.getTime() < Date.now()) throw invalidField('scheduledAt', `is in the past (${decision.scheduledAt}); give a future time or leave it out to publish now`);
+      if (at.getTime() < now.getTime()) throw invalidField('scheduledAt', `is in the past (${decision.scheduledAt}); give a future time or leave it out to publish now`);
     }
     const result = await this.repo.review(
       caller.organisationId,
@@ -238,7 +270,12 @@ export class StrikeTimelineService {
       if (result.why === 'not-found') throw new NotFoundException(`No held post ${holdId} in your organisation`);
       throw new ConflictException('This held post is not waiting for review: it already has its fate');
     }
-    if (decision.action === 'resume') await this.queue.reschedule([{ deliveryId: result.deliveryId, scheduledAt: at }]).catch(() => undefined /* the reconciler enqueues it */);
+    if (decision.action === 'resume') {
+      // Best effort: the decision is in Postgres and the reconciler enqueues the post if this fails; say so.
+      await this.queue.reschedule([{ deliveryId: result.deliveryId, scheduledAt: at }]).catch((err: unknown) =>
+        this.logger.warn(`Could not queue resumed post ${result.deliveryId} now; the reconciler will: ${(err as Error).message}`),
+      );
+    }
     return { holdId, deliveryId: result.deliveryId, fate: decision.action === 'resume' ? 'resumed' : 'dropped', scheduledAt: decision.action === 'resume' ? at : null };
   }
 }

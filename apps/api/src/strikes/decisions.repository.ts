@@ -4,18 +4,20 @@ import { SecretBox } from '#crypto/secret-box.js';
 import { AuditRepository } from '#database/audit.repository.js';
 import type { Motion, Prisma } from '#database/generated/client.js';
 import { PrismaService } from '#database/prisma.service.js';
-import { applyMotion } from '#database/strike-effects.js';
+import { applyMotion } from '#strikes/persistence/strike-effects.js';
+import { CLOCK, type Clock } from '#clock/clock.js';
+import { FINISHED_STATES } from '#strikes/domain/transitions.js';
+import { moveStrike } from '#strikes/persistence/strike-state.js';
 import {
   approvalsNeeded,
   assemblyCarries,
+  countVotes,
   VOTING_ROLES,
-  votesCarry,
-  votesReject,
   type DecisionRule,
   type MotionStatus,
   type StrikeState,
   type VoteChoice,
-} from '#domain/strikes.js';
+} from '#strikes/domain/strike.js';
 import { openChoice, sealChoice } from './ballot-box.js';
 import { proposalFromJson } from './motion-payload.js';
 import type { MotionRecord } from './records.js';
@@ -43,7 +45,7 @@ export type DecisionResult =
   | { ok: true; strikeId: string; decision: 'approved' | 'rejected' | null };
 
 /** States in which a strike can no longer be changed by any motion. */
-const FINISHED: readonly StrikeState[] = ['rejected', 'ended', 'cancelled'];
+const FINISHED = FINISHED_STATES;
 
 const VOTE_SELECT = { memberId: true, choice: true, castAt: true } as const;
 
@@ -54,6 +56,7 @@ export class DecisionsRepository {
     private readonly audit: AuditRepository,
     private readonly box: SecretBox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   private get db() {
@@ -137,7 +140,7 @@ export class DecisionsRepository {
       const locked = await this.lockOpenMotion(tx, organisationId, motionId, 'votes');
       if (!locked.ok) return locked;
       const motion = locked.motion;
-      const now = new Date();
+      const now = this.clock.now();
       // A ballot with a set close takes votes until then, and is counted only then (closeBallot).
       if (motion.closesAt && motion.closesAt <= now) return { ok: false, refusal: 'ballot-closed', closesAt: motion.closesAt };
       const secret = motion.ballot === 'secret';
@@ -161,11 +164,7 @@ export class DecisionsRepository {
 
       const eligible = await this.eligibleCount(organisationId, tx);
       const { approvals, rejections } = await this.tally(tx, organisationId, motion);
-      const decision = votesCarry(motion, eligible, approvals, rejections)
-        ? 'approved'
-        : votesReject(motion, eligible, approvals, rejections)
-          ? 'rejected'
-          : null;
+      const decision = countVotes(motion, { eligible, approvals, rejections });
       if (decision) {
         const needed = approvalsNeeded(motion, eligible);
         await this.decide(tx, motion, decision, now, { approvals, rejections, eligible }, { approvals, rejections, eligible, needed });
@@ -196,7 +195,7 @@ export class DecisionsRepository {
       if (!motion.closesAt || motion.closesAt > now) return { ok: true, strikeId: motion.strikeId, decision: null };
       const eligible = await this.eligibleCount(organisationId, tx);
       const { approvals, rejections } = await this.tally(tx, organisationId, motion);
-      const decision = votesCarry(motion, eligible, approvals, rejections) ? 'approved' : 'rejected';
+      const decision = countVotes(motion, { eligible, approvals, rejections }, true)!;
       const needed = approvalsNeeded(motion, eligible);
       await this.decide(tx, motion, decision, now, { approvals, rejections, eligible }, { approvals, rejections, eligible, needed, closedAt: motion.closesAt });
       return { ok: true, strikeId: motion.strikeId, decision };
@@ -209,7 +208,7 @@ export class DecisionsRepository {
       const locked = await this.lockOpenMotion(tx, organisationId, motionId, 'assembly');
       if (!locked.ok) return locked;
       const motion = locked.motion;
-      const now = new Date();
+      const now = this.clock.now();
       const decision = assemblyCarries(vote.votesFor, vote.votesAgainst) ? 'approved' : 'rejected';
       await this.audit.record(tx, {
         organisationId,
@@ -244,15 +243,11 @@ export class DecisionsRepository {
       const locked = await this.lockOpenMotion(tx, organisationId, motionId, null);
       if (!locked.ok) return locked;
       const motion = locked.motion;
-      const now = new Date();
+      const now = this.clock.now();
       await tx.motion.update({ where: { id: motionId }, data: { status: 'withdrawn', decidedAt: now } });
       let strikeCancelled = false;
       if (motion.kind === 'approve') {
-        const { count } = await tx.strike.updateMany({
-          where: { id: motion.strikeId, state: 'proposed' },
-          data: { state: 'cancelled', endedAt: now },
-        });
-        strikeCancelled = count === 1;
+        strikeCancelled = await moveStrike(tx, motion.strikeId, 'withdraw', { endedAt: now });
       }
       await this.audit.record(tx, {
         organisationId,
@@ -340,7 +335,7 @@ export class DecisionsRepository {
       const margin = this.config.networks.timeoutMs;
       await applyMotion(tx, { id: motion.id, strikeId: motion.strikeId, kind: motion.kind, payload: motion.payload }, decidedAt, margin);
     } else if (motion.kind === 'approve') {
-      await tx.strike.updateMany({ where: { id: motion.strikeId, state: 'proposed' }, data: { state: 'rejected' } });
+      await moveStrike(tx, motion.strikeId, 'reject');
     }
   }
 

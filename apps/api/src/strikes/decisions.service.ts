@@ -1,8 +1,9 @@
-import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { CLOCK, type Clock } from '#clock/clock.js';
 import { AuditRepository, type AuditRecord } from '#database/audit.repository.js';
 import type { Caller } from '#domain/models.js';
-import { VOTING_ROLES, type DecisionRule, type VoteChoice } from '#domain/strikes.js';
-import { StrikeScheduler } from '#strikes/strike-scheduler.js';
+import { VOTING_ROLES, type DecisionRule, type VoteChoice } from '#strikes/domain/strike.js';
+import { StrikeScheduler } from '#strikes/services/strike-scheduler.js';
 import { invalidField } from '../common/errors.js';
 import { DecisionsRepository, type DecisionResult } from './decisions.repository.js';
 import type { AssemblyDto, ListAuditQuery } from './dto/decision.dto.js';
@@ -14,6 +15,7 @@ export class DecisionsService {
     private readonly decisions: DecisionsRepository,
     private readonly audit: AuditRepository,
     private readonly scheduler: StrikeScheduler,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   rule(caller: Caller): Promise<DecisionRule> {
@@ -46,7 +48,7 @@ export class DecisionsService {
 
   async recordAssembly(caller: Caller, id: string, dto: AssemblyDto): Promise<MotionDetail> {
     const heldAt = new Date(dto.heldAt);
-    if (heldAt.getTime() > Date.now()) throw invalidField('heldAt', `is in the future (${dto.heldAt}); record an assembly that has voted`);
+    if (heldAt.getTime() > this.clock.now().getTime()) throw invalidField('heldAt', `is in the future (${dto.heldAt}); record an assembly that has voted`);
     const result = await this.decisions.recordAssembly(caller.organisationId, id, caller.memberId, {
       heldAt,
       votesFor: dto.votesFor,
@@ -69,7 +71,7 @@ export class DecisionsService {
   }
 
   /** Counts every ballot whose set close has come (the ballot clock, and reads that must not show a stale state). */
-  async closeDueBallots(now = new Date()): Promise<number> {
+  async closeDueBallots(now = this.clock.now()): Promise<number> {
     let closed = 0;
     for (const m of await this.decisions.dueBallots(now)) {
       const result = await this.decisions.closeBallot(m.organisationId, m.id, now);

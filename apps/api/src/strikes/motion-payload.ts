@@ -1,6 +1,6 @@
 import type { Prisma } from '#database/generated/client.js';
-import { specFromJson, specToJson } from '#database/strike-mappers.js';
-import type { MotionKind } from '#domain/strikes.js';
+import { specFromJson, specToJson } from '#strikes/persistence/strike-mappers.js';
+import type { MotionKind } from '#strikes/domain/strike.js';
 import type { MotionProposal } from './records.js';
 
 /**

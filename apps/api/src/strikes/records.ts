@@ -1,4 +1,4 @@
-import type { DecisionRule, MotionStatus, StrikeRecord, StrikeSpec, VoteChoice } from '#domain/strikes.js';
+import type { DecisionRule, MotionStatus, StrikeRecord, StrikeSpec, VoteChoice } from '#strikes/domain/strike.js';
 
 /** What a motion asks for, besides approving a proposed strike. */
 export type MotionProposal =

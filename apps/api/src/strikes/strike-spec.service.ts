@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AccountRecord, Caller } from '#domain/models.js';
-import { messageText, type ProfileChanges, type StrikeMessage, type StrikeMessages, type StrikeSpec } from '#domain/strikes.js';
+import { messageText, type ProfileChanges, type StrikeMessage, type StrikeMessages, type StrikeSpec } from '#strikes/domain/strike.js';
 import { NetworkRegistry } from '#networks/network-registry.js';
-import { occupiedDisplayName } from '#strikes/planner.js';
+import { occupiedDisplayName } from '#strikes/domain/planner.js';
 import { AccountsRepository } from '../accounts/accounts.repository.js';
 import { invalid, type FieldError } from '../common/errors.js';
 import { MediaRepository } from '../media/media.repository.js';

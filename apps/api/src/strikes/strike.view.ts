@@ -1,5 +1,5 @@
 import type { AuditRecord } from '#database/audit.repository.js';
-import { approvalsNeeded, type DecisionRule, type StrikeMessage, type StrikeRecord, type StrikeSpec } from '#domain/strikes.js';
+import { approvalsNeeded, type DecisionRule, type StrikeMessage, type StrikeRecord, type StrikeSpec } from '#strikes/domain/strike.js';
 import type { MotionProposal, MotionRecord, StrikeDetail } from './records.js';
 
 const messageView = (m: StrikeMessage) => ({

@@ -11,7 +11,7 @@ import { StrikesController } from './strikes.controller.js';
 import { StrikesRepository } from './strikes.repository.js';
 import { StrikesService } from './strikes.service.js';
 
-/** Strikes and the collective decisions that authorise and change them (PRODUCT.md rule 4). */
+/** Strikes and the collective decisions that authorise and change them (docs/strikes.md rule 4). */
 @Module({
   imports: [AccountsModule, MediaModule],
   controllers: [StrikesController, DecisionsController],

@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
 import { AuditRepository } from '#database/audit.repository.js';
 import { Prisma } from '#database/generated/client.js';
 import { PrismaService } from '#database/prisma.service.js';
-import { specColumns, STRIKE_INCLUDE, toStrike } from '#database/strike-mappers.js';
-import type { StrikeRecord, StrikeSpec, StrikeState } from '#domain/strikes.js';
+import { specColumns, STRIKE_INCLUDE, toStrike } from '#strikes/persistence/strike-mappers.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '#clock/clock.js';
+import type { StrikeRecord, StrikeSpec, StrikeState } from '#strikes/domain/strike.js';
+import { INITIAL_STATE } from '#strikes/domain/transitions.js';
 import { proposalToJson } from './motion-payload.js';
 import type { MotionProposal } from './records.js';
 
@@ -32,6 +34,7 @@ export class StrikesRepository {
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   private get db() {
@@ -46,7 +49,7 @@ export class StrikesRepository {
           organisationId,
           createdById: actorId,
           ...specColumns(spec),
-          state: 'proposed',
+          state: INITIAL_STATE,
           accounts: { create: spec.allAccounts ? [] : spec.accountIds.map((accountId) => ({ accountId })) },
         },
         include: STRIKE_INCLUDE,
@@ -141,7 +144,7 @@ export class StrikesRepository {
     });
     const { ballotClosesAfterMinutes: closeAfter, ...snapshot } = rule;
     // A secret ballot with a set close is counted at that instant only (DecisionsRepository.closeBallot).
-    const closesAt = snapshot.decisionKind === 'votes' && snapshot.ballot === 'secret' && closeAfter ? new Date(Date.now() + closeAfter * 60_000) : null;
+    const closesAt = snapshot.decisionKind === 'votes' && snapshot.ballot === 'secret' && closeAfter ? new Date(this.clock.now().getTime() + closeAfter * 60_000) : null;
     const motion = await tx.motion.create({
       data: { organisationId, strikeId, kind: proposal.kind, createdById: actorId, payload: proposalToJson(proposal), ...snapshot, closesAt },
       select: { id: true },

@@ -1,6 +1,7 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { CLOCK, type Clock } from '#clock/clock.js';
 import type { Caller } from '#domain/models.js';
-import type { StrikeRecord, StrikeSpec, StrikeState } from '#domain/strikes.js';
+import type { StrikeRecord, StrikeSpec, StrikeState } from '#strikes/domain/strike.js';
 import { invalidField } from '../common/errors.js';
 import { DecisionsRepository } from './decisions.repository.js';
 import type { CreateStrikeDto, ListStrikesQuery, UpdateStrikeDto } from './dto/strike.dto.js';
@@ -18,6 +19,7 @@ export class StrikesService {
     private readonly strikes: StrikesRepository,
     private readonly decisions: DecisionsRepository,
     private readonly specs: StrikeSpecBuilder,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** A proposal waits for its decision: the proposer's own vote is not cast for them. */
@@ -45,11 +47,11 @@ export class StrikesService {
 
   /**
    * A proposed strike is edited in place and its approvals start again. An approved one stays as
-   * approved: the edit becomes an amend motion, decided by the same rule (PRODUCT.md rule 4).
+   * approved: the edit becomes an amend motion, decided by the same rule (docs/strikes.md rule 4).
    */
   async edit(caller: Caller, id: string, dto: UpdateStrikeDto): Promise<StrikeDetail> {
     const current = await this.find(caller, id);
-    const now = new Date();
+    const now = this.clock.now();
     // An approved window already in force is running for the gate, whether or not the start job has run yet.
     const inForce = current.state === 'approved' && current.effectiveFrom !== null && current.effectiveFrom <= now;
     if (current.state === 'running' || inForce) throw new ConflictException('a running strike can only be stopped or extended, each by decision');

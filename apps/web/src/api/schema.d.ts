@@ -1422,8 +1422,8 @@ export interface components {
             accountId: string;
             handle: string;
             /** @enum {string} */
-            kind: "strike-post" | "hold" | "held-post-returns" | "held-post-dropped" | "held-post-review" | "profile";
-            /** @description strike-post: role (opening, slot, closing), text; hold: deliveryId, postId, text; held-post-*: deliveryId, fate; profile: action (occupy with changes, restore with fields) */
+            kind: "strike-post" | "published-before" | "hold" | "held-post-returns" | "held-post-dropped" | "held-post-review" | "profile";
+            /** @description strike-post: role (opening, slot, closing), text; hold: deliveryId, postId, text; published-before: deliveryId, postId, text (due before the window: published before it, not held); held-post-*: deliveryId, fate; profile: action (occupy with changes, restore with fields) */
             detail: {
                 [key: string]: unknown;
             };

@@ -2,16 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { AccountConnections } from '#networks/account-connections.js';
-import { OccupationsRepository, type OccupationRecord, type ProfileSnapshot } from '#database/occupations.repository.js';
+import { OccupationsRepository, type OccupationRecord, type ProfileSnapshot } from '#strikes/persistence/occupations.repository.js';
 import type { AccountOccupationJob } from '#queue/contracts.js';
 import { NetworkError, NetworkUnsupportedError, statusOf } from '#networks/errors.js';
 import type { AccountConnection, Feature, NetworkAdapter, ProfileImage, ProfileState, ProfileUpdate } from '#networks/network-adapter.js';
 import { AccountCapabilities, mayUse } from '#networks/account-capabilities.js';
 import { imageHash } from '#networks/image-hash.js';
-import { OccupationStepsRepository, type StepName, type StepOutcome, type StepPhase } from '#database/occupation-steps.repository.js';
+import { OccupationStepsRepository, type StepName, type StepOutcome, type StepPhase } from '#strikes/persistence/occupation-steps.repository.js';
 import type { AccountCapabilitiesRecord } from '#domain/models.js';
 import { NetworkRegistry } from '#networks/network-registry.js';
-import { NATIVE_MIN_LEAD_MS, occupiedDisplayName } from '#strikes/planner.js';
+import { NATIVE_MIN_LEAD_MS, occupiedDisplayName, returnTimes, strikeLengthMs } from '#strikes/domain/planner.js';
+import { CLOCK, type Clock } from '#clock/clock.js';
 
 /** Natively scheduled posts due in the window wait this far out until the strike's end gives them their fate. */
 const PARK_MS = 365 * 24 * 3600_000;
@@ -45,6 +46,7 @@ export class OccupationProcessor {
     private readonly connections: AccountConnections,
     private readonly checks: AccountCapabilities,
     private readonly steps: OccupationStepsRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async occupy(job: Job<AccountOccupationJob>, token: string | undefined): Promise<string> {
@@ -63,7 +65,7 @@ export class OccupationProcessor {
       ];
       const pin = await this.step(job, ctx, 'occupy', 'pin', () => this.pinOpening(ctx));
       if (pin === WAIT) {
-        await job.moveToDelayed(Date.now() + PIN_WAIT_MS, token);
+        await job.moveToDelayed(this.clock.now().getTime() + PIN_WAIT_MS, token);
         throw new DelayedError();
       }
       results.push(pin);
@@ -284,22 +286,24 @@ export class OccupationProcessor {
     const { strike } = occ;
     const held = await this.occupations.pendingNativeHolds(strike.id, occ.account.id);
     if (held.length === 0) return { outcome: 'skipped', detail: 'no natively scheduled post was parked' };
-    const earliest = Date.now() + NATIVE_MIN_LEAD_MS;
-    const length = strike.endsAt.getTime() - (strike.effectiveFrom ?? strike.startsAt).getTime();
-    let next = earliest;
+    // The same fates as the strike's own queue (domain/planner.ts), counted from the first instant the instance accepts.
+    const earliest = new Date(this.clock.now().getTime() + NATIVE_MIN_LEAD_MS);
+    const policy = strike.heldPolicy;
+    const times =
+      policy === 'resume' || policy === 'shift'
+        ? returnTimes(
+            policy,
+            held.map((h) => ({ id: h.remoteId, accountId: occ.account.id, at: h.originalScheduledAt })),
+            { at: earliest, lengthMs: strikeLengthMs(strike), resumeSpacingMs: strike.resumeSpacingSeconds * 1000 },
+          )
+        : null;
     for (const h of held) {
-      switch (strike.heldPolicy) {
-        case 'resume': {
-          const at = new Date(Math.max(next, h.originalScheduledAt.getTime()));
-          await adapter.rescheduleNative(conn, h.remoteId, at);
-          await this.occupations.setNativeFate(h.id, 'resumed', at);
-          next = at.getTime() + strike.resumeSpacingSeconds * 1000;
-          break;
-        }
+      switch (policy) {
+        case 'resume':
         case 'shift': {
-          const at = new Date(Math.max(earliest, h.originalScheduledAt.getTime() + length));
+          const at = times!.get(h.remoteId)!;
           await adapter.rescheduleNative(conn, h.remoteId, at);
-          await this.occupations.setNativeFate(h.id, 'shifted', at);
+          await this.occupations.setNativeFate(h.id, policy === 'resume' ? 'resumed' : 'shifted', at);
           break;
         }
         case 'drop':

@@ -1,10 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
-import { OccupationsRepository } from '#database/occupations.repository.js';
-import { StrikeLifecycleRepository } from '#database/strike-lifecycle.repository.js';
+import { CLOCK, type Clock } from '#clock/clock.js';
+import { OccupationsRepository } from '#strikes/persistence/occupations.repository.js';
+import { StrikeLifecycleRepository } from '#strikes/persistence/strike-lifecycle.repository.js';
 import { StrikeQueue } from '#queue/strike-queue.js';
-import { StrikeRunner } from './strike-runner.js';
+import { StrikeLifecycleService } from '#strikes/services/strike-lifecycle.service.js';
 
 /**
  * The strikes' safety net: from Postgres alone it starts what should have started, ends what should
@@ -22,8 +23,9 @@ export class StrikeClock implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly strikes: StrikeLifecycleRepository,
     private readonly occupations: OccupationsRepository,
     private readonly queue: StrikeQueue,
-    private readonly runner: StrikeRunner,
+    private readonly runner: StrikeLifecycleService,
     private readonly logger: PinoLogger,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     logger.setContext(StrikeClock.name);
   }
@@ -46,7 +48,7 @@ export class StrikeClock implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async run(): Promise<void> {
-    const now = new Date();
+    const now = this.clock.now();
     const { toStart, toEnd } = await this.strikes.due(now);
     for (const id of toStart) await this.runner.start(id);
     for (const id of toEnd) await this.runner.end(id);

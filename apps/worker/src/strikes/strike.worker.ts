@@ -1,20 +1,21 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { type Job, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
-import { JobName, QueueName, type AccountOccupationJob, type StrikeJob, type StrikeQueueJob } from '#queue/contracts.js';
+import { JobName, QueueName, type StrikeQueueJob } from '#queue/contracts.js';
+import { dispatchStrikeJob, type StrikeJobHandlers } from '#strikes/jobs/strike-jobs.js';
 import { createRedis } from '#queue/redis.js';
 import { OccupationProcessor } from './occupation.processor.js';
-import { StrikeRunner } from './strike-runner.js';
+import { StrikeLifecycleService } from '#strikes/services/strike-lifecycle.service.js';
 
 /** Hosts the strikes queue's worker: start, end, and the per-account occupation jobs. */
 @Injectable()
 export class StrikeWorker implements OnApplicationBootstrap, OnModuleDestroy {
-  private worker?: Worker<StrikeQueueJob>;
+  private worker?: Worker<StrikeQueueJob, string, string>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly runner: StrikeRunner,
+    private readonly lifecycle: StrikeLifecycleService,
     private readonly occupations: OccupationProcessor,
     private readonly logger: PinoLogger,
   ) {
@@ -22,7 +23,7 @@ export class StrikeWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    this.worker = new Worker<StrikeQueueJob>(QueueName.Strikes, (job, token) => this.process(job, token), {
+    this.worker = new Worker<StrikeQueueJob, string, string>(QueueName.Strikes, (job, token) => dispatchStrikeJob(this.handlers, job, token), {
       connection: createRedis(this.config.redis.url),
       prefix: this.config.queue.prefix,
       concurrency: 4,
@@ -32,24 +33,20 @@ export class StrikeWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.worker.on('error', (err) => this.logger.error({ err: err.message }, 'strike worker error'));
   }
 
-  private async process(job: Job<StrikeQueueJob>, token: string | undefined): Promise<string> {
-    switch (job.name) {
-      case JobName.StartStrike:
-        await this.runner.start((job.data as StrikeJob).strikeId);
-        return 'started';
-      case JobName.EndStrike:
-        await this.runner.end((job.data as StrikeJob).strikeId);
-        return 'ended';
-      case JobName.OccupyAccount:
-        return this.occupations.occupy(job as Job<AccountOccupationJob>, token);
-      case JobName.RescanNative:
-        return this.occupations.rescan(job as Job<AccountOccupationJob>);
-      case JobName.RestoreAccount:
-        return this.occupations.restore(job as Job<AccountOccupationJob>);
-      default:
-        throw new Error(`Unknown strike job ${job.name}`);
-    }
-  }
+  /** One handler per job name: the compiler refuses a job of the strikes queue without one. */
+  private readonly handlers: StrikeJobHandlers = {
+    [JobName.StartStrike]: async (job) => {
+      await this.lifecycle.start(job.data.strikeId);
+      return 'started';
+    },
+    [JobName.EndStrike]: async (job) => {
+      await this.lifecycle.end(job.data.strikeId);
+      return 'ended';
+    },
+    [JobName.OccupyAccount]: (job, token) => this.occupations.occupy(job, token),
+    [JobName.RescanNative]: (job) => this.occupations.rescan(job),
+    [JobName.RestoreAccount]: (job) => this.occupations.restore(job),
+  };
 
   async onModuleDestroy(): Promise<void> {
     await this.worker?.close();

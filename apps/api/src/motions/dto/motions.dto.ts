@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { VOTE_CHOICES, type VoteChoice } from '#domain/strikes.js';
+import { VOTE_CHOICES, type VoteChoice } from '#strikes/domain/strike.js';
 
 export class ListMotionsQuery {
   @ApiProperty({ enum: ['open'], description: 'Only open motions are listed here; a strike lists all of its own' })

@@ -11,7 +11,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { BALLOT_KINDS, DECISION_KINDS, VOTE_CHOICES, type BallotKind, type DecisionKind, type VoteChoice } from '#domain/strikes.js';
+import { BALLOT_KINDS, DECISION_KINDS, VOTE_CHOICES, type BallotKind, type DecisionKind, type VoteChoice } from '#strikes/domain/strike.js';
 import { IsInstantWithOffset, IsNotBlank, Optional } from '../../common/validators.js';
 
 export class DecisionRuleDto {

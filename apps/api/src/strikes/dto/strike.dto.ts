@@ -17,7 +17,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { HELD_POLICIES, STRIKE_MODES, STRIKE_STATES, type HeldPolicy, type StrikeMode, type StrikeState } from '#domain/strikes.js';
+import { HELD_POLICIES, STRIKE_MODES, STRIKE_STATES, type HeldPolicy, type StrikeMode, type StrikeState } from '#strikes/domain/strike.js';
 import { IsInstantWithOffset, IsNotBlank, Optional } from '../../common/validators.js';
 import { MAX_MEDIA_PER_POST, PostMediaDto } from '../../posts/dto/post.dto.js';
 

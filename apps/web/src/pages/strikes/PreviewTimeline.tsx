@@ -34,6 +34,8 @@ function eventText(e: TimelineEvent, t: (k: string, o?: Record<string, unknown>)
   switch (e.kind) {
     case 'strike-post':
       return { label: t(`preview.kind.strikePost.${String(d['role'])}`), body: typeof d['text'] === 'string' ? d['text'] : null };
+    case 'published-before':
+      return { label: t('preview.kind.publishedBefore'), body: typeof d['text'] === 'string' ? d['text'] : null };
     case 'hold':
       return { label: t('preview.kind.hold'), body: typeof d['text'] === 'string' ? d['text'] : null };
     case 'held-post-returns':

@@ -1,6 +1,6 @@
-import { messageText, type StrikeMessage, type StrikeRecord } from '#domain/strikes.js';
-import { planSlots, rotationIndex } from '#strikes/planner.js';
-import type { Prisma } from './generated/client.js';
+import { messageText, type StrikeMessage, type StrikeRecord } from '../domain/strike.js';
+import { planSlots, rotationIndex, rotationOf } from '../domain/planner.js';
+import type { Prisma } from '#database/generated/client.js';
 
 export type StrikeRole = 'opening' | 'slot' | 'closing';
 type Tx = Prisma.TransactionClient;
@@ -93,7 +93,7 @@ export async function occupySlots(
     from,
     strike.endsAt,
   );
-  const rotation = strike.messages.rotation.length > 0 ? strike.messages.rotation : strike.messages.opening ? [strike.messages.opening] : [];
+  const rotation = rotationOf(strike.messages);
   if (rotation.length === 0) return [];
   const created: { deliveryId: string; scheduledAt: Date; strike: true }[] = [];
   for (const [i, at] of times.entries()) {

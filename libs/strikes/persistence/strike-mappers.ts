@@ -1,5 +1,5 @@
-import type { ProfileChanges, StrikeMessages, StrikeRecord, StrikeSpec } from '#domain/strikes.js';
-import type { Prisma, Strike, StrikeAccount } from './generated/client.js';
+import type { ProfileChanges, StrikeMessages, StrikeRecord, StrikeSpec } from '../domain/strike.js';
+import type { Prisma, Strike, StrikeAccount } from '#database/generated/client.js';
 
 type StrikeRow = Strike & { accounts: StrikeAccount[] };
 

@@ -1,6 +1,9 @@
+import type { HeldPolicy, StrikeMessage, StrikeMessages, StrikeRecord } from './strike.js';
+
 /**
- * The timing rules of a strike, as pure functions: the worker applies them and the preview shows
- * them, so what a collective previews is what happens.
+ * Every timing rule of a strike, once, as pure functions: the lifecycle (start, end), the gate,
+ * the natively scheduled posts and the preview all call these, so what a collective previews is
+ * what happens. Nothing here reads the clock: callers pass `now`.
  */
 
 /** Mastodon refuses a scheduled post less than 5 minutes ahead; a little more leaves room for the request. */
@@ -57,6 +60,46 @@ export function resumeTimes<T extends HeldSlot>(held: T[], end: Date, spacingMs:
 /** The shift fate: later by the strike's length, and never in the past. */
 export function shiftedTime(original: Date, lengthMs: number, now: Date): Date {
   return new Date(Math.max(original.getTime() + lengthMs, now.getTime()));
+}
+
+/** How long the window is in force: from its effective instant (or its start) to its end. */
+export const strikeLengthMs = (s: Pick<StrikeRecord, 'startsAt' | 'endsAt' | 'effectiveFrom'>): number =>
+  s.endsAt.getTime() - (s.effectiveFrom ?? s.startsAt).getTime();
+
+/**
+ * A strike decided after its start takes effect once the publishes already in flight at the decision
+ * (checked by the gate just before it) have landed: the gate's margin later. Never before its start.
+ */
+export function effectiveFrom(startsAt: Date, decidedAt: Date, gateMarginMs: number): Date {
+  const earliest = decidedAt.getTime() + gateMarginMs;
+  return startsAt.getTime() >= earliest ? startsAt : new Date(earliest);
+}
+
+/**
+ * Whether the gate holds an ordinary post due at `at`: a publish started then may land up to the
+ * gate's margin later, so a post due just before the window is held too; one due earlier is
+ * published before the strike.
+ */
+export function heldByWindow(at: Date, from: Date, until: Date, gateMarginMs: number): boolean {
+  return at.getTime() + gateMarginMs >= from.getTime() && at.getTime() < until.getTime();
+}
+
+/** The messages the slots of held posts rotate through: the rotation, else the opening message. */
+export const rotationOf = (messages: StrikeMessages): StrikeMessage[] =>
+  messages.rotation.length > 0 ? messages.rotation : messages.opening ? [messages.opening] : [];
+
+/**
+ * When held posts come back under a fate that brings them back (resume or shift), counted from
+ * `at`: the end for a strike's own queue, the first instant a network accepts for natively
+ * scheduled posts. Resume spaces each account from `at`; shift moves each post by the length.
+ */
+export function returnTimes<T extends HeldSlot>(
+  policy: Extract<HeldPolicy, 'resume' | 'shift'>,
+  held: T[],
+  o: { at: Date; lengthMs: number; resumeSpacingMs: number },
+): Map<string, Date> {
+  if (policy === 'resume') return resumeTimes(held, o.at, o.resumeSpacingMs);
+  return new Map(held.map((h) => [h.id, shiftedTime(h.at, o.lengthMs, o.at)]));
 }
 
 /** The strike message for the n-th slot of an account (0-based): rotating through the list. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from './generated/client.js';
-import { recordAudit } from './audit.repository.js';
-import { PrismaService } from './prisma.service.js';
+import type { Prisma } from '#database/generated/client.js';
+import { recordAudit } from '#database/audit.repository.js';
+import { PrismaService } from '#database/prisma.service.js';
 
 export type StepPhase = 'occupy' | 'restore';
 /** occupy: native-scheduled, profile, pin; restore: native-scheduled, display-name, bio, avatar, header, unpin. */

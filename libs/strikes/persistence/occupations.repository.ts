@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { AccountRecord } from '#domain/models.js';
-import type { StrikeRecord } from '#domain/strikes.js';
+import type { StrikeRecord } from '../domain/strike.js';
 import type { ProfileState } from '#networks/network-adapter.js';
-import type { Prisma } from './generated/client.js';
-import { toAccount } from './mappers.js';
-import { PrismaService } from './prisma.service.js';
+import type { Prisma } from '#database/generated/client.js';
+import { toAccount } from '#database/mappers.js';
+import { PrismaService } from '#database/prisma.service.js';
 import { STRIKE_INCLUDE, toStrike } from './strike-mappers.js';
 
 /** Profile fields as Piquet recorded them (before the strike, or as it set them). */

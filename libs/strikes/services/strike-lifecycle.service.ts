@@ -1,29 +1,37 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '#clock/clock.js';
 import { PinoLogger } from 'nestjs-pino';
-import { StrikeLifecycleRepository } from '#database/strike-lifecycle.repository.js';
+import { StrikeLifecycleRepository } from '../persistence/strike-lifecycle.repository.js';
 import { DeliveryQueue } from '#queue/delivery-queue.js';
 import { StrikeQueue } from '#queue/strike-queue.js';
 
 const ENQUEUE_CHUNK = 1000;
 
 /**
- * Starts and ends strikes. Called by the start/end jobs at their minute and by the strike clock as a
- * fallback; the state-guarded transactions make a second call a no-op. The gate does not wait for
- * this: it holds ordinary posts from the decision on.
+ * What happens at a strike's start and at its end. Called by the start/end jobs at their minute and
+ * by the worker's strike clock as a fallback; the state-guarded transactions (the `start` and `end`
+ * moves of domain/transitions.ts) make a second call a no-op. The gate does not wait for this: it
+ * holds ordinary posts from the decision on.
+ *
+ * Start: every ordinary post of the scope due before the end is held, held slots get strike
+ * messages (domain/planner.ts planSlots), then the strike posts are queued and one occupation job
+ * per account (natively scheduled posts, profile, pin). End: every hold gets its fate
+ * (planner returnTimes), the returning posts are queued, and each account's profile is restored.
  */
 @Injectable()
-export class StrikeRunner {
+export class StrikeLifecycleService {
   constructor(
     private readonly strikes: StrikeLifecycleRepository,
     private readonly deliveries: DeliveryQueue,
     private readonly strikeQueue: StrikeQueue,
     private readonly logger: PinoLogger,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    logger.setContext(StrikeRunner.name);
+    logger.setContext(StrikeLifecycleService.name);
   }
 
   async start(strikeId: string): Promise<void> {
-    const result = await this.strikes.start(strikeId, new Date());
+    const result = await this.strikes.start(strikeId, this.clock.now());
     if (!result.started) return;
     this.logger.info({ strikeId, held: result.held, strikePosts: result.slots.length }, 'strike started');
     await this.deliveries.schedule(result.slots);
@@ -33,7 +41,7 @@ export class StrikeRunner {
   }
 
   async end(strikeId: string): Promise<void> {
-    const result = await this.strikes.end(strikeId, new Date());
+    const result = await this.strikes.end(strikeId, this.clock.now());
     if (!result.ended) return;
     this.logger.info({ strikeId, fates: result.fates }, 'strike ended');
     for (let i = 0; i < result.rescheduled.length; i += ENQUEUE_CHUNK) {

@@ -1,4 +1,4 @@
-/** Strike vocabulary shared by the API, the worker and the planner. No Prisma types here. */
+/** The strike: its vocabulary and decision rules, shared by the API, the worker and the planner. Pure: no Prisma types here. */
 export const STRIKE_STATES = ['proposed', 'approved', 'rejected', 'running', 'ended', 'cancelled'] as const;
 export type StrikeState = (typeof STRIKE_STATES)[number];
 export const STRIKE_MODES = ['silence', 'occupation'] as const;
@@ -109,3 +109,19 @@ export function votesReject(rule: Pick<DecisionRule, 'quorumCount' | 'quorumPerc
 
 /** An assembly's vote authorises when "for" outnumbers "against". */
 export const assemblyCarries = (votesFor: number, votesAgainst: number): boolean => votesFor > votesAgainst;
+
+/**
+ * The outcome of a vote count: approved when the rule carries, rejected when rejections would carry
+ * it the other way, else undecided. A ballot counted at its set close is decided for good: what
+ * does not carry is rejected.
+ */
+export function countVotes(
+  rule: Pick<DecisionRule, 'quorumCount' | 'quorumPercent'>,
+  tally: { eligible: number; approvals: number; rejections: number },
+  atClose = false,
+): 'approved' | 'rejected' | null {
+  const { eligible, approvals, rejections } = tally;
+  if (votesCarry(rule, eligible, approvals, rejections)) return 'approved';
+  if (atClose || votesReject(rule, eligible, approvals, rejections)) return 'rejected';
+  return null;
+}

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { StrikeLifecycleRepository } from '#database/strike-lifecycle.repository.js';
+import { StrikeLifecycleRepository } from '../persistence/strike-lifecycle.repository.js';
 import { DeliveryQueue } from '#queue/delivery-queue.js';
 import { StrikeQueue } from '#queue/strike-queue.js';
 
@@ -19,12 +19,21 @@ export class StrikeScheduler {
   ) {}
 
   async kick(strikeId: string): Promise<void> {
+    // Postgres is read first and on its own: its errors are not the queue's, and are logged as what they are.
+    let strike: Awaited<ReturnType<StrikeLifecycleRepository['find']>>;
+    let pending: Awaited<ReturnType<StrikeLifecycleRepository['pendingDeliveries']>>;
     try {
-      const strike = await this.strikes.find(strikeId);
+      strike = await this.strikes.find(strikeId);
       if (!strike) return;
+      pending = await this.strikes.pendingDeliveries(strikeId);
+    } catch (err) {
+      this.logger.warn(`Could not read strike ${strikeId} from Postgres to schedule it; the worker's clock will: ${(err as Error).message}`);
+      return;
+    }
+    try {
       if (strike.state === 'approved' && strike.effectiveFrom) await this.strikeQueue.startAt(strike.id, strike.effectiveFrom);
       if (strike.state === 'approved' || strike.state === 'running') await this.strikeQueue.endAt(strike.id, strike.endsAt);
-      await this.deliveries.reschedule(await this.strikes.pendingDeliveries(strikeId));
+      await this.deliveries.reschedule(pending);
     } catch (err) {
       this.logger.warn(`Queue unavailable; the worker's clock will schedule strike ${strikeId}: ${(err as Error).message}`);
     }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { StrikeRecord } from '#domain/strikes.js';
-import { resumeTimes } from '#strikes/planner.js';
-import type { Prisma } from './generated/client.js';
-import { PrismaService } from './prisma.service.js';
+import type { StrikeRecord } from '../domain/strike.js';
+import { returnTimes, strikeLengthMs } from '../domain/planner.js';
+import type { Prisma } from '#database/generated/client.js';
+import { PrismaService } from '#database/prisma.service.js';
 import { STRIKE_INCLUDE, toStrike } from './strike-mappers.js';
 import { occupySlots, strikeTargets } from './strike-posts.js';
+import { moveStrike } from './strike-state.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -80,11 +81,7 @@ export class StrikeLifecycleRepository {
   async start(strikeId: string, now: Date): Promise<StartResult> {
     return this.db.$transaction(
       async (tx) => {
-        const { count } = await tx.strike.updateMany({
-          where: { id: strikeId, state: 'approved', effectiveFrom: { lte: now } },
-          data: { state: 'running', startedAt: now },
-        });
-        if (count === 0) return { started: false, held: 0, slots: [], accountIds: [] };
+        if (!(await moveStrike(tx, strikeId, 'start', { startedAt: now }, { effectiveFrom: { lte: now } }))) return { started: false, held: 0, slots: [], accountIds: [] };
         const strike = toStrike(await tx.strike.findUniqueOrThrow({ where: { id: strikeId }, include: STRIKE_INCLUDE }));
         const accountIds = await strikeTargets(tx, strike);
         const held = await tx.$executeRaw`
@@ -136,11 +133,7 @@ export class StrikeLifecycleRepository {
   async end(strikeId: string, now: Date): Promise<EndResult> {
     return this.db.$transaction(
       async (tx) => {
-        const { count } = await tx.strike.updateMany({
-          where: { id: strikeId, state: { in: ['approved', 'running'] }, endsAt: { lte: now } },
-          data: { state: 'ended', endedAt: now },
-        });
-        if (count === 0) return { ended: false, fates: {}, rescheduled: [], accountIds: [] };
+        if (!(await moveStrike(tx, strikeId, 'end', { endedAt: now }, { endsAt: { lte: now } }))) return { ended: false, fates: {}, rescheduled: [], accountIds: [] };
         const strike = toStrike(await tx.strike.findUniqueOrThrow({ where: { id: strikeId }, include: STRIKE_INCLUDE }));
         const { fates, rescheduled } = await giveFates(tx, strike, now);
         const occupations = await tx.accountOccupation.findMany({ where: { strikeId }, select: { accountId: true } });
@@ -182,17 +175,11 @@ export async function giveFates(tx: Tx, strike: StrikeRecord, now: Date): Promis
     where: { strikeId: strike.id, fate: 'pending' },
     select: { id: true, deliveryId: true, accountId: true, originalScheduledAt: true },
   });
-  let times: Map<string, Date>;
-  if (policy === 'resume') {
-    times = resumeTimes(
-      holds.map((h) => ({ id: h.id, accountId: h.accountId, at: h.originalScheduledAt })),
-      now,
-      strike.resumeSpacingSeconds * 1000,
-    );
-  } else {
-    const length = strike.endsAt.getTime() - (strike.effectiveFrom ?? strike.startsAt).getTime();
-    times = new Map(holds.map((h) => [h.id, new Date(Math.max(h.originalScheduledAt.getTime() + length, now.getTime()))]));
-  }
+  const times = returnTimes(
+    policy,
+    holds.map((h) => ({ id: h.id, accountId: h.accountId, at: h.originalScheduledAt })),
+    { at: now, lengthMs: strikeLengthMs(strike), resumeSpacingMs: strike.resumeSpacingSeconds * 1000 },
+  );
   const fate = policy === 'resume' ? 'resumed' : 'shifted';
   for (let i = 0; i < holds.length; i += FATE_PAGE) {
     const page = holds.slice(i, i + FATE_PAGE);

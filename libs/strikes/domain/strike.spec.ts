@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { approvalsNeeded, assemblyCarries, votesCarry, votesReject } from './strikes.js';
+import { approvalsNeeded, assemblyCarries, votesCarry, votesReject } from './strike.js';
 
 const rule = { quorumCount: 2, quorumPercent: 50 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { occupiedDisplayName, planSlots, resumeTimes, rotationIndex, shiftedTime } from './planner.js';
+import { effectiveFrom, heldByWindow, occupiedDisplayName, planSlots, resumeTimes, returnTimes, rotationIndex, rotationOf, shiftedTime, strikeLengthMs } from './planner.js';
 
 const t = (m: number) => new Date(Date.UTC(2026, 11, 5, 9, m));
 
@@ -44,5 +44,33 @@ describe('shiftedTime and the rest', () => {
     expect([0, 1, 2, 3].map((n) => rotationIndex(n, 3))).toEqual([0, 1, 2, 0]);
     expect(occupiedDisplayName('Le Média', '✊', 'en grève')).toBe('✊ Le Média en grève');
     expect(occupiedDisplayName('Le Média', null, '(en grève)')).toBe('Le Média (en grève)');
+  });
+});
+
+describe('the rules the lifecycle, the natively scheduled posts and the preview share', () => {
+  it('measures the length from the effective instant', () => {
+    expect(strikeLengthMs({ startsAt: t(0), effectiveFrom: t(5), endsAt: t(60) })).toBe(55 * 60_000);
+    expect(strikeLengthMs({ startsAt: t(0), effectiveFrom: null, endsAt: t(60) })).toBe(60 * 60_000);
+  });
+
+  it('takes effect at the start, or the gate margin after a late decision', () => {
+    expect(effectiveFrom(t(10), t(0), 60_000)).toEqual(t(10));
+    expect(effectiveFrom(t(10), t(20), 60_000)).toEqual(t(21));
+  });
+
+  it('holds what is due from the gate margin before the window to its end', () => {
+    const held = (m: number) => heldByWindow(t(m), t(0), t(60), 60_000);
+    expect([-5, -2, -1, 0, 59, 60].map(held)).toEqual([false, false, true, true, true, false]);
+  });
+
+  it('brings posts back by resume or shift, and rotates through the opening when no rotation is given', () => {
+    const held = [{ id: 'a', accountId: 'A', at: t(5) }, { id: 'b', accountId: 'A', at: t(6) }];
+    const o = { at: t(60), lengthMs: 60 * 60_000, resumeSpacingMs: 5 * 60_000 };
+    expect([...returnTimes('resume', held, o).values()]).toEqual([t(60), t(65)]);
+    expect([...returnTimes('shift', held, o).values()]).toEqual([t(65), t(66)]);
+    const m = (text: string) => ({ text, contentWarning: null, media: [] });
+    expect(rotationOf({ opening: m('o'), rotation: [], closing: null })).toEqual([m('o')]);
+    expect(rotationOf({ opening: m('o'), rotation: [m('r')], closing: null })).toEqual([m('r')]);
+    expect(rotationOf({ opening: null, rotation: [], closing: m('c') })).toEqual([]);
   });
 });
