@@ -221,8 +221,8 @@ async function seedStory(organisationId: string, memberId: string, a: string, b:
     Object.entries(features).map(([feature, support]) => ({ accountId, feature, support, detail: 'checked', source: 'strike-start', checkedAt }));
   await db.accountCapability.createMany({
     data: [
-      ...caps(a, { multiStatusGet: 'yes', scheduledStatuses: 'yes', pin: 'yes', profileFields: 'yes' }),
-      ...caps(b, { multiStatusGet: 'yes', scheduledStatuses: 'no', pin: 'no', profileFields: 'yes' }),
+      ...caps(a, { multiStatus: 'yes', scheduledStatuses: 'yes', pin: 'yes', profileFields: 'yes' }),
+      ...caps(b, { multiStatus: 'yes', scheduledStatuses: 'no', pin: 'no', profileFields: 'yes' }),
     ],
   });
   await db.occupationStep.createMany({

@@ -81,9 +81,8 @@ const EN = {
     'A server’s reply count also counts replies Piquet cannot read (private, followers-only, direct) and the organisation’s own; the comments here are the public replies of other people.',
   notMeasured: '– : not measured yet.',
   capability: {
-    multiStatusGet: 'counts of several posts at once',
+    multiStatus: 'counts of several posts at once',
     scheduledStatuses: 'posts scheduled on the server',
-    nativeScheduling: 'posts scheduled on the server',
     pin: 'pinning a post',
     profileFields: 'profile changes',
     profileImages: 'avatar and header changes',
@@ -172,9 +171,8 @@ const FR: StoryStrings = {
     'Le nombre de réponses d’un serveur compte aussi celles que Piquet ne peut pas lire (privées, réservées aux abonné·es, directes) et celles de l’organisation ; les commentaires ici sont les réponses publiques des autres.',
   notMeasured: '– : pas encore mesuré.',
   capability: {
-    multiStatusGet: 'les décomptes de plusieurs posts à la fois',
+    multiStatus: 'les décomptes de plusieurs posts à la fois',
     scheduledStatuses: 'les posts programmés sur le serveur',
-    nativeScheduling: 'les posts programmés sur le serveur',
     pin: 'l’épinglage',
     profileFields: 'les changements de profil',
     profileImages: 'les changements d’avatar et de bannière',

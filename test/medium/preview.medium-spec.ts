@@ -71,4 +71,31 @@ describe('the preview equals what the strike does', () => {
       .sort();
     expect(previewed).toEqual(run);
   });
+
+  it('names, per account, the features its server lacks, and says when they were never checked', async () => {
+    const org = await seedOrganisation(m, { voters: 2, accounts: 3 });
+    const [partial, full, unchecked] = org.accountIds as [string, string, string];
+    const checkedAt = m.clock.now();
+    const row = (accountId: string, feature: string, support: string, detail: string) => ({ accountId, feature, support, detail, source: 'connect', checkedAt });
+    await m.db.accountCapability.createMany({
+      data: [
+        row(partial, 'pin', 'no', 'POST /api/v1/statuses/:id/pin answered 404'),
+        row(partial, 'scheduledStatuses', 'no', 'GET /api/v1/scheduled_statuses answered 404'),
+        row(partial, 'profileFields', 'yes', 'PATCH update_credentials answered 200'),
+        row(full, 'pin', 'yes', 'answered 200'),
+        row(full, 'multiStatus', 'unknown', 'answered 500'),
+      ],
+    });
+    const start = m.clock.now().getTime() + 60 * MIN;
+    const id = await approvedStrike(m, org, strikeSpec(org, { startsAt: new Date(start), endsAt: new Date(start + 60 * MIN) }));
+    const preview = await m.timeline.preview(org.admin, id);
+    const gaps = Object.fromEntries(preview.accounts.map((a) => [a.id, a.featureGaps]));
+    expect(gaps[partial]).toEqual([
+      { feature: 'pin', detail: 'POST /api/v1/statuses/:id/pin answered 404' },
+      { feature: 'scheduledStatuses', detail: 'GET /api/v1/scheduled_statuses answered 404' },
+    ]);
+    // An unknown answer is no gap: the feature is still tried.
+    expect(gaps[full]).toEqual([]);
+    expect(gaps[unchecked]).toBeNull();
+  });
 });

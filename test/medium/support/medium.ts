@@ -5,10 +5,12 @@ import type { AppConfig } from '#config/config.js';
 import { ACCOUNT_TOKEN_CONTEXT } from '#crypto/contexts.js';
 import { SecretBox } from '#crypto/secret-box.js';
 import { AuditRepository } from '#database/audit.repository.js';
+import { CapabilitiesRepository } from '#database/capabilities.repository.js';
 import { GateRepository } from '#database/gate.repository.js';
 import type { PrismaClient } from '#database/generated/client.js';
 import { PrismaService } from '#database/prisma.service.js';
 import type { Caller } from '#domain/models.js';
+import { AccountCapabilities } from '#networks/account-capabilities.js';
 import type { StrikeSpec } from '#strikes/domain/strike.js';
 import { StrikeLifecycleRepository } from '#strikes/persistence/strike-lifecycle.repository.js';
 import { StrikeTimelineRepository } from '../../../apps/api/src/strike-timeline/strike-timeline.repository.js';
@@ -59,7 +61,7 @@ export async function newMedium(at: Date | string = '2026-12-05T09:00:00Z'): Pro
     strikes: new StrikesRepository(prisma, audit, clock),
     lifecycle: new StrikeLifecycleRepository(prisma),
     gate: new GateRepository(prisma),
-    timeline: new StrikeTimelineService(timelineRepo, none, none, none, none, config, clock),
+    timeline: new StrikeTimelineService(timelineRepo, none, none, none, new AccountCapabilities(new CapabilitiesRepository(prisma), none, none), none, config, clock),
     async close() {
       await prisma.onApplicationShutdown();
       await env.cleanup();

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { FEATURES } from '#networks/network-adapter.js';
 import { HELD_POLICIES, STRIKE_STATES } from '#strikes/domain/strike.js';
 
 /**
@@ -22,6 +23,21 @@ class PreviewAccountView {
 
   @ApiProperty({ enum: ['mastodon', 'x', 'bluesky'] })
   network!: string;
+
+  @ApiProperty({
+    type: () => [FeatureGapView],
+    nullable: true,
+    description: "Strike features this account's server lacks, as last checked (null: never checked); the strike leaves each out and goes on with the others",
+  })
+  featureGaps!: FeatureGapView[] | null;
+}
+
+class FeatureGapView {
+  @ApiProperty({ enum: FEATURES })
+  feature!: string;
+
+  @ApiProperty({ description: 'What the server answered when asked' })
+  detail!: string;
 }
 
 class PreviewCountsView {

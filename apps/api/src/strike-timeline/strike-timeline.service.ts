@@ -2,8 +2,9 @@ import { BadGatewayException, ConflictException, Inject, Injectable, Logger, Not
 import { CLOCK, type Clock } from '#clock/clock.js';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { NetworkError } from '#networks/errors.js';
-import type { Caller } from '#domain/models.js';
+import type { AccountCapabilitiesRecord, Caller } from '#domain/models.js';
 import { messageText, type HoldFate, type StrikeRecord, type StrikeSpec } from '#strikes/domain/strike.js';
+import { AccountCapabilities } from '#networks/account-capabilities.js';
 import { AccountConnections } from '#networks/account-connections.js';
 import { NetworkRegistry } from '#networks/network-registry.js';
 import { DeliveryQueue } from '#queue/delivery-queue.js';
@@ -58,6 +59,7 @@ export class StrikeTimelineService {
     private readonly queue: DeliveryQueue,
     private readonly networks: NetworkRegistry,
     private readonly connections: AccountConnections,
+    private readonly capabilities: AccountCapabilities,
     private readonly specs: StrikeSpecBuilder,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -101,6 +103,7 @@ export class StrikeTimelineService {
     const now = this.clock.now();
     const from = strike.effectiveFrom ?? new Date(Math.max(strike.startsAt.getTime(), now.getTime()));
     const accounts = await this.repo.targets(strike);
+    const capabilities = await this.capabilities.forAccounts(accounts.map((a) => a.id));
     const queued = await this.repo.queuedBefore(accounts.map((a) => a.id), strike.endsAt, PREVIEW_LIMIT + 1);
     const margin = this.config.networks.timeoutMs;
     const before = queued.filter((q) => !heldByWindow(q.scheduledAt, from, strike.endsAt, margin));
@@ -154,7 +157,7 @@ export class StrikeTimelineService {
       state: strike.state,
       window: { from, until: strike.endsAt },
       heldPolicy: strike.heldPolicy,
-      accounts: accounts.map((a) => ({ id: a.id, handle: a.handle, network: a.network })),
+      accounts: accounts.map((a) => ({ id: a.id, handle: a.handle, network: a.network, featureGaps: featureGaps(capabilities.get(a.id)) })),
       counts: {
         held: queued.length > PREVIEW_LIMIT ? `${PREVIEW_LIMIT}+` : willHold.length,
         strikePosts: count('strike-post'),
@@ -288,4 +291,12 @@ async function onInstance<T>(call: Promise<T>): Promise<T> {
     if (err instanceof NetworkError) throw new BadGatewayException(`The instance did not carry it out: ${err.message}`);
     throw err;
   }
+}
+
+/** The features a server is known to lack (`no`), in the order they are listed; null when never checked. */
+function featureGaps(capabilities: AccountCapabilitiesRecord | undefined): { feature: string; detail: string }[] | null {
+  if (!capabilities || Object.keys(capabilities).length === 0) return null;
+  return Object.entries(capabilities)
+    .filter(([, c]) => c?.support === 'no')
+    .map(([feature, c]) => ({ feature, detail: c!.detail }));
 }

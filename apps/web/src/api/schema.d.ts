@@ -1375,12 +1375,20 @@ export interface components {
             /** Format: date-time */
             until: string;
         };
+        FeatureGapView: {
+            /** @enum {string} */
+            feature: "multiStatus" | "scheduledStatuses" | "pin" | "profileFields" | "profileImages" | "avatarRemoval" | "headerRemoval" | "rateLimitHeaders";
+            /** @description What the server answered when asked */
+            detail: string;
+        };
         PreviewAccountView: {
             /** Format: uuid */
             id: string;
             handle: string;
             /** @enum {string} */
             network: "mastodon" | "x" | "bluesky";
+            /** @description Strike features this account's server lacks, as last checked (null: never checked); the strike leaves each out and goes on with the others */
+            featureGaps: components["schemas"]["FeatureGapView"][] | null;
         };
         PreviewCountsView: {
             /** @description Ordinary posts the strike would hold; past 5000, the string "5000+" */

@@ -77,6 +77,7 @@ export function PreviewTimeline({ preview, headingLevel = 3 }: { preview: Strike
         {t('preview.window', { from: dateTime(preview.window.from), until: dateTime(preview.window.until) })} · {t('preview.accounts', { count: preview.accounts.length })}
       </p>
       <PreviewCounts preview={preview} />
+      <FeatureGaps preview={preview} />
       {preview.timeline.length === 0 ? (
         <p className="state state-empty">{t('preview.nothing')}</p>
       ) : (
@@ -101,5 +102,27 @@ export function PreviewTimeline({ preview, headingLevel = 3 }: { preview: Strike
       )}
       <p className="hint">{t('preview.native')}</p>
     </section>
+  );
+}
+
+/** Per account, what its server cannot do: said before the vote, as the report says it after. */
+function FeatureGaps({ preview }: { preview: StrikePreview }) {
+  const { t } = useTranslation(['strikes', 'accounts']);
+  const lacking = preview.accounts.filter((a) => a.featureGaps && a.featureGaps.length > 0);
+  if (lacking.length === 0) return null;
+  return (
+    <div className="feature-gaps">
+      <p className="hint">{t('preview.gapsTitle')}</p>
+      <ul>
+        {lacking.map((a) => (
+          <li key={a.id}>
+            {t('preview.gaps', {
+              handle: a.handle,
+              features: (a.featureGaps ?? []).map((g) => t(`accounts:capabilities.feature.${g.feature}`, { defaultValue: g.feature })).join(', '),
+            })}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
