@@ -1,5 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Caller } from '#domain/models.js';
+import { SitesService } from '../sites/sites.service.js';
 import type { StrikeRecord, StrikeSpec, StrikeState } from '#domain/strikes.js';
 import { invalidField } from '../common/errors.js';
 import { DecisionsRepository } from './decisions.repository.js';
@@ -18,12 +19,15 @@ export class StrikesService {
     private readonly strikes: StrikesRepository,
     private readonly decisions: DecisionsRepository,
     private readonly specs: StrikeSpecBuilder,
+    private readonly sites: SitesService,
   ) {}
 
   /** A proposal waits for its decision: the proposer's own vote is not cast for them. */
   async propose(caller: Caller, dto: CreateStrikeDto): Promise<StrikeDetail> {
+    const sites = await this.sites.checkStrikeSites(caller, dto.sites);
     const spec = await this.specs.build(caller, dto, null, new Date());
     const strike = await this.strikes.propose(caller.organisationId, caller.memberId, spec, summary(spec));
+    await this.sites.attachToStrike(caller, strike.id, sites);
     return this.detail(caller, strike);
   }
 
