@@ -51,6 +51,8 @@ export class PublicSitesController {
     publicHeaders(res);
     res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
     res.setHeader('Cache-Control', 'public, max-age=3600');
+    // Lets a page load it with integrity=… crossorigin (SRI, or a CSP hash of the external script).
+    res.setHeader('Access-Control-Allow-Origin', '*');
     res.status(200).send(EMBED_SCRIPT);
   }
 

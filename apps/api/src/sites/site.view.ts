@@ -1,5 +1,6 @@
 import type { SchemaObject } from '@nestjs/swagger';
 import { SITE_FORMS, SITE_KINDS } from '#sites/access.js';
+import { EMBED_SCRIPT_SHA256 } from './embed-script.js';
 import type { SiteRecord, StrikeSiteRecord } from './sites.repository.js';
 
 /** How a site reads in the API: its key and the lines to paste into its pages and its proxy. */
@@ -16,6 +17,8 @@ export function siteView(s: SiteRecord, publicUrl: string) {
     exceptPrefixes: s.exceptPrefixes,
     embed: {
       script: `<script src="${base}/v1/public/embed.js" data-site="${s.publicKey}" async></script>`,
+      // For a CSP that allows the script by its hash (with integrity="…" crossorigin="anonymous" on the tag).
+      sha256: EMBED_SCRIPT_SHA256,
       iframe: `${base}/v1/public/sites/${s.publicKey}/frame`,
       accessUrl: `${base}/v1/public/sites/${s.publicKey}/access`,
     },
@@ -43,7 +46,7 @@ const site = obj({
   publicKey: str,
   closedPrefixes: arrayOf(str),
   exceptPrefixes: arrayOf(str),
-  embed: obj({ script: str, iframe: str, accessUrl: str }),
+  embed: obj({ script: str, sha256: str, iframe: str, accessUrl: str }),
   createdById: uuid,
   createdAt: date,
   updatedAt: date,

@@ -5649,6 +5649,7 @@ export interface operations {
                             exceptPrefixes: string[];
                             embed: {
                                 script: string;
+                                sha256: string;
                                 iframe: string;
                                 accessUrl: string;
                             };
@@ -5700,6 +5701,7 @@ export interface operations {
                         exceptPrefixes: string[];
                         embed: {
                             script: string;
+                            sha256: string;
                             iframe: string;
                             accessUrl: string;
                         };
@@ -5748,6 +5750,7 @@ export interface operations {
                         exceptPrefixes: string[];
                         embed: {
                             script: string;
+                            sha256: string;
                             iframe: string;
                             accessUrl: string;
                         };
@@ -5820,6 +5823,7 @@ export interface operations {
                         exceptPrefixes: string[];
                         embed: {
                             script: string;
+                            sha256: string;
                             iframe: string;
                             accessUrl: string;
                         };
@@ -5868,6 +5872,7 @@ export interface operations {
                         exceptPrefixes: string[];
                         embed: {
                             script: string;
+                            sha256: string;
                             iframe: string;
                             accessUrl: string;
                         };
