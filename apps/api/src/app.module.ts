@@ -17,6 +17,7 @@ import { OrganisationsModule } from './organisations/organisations.module.js';
 import { PostsModule } from './posts/posts.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { StrikeTimelineModule } from './strike-timeline/strike-timeline.module.js';
+import { SitesModule } from './sites/sites.module.js';
 import { StrikesModule } from './strikes/strikes.module.js';
 
 @Module({})
@@ -24,7 +25,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, 'api'), AuthThrottleModule, OrganisationsModule, AccountsModule, MediaModule, PostsModule, StrikesModule, StrikeTimelineModule, ReportsModule, AuthModule, InvitationsModule, MotionsModule],
+      imports: [CoreModule.forRoot(config, 'api'), AuthThrottleModule, OrganisationsModule, AccountsModule, MediaModule, PostsModule, StrikesModule, StrikeTimelineModule, ReportsModule, AuthModule, InvitationsModule, MotionsModule, SitesModule],
       controllers: [HealthController],
       providers: [
         AuthRepository,

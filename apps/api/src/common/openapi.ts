@@ -112,7 +112,11 @@ export const S = {
   rule,
   strike,
   strikes: page(strike),
-  strikeDetail: obj({ ...strike.properties, motions: arrayOf(motion) }),
+  strikeDetail: obj({
+    ...strike.properties,
+    motions: arrayOf(motion),
+    sites: arrayOf(obj({ siteId: uuid, name: str, origin: str, form: enumOf(['banner', 'page', 'page-continue', 'closed']) })),
+  }),
   motion,
   audit: page(obj({ id: str, at: date, action: str, actor: nullable(obj({ id: uuid, name: nullable(str) })), strikeId: nullable(uuid), motionId: nullable(uuid), detail: anyObject })),
   preview: obj({

@@ -6,19 +6,28 @@ import { CurrentCaller, Roles } from '../common/auth.js';
 import { motionView, strikeDetailView, strikeView } from './strike.view.js';
 import { CreateStrikeDto, ExtendStrikeDto, ListStrikesQuery, StopStrikeDto, UpdateStrikeDto } from './dto/strike.dto.js';
 import { StrikesService } from './strikes.service.js';
+import { SitesService } from '../sites/sites.service.js';
+import { strikeSiteView } from '../sites/site.view.js';
 
 @ApiTags('strikes')
 @ApiBearerAuth()
 @Controller('v1/strikes')
 export class StrikesController {
-  constructor(private readonly service: StrikesService) {}
+  constructor(
+    private readonly service: StrikesService,
+    private readonly sites: SitesService,
+  ) {}
+
+  private async withSites(caller: Caller, view: ReturnType<typeof strikeDetailView>) {
+    return { ...view, sites: (await this.sites.forStrike(caller.organisationId, view.id)).map(strikeSiteView) };
+  }
 
   @ApiOperation({ summary: 'Propose a strike: opens the motion that approves it' })
   @ApiCreatedResponse({ schema: S.strikeDetail })
   @Post()
   @Roles('admin', 'community_manager', 'member')
   async propose(@CurrentCaller() caller: Caller, @Body() body: CreateStrikeDto) {
-    return strikeDetailView(await this.service.propose(caller, body));
+    return this.withSites(caller, strikeDetailView(await this.service.propose(caller, body)));
   }
 
   @ApiOperation({ summary: 'Strikes, page by page' })
@@ -33,7 +42,7 @@ export class StrikesController {
   @ApiOkResponse({ schema: S.strikeDetail })
   @Get(':id')
   async get(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
-    return strikeDetailView(await this.service.get(caller, id));
+    return this.withSites(caller, strikeDetailView(await this.service.get(caller, id)));
   }
 
   /** A proposed strike is edited (its votes reset); an approved one gets an amend motion instead. */
@@ -42,7 +51,7 @@ export class StrikesController {
   @Patch(':id')
   @Roles('admin', 'community_manager', 'member')
   async edit(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateStrikeDto) {
-    return strikeDetailView(await this.service.edit(caller, id, body));
+    return this.withSites(caller, strikeDetailView(await this.service.edit(caller, id, body)));
   }
 
   @ApiOperation({ summary: 'Propose to cancel the strike (before the start) or end it now' })

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditRepository } from '#database/audit.repository.js';
 import { AccountsModule } from '../accounts/accounts.module.js';
 import { MediaModule } from '../media/media.module.js';
+import { SitesModule } from '../sites/sites.module.js';
 import { BallotClock } from './ballot-clock.js';
 import { DecisionsController } from './decisions.controller.js';
 import { DecisionsRepository } from './decisions.repository.js';
@@ -13,7 +14,7 @@ import { StrikesService } from './strikes.service.js';
 
 /** Strikes and the collective decisions that authorise and change them (docs/strikes.md rule 4). */
 @Module({
-  imports: [AccountsModule, MediaModule],
+  imports: [AccountsModule, MediaModule, SitesModule],
   controllers: [StrikesController, DecisionsController],
   providers: [BallotClock, StrikesService, StrikesRepository, StrikeSpecBuilder, DecisionsService, DecisionsRepository, AuditRepository],
   exports: [DecisionsService],

@@ -2,6 +2,7 @@ import { ConflictException, Inject, Injectable, NotFoundException } from '@nestj
 import { CLOCK, type Clock } from '#clock/clock.js';
 import type { Caller } from '#domain/models.js';
 import type { StrikeRecord, StrikeSpec, StrikeState } from '#strikes/domain/strike.js';
+import { SitesService } from '../sites/sites.service.js';
 import { invalidField } from '../common/errors.js';
 import { DecisionsRepository } from './decisions.repository.js';
 import type { CreateStrikeDto, ListStrikesQuery, UpdateStrikeDto } from './dto/strike.dto.js';
@@ -19,13 +20,16 @@ export class StrikesService {
     private readonly strikes: StrikesRepository,
     private readonly decisions: DecisionsRepository,
     private readonly specs: StrikeSpecBuilder,
+    private readonly sites: SitesService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** A proposal waits for its decision: the proposer's own vote is not cast for them. */
   async propose(caller: Caller, dto: CreateStrikeDto): Promise<StrikeDetail> {
+    const sites = await this.sites.checkStrikeSites(caller, dto.sites);
     const spec = await this.specs.build(caller, dto, null, new Date());
     const strike = await this.strikes.propose(caller.organisationId, caller.memberId, spec, summary(spec));
+    await this.sites.attachToStrike(caller, strike.id, sites);
     return this.detail(caller, strike);
   }
 

@@ -1086,6 +1086,180 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's sites, their keys and the lines to paste */
+        get: operations["SitesController_list"];
+        put?: never;
+        /** Register a site (a partner site with its consent): it gets its own public key */
+        post: operations["SitesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One site */
+        get: operations["SitesController_get"];
+        put?: never;
+        post?: never;
+        /** Remove a site: its key stops answering (strikes that named it keep the record) */
+        delete: operations["SitesController_remove"];
+        options?: never;
+        head?: never;
+        /** Rename a site, change its origin, its closed and excepted paths, or a partner's consent */
+        patch: operations["SitesController_update"];
+        trace?: never;
+    };
+    "/v1/sites/{id}/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give the site a new public key (the old one stops answering at once) */
+        post: operations["SitesController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/strike-calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's iCalendar feed of approved public strikes, if it opted in */
+        get: operations["SitesController_calendar"];
+        /** Opt in to the calendar feed (a new URL each time) or out */
+        put: operations["SitesController_setCalendar"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/embed.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The display script a site's pages load (one line: a script tag with data-site="<public key>") */
+        get: operations["PublicSitesController_embed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/sites/{key}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** For a reverse proxy (auth_request, forward_auth): 200 open, or 503 with Retry-After and the strike page while a strike closes the path */
+        get: operations["PublicSitesController_access"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/sites/{key}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the display script reads: the strike in force on the site and the next one, only their public fields */
+        get: operations["PublicSitesController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/sites/{key}/frame": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The no-JavaScript banner, for an iframe on the site (empty when no strike is in force) */
+        get: operations["PublicSitesController_frame"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/strikes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A public strike's page (decided, naming a site): what, why, when, how decided, messages, posts */
+        get: operations["PublicSitesController_strikePage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/calendars/{key}/strikes.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An organisation's approved public strikes as iCalendar (when it opted in) */
+        get: operations["PublicSitesController_calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1252,6 +1426,15 @@ export interface components {
             /** @description Pin the opening post while the strike runs */
             pinOpening?: boolean;
         };
+        StrikeSiteDto: {
+            /** Format: uuid */
+            siteId: string;
+            /**
+             * @description banner, full page (page), full page with a link on (page-continue), or closed by the reverse proxy
+             * @enum {string}
+             */
+            form: "banner" | "page" | "page-continue" | "closed";
+        };
         CreateStrikeDto: {
             /** @description The accounts on strike (or allAccounts: true) */
             accountIds?: string[];
@@ -1286,6 +1469,8 @@ export interface components {
             endsAt: string;
             /** @enum {string} */
             mode: "silence" | "occupation";
+            /** @description Websites in scope (see /v1/sites) and the form the strike takes on each */
+            sites?: components["schemas"]["StrikeSiteDto"][];
         };
         UpdateStrikeDto: {
             /** @description The accounts on strike (or allAccounts: true) */
@@ -1656,6 +1841,80 @@ export interface components {
             votedCount: number;
             /** @description Members who have a vote now */
             eligibleCount: number;
+        };
+        SiteConsentDto: {
+            /**
+             * @description Who agreed, for the partner
+             * @example Comité de rédaction de la revue X
+             */
+            by: string;
+            /**
+             * @description What they agreed to, and how
+             * @example Vote du 3 décembre: bannière et fermeture pendant les grèves votées
+             */
+            note: string;
+            /**
+             * @description When they agreed (default: now)
+             * @example 2026-12-03T18:00:00+01:00
+             */
+            at?: string;
+        };
+        CreateSiteDto: {
+            /**
+             * @description Path prefixes a strike closes (access form); none: the whole site
+             * @example [
+             *       "/articles"
+             *     ]
+             */
+            closedPrefixes?: string[];
+            /**
+             * @description Path prefixes never closed
+             * @example [
+             *       "/legal",
+             *       "/status"
+             *     ]
+             */
+            exceptPrefixes?: string[];
+            /** @example Le site du journal */
+            name: string;
+            /**
+             * @description The site's origin: scheme, host and port, no path
+             * @example https://journal.example
+             */
+            origin: string;
+            /**
+             * @description partner: another organisation's site that asked for it (consent required)
+             * @default own
+             * @enum {string}
+             */
+            kind: "own" | "partner";
+            /** @description Required for a partner site */
+            consent?: components["schemas"]["SiteConsentDto"];
+        };
+        UpdateSiteDto: {
+            /**
+             * @description Path prefixes a strike closes (access form); none: the whole site
+             * @example [
+             *       "/articles"
+             *     ]
+             */
+            closedPrefixes?: string[];
+            /**
+             * @description Path prefixes never closed
+             * @example [
+             *       "/legal",
+             *       "/status"
+             *     ]
+             */
+            exceptPrefixes?: string[];
+            name?: string;
+            origin?: string;
+            /** @description A new consent for a partner site */
+            consent?: components["schemas"]["SiteConsentDto"];
+        };
+        CalendarDto: {
+            /** @description true: publish the feed of approved public strikes (a new URL each time); false: stop it */
+            enabled: boolean;
         };
     };
     responses: never;
@@ -3137,6 +3396,14 @@ export interface operations {
                                 } | null;
                             } | null;
                         }[];
+                        sites: {
+                            /** Format: uuid */
+                            siteId: string;
+                            name: string;
+                            origin: string;
+                            /** @enum {string} */
+                            form: "banner" | "page" | "page-continue" | "closed";
+                        }[];
                     };
                 };
             };
@@ -3291,6 +3558,14 @@ export interface operations {
                                     name: string | null;
                                 } | null;
                             } | null;
+                        }[];
+                        sites: {
+                            /** Format: uuid */
+                            siteId: string;
+                            name: string;
+                            origin: string;
+                            /** @enum {string} */
+                            form: "banner" | "page" | "page-continue" | "closed";
                         }[];
                     };
                 };
@@ -3450,6 +3725,14 @@ export interface operations {
                                     name: string | null;
                                 } | null;
                             } | null;
+                        }[];
+                        sites: {
+                            /** Format: uuid */
+                            siteId: string;
+                            name: string;
+                            origin: string;
+                            /** @enum {string} */
+                            form: "banner" | "page" | "page-continue" | "closed";
                         }[];
                     };
                 };
@@ -5416,6 +5699,501 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OpenMotionView"][];
+                };
+            };
+        };
+    };
+    SitesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            origin: string;
+                            /** @enum {string} */
+                            kind: "own" | "partner";
+                            consent: {
+                                by: string | null;
+                                /** Format: date-time */
+                                at: string | null;
+                                note: string | null;
+                            } | null;
+                            publicKey: string;
+                            closedPrefixes: string[];
+                            exceptPrefixes: string[];
+                            embed: {
+                                script: string;
+                                sha256: string;
+                                iframe: string;
+                                accessUrl: string;
+                            };
+                            /** Format: uuid */
+                            createdById: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    SitesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSiteDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        origin: string;
+                        /** @enum {string} */
+                        kind: "own" | "partner";
+                        consent: {
+                            by: string | null;
+                            /** Format: date-time */
+                            at: string | null;
+                            note: string | null;
+                        } | null;
+                        publicKey: string;
+                        closedPrefixes: string[];
+                        exceptPrefixes: string[];
+                        embed: {
+                            script: string;
+                            sha256: string;
+                            iframe: string;
+                            accessUrl: string;
+                        };
+                        /** Format: uuid */
+                        createdById: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    SitesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        origin: string;
+                        /** @enum {string} */
+                        kind: "own" | "partner";
+                        consent: {
+                            by: string | null;
+                            /** Format: date-time */
+                            at: string | null;
+                            note: string | null;
+                        } | null;
+                        publicKey: string;
+                        closedPrefixes: string[];
+                        exceptPrefixes: string[];
+                        embed: {
+                            script: string;
+                            sha256: string;
+                            iframe: string;
+                            accessUrl: string;
+                        };
+                        /** Format: uuid */
+                        createdById: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    SitesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SitesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSiteDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        origin: string;
+                        /** @enum {string} */
+                        kind: "own" | "partner";
+                        consent: {
+                            by: string | null;
+                            /** Format: date-time */
+                            at: string | null;
+                            note: string | null;
+                        } | null;
+                        publicKey: string;
+                        closedPrefixes: string[];
+                        exceptPrefixes: string[];
+                        embed: {
+                            script: string;
+                            sha256: string;
+                            iframe: string;
+                            accessUrl: string;
+                        };
+                        /** Format: uuid */
+                        createdById: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    SitesController_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        origin: string;
+                        /** @enum {string} */
+                        kind: "own" | "partner";
+                        consent: {
+                            by: string | null;
+                            /** Format: date-time */
+                            at: string | null;
+                            note: string | null;
+                        } | null;
+                        publicKey: string;
+                        closedPrefixes: string[];
+                        exceptPrefixes: string[];
+                        embed: {
+                            script: string;
+                            sha256: string;
+                            iframe: string;
+                            accessUrl: string;
+                        };
+                        /** Format: uuid */
+                        createdById: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    SitesController_calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                        /** Format: date-time */
+                        createdAt: string | null;
+                        url: string | null;
+                    };
+                };
+            };
+        };
+    };
+    SitesController_setCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                        /** Format: date-time */
+                        createdAt: string | null;
+                        url: string | null;
+                    };
+                };
+            };
+        };
+    };
+    PublicSitesController_embed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+        };
+    };
+    PublicSitesController_access: {
+        parameters: {
+            query?: {
+                /** @description The path asked (else the X-Original-URI or X-Forwarded-Uri header) */
+                path?: string;
+            };
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open: let the request through */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Closed by a strike: the page to show */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    PublicSitesController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        now: string;
+                        strike: {
+                            /** Format: uuid */
+                            id: string;
+                            title: string;
+                            reason: string;
+                            /** @enum {string} */
+                            form: "banner" | "page" | "page-continue" | "closed";
+                            /** Format: date-time */
+                            effectiveFrom: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            pageUrl: string;
+                        } | null;
+                        next: {
+                            /** Format: uuid */
+                            id: string;
+                            title: string;
+                            reason: string;
+                            /** @enum {string} */
+                            form: "banner" | "page" | "page-continue" | "closed";
+                            /** Format: date-time */
+                            effectiveFrom: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            pageUrl: string;
+                        } | null;
+                        /** Format: date-time */
+                        checkAfter: string;
+                    };
+                };
+            };
+        };
+    };
+    PublicSitesController_frame: {
+        parameters: {
+            query?: {
+                lang?: "fr" | "en";
+            };
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    PublicSitesController_strikePage: {
+        parameters: {
+            query?: {
+                lang?: "fr" | "en";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    PublicSitesController_calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
                 };
             };
         };

@@ -20,6 +20,7 @@ import {
 import { HELD_POLICIES, STRIKE_MODES, STRIKE_STATES, type HeldPolicy, type StrikeMode, type StrikeState } from '#strikes/domain/strike.js';
 import { IsInstantWithOffset, IsNotBlank, Optional } from '../../common/validators.js';
 import { MAX_MEDIA_PER_POST, PostMediaDto } from '../../posts/dto/post.dto.js';
+import { StrikeSiteDto } from '../../sites/dto/site.dto.js';
 
 export const MAX_ROTATION = 20;
 
@@ -214,6 +215,15 @@ export class CreateStrikeDto extends StrikeFieldsDto {
   @ApiProperty({ enum: STRIKE_MODES })
   @IsIn(STRIKE_MODES, { message: `must be one of: ${STRIKE_MODES.join(', ')}` })
   mode!: StrikeMode;
+
+  @ApiPropertyOptional({ type: [StrikeSiteDto], maxItems: 100, description: 'Websites in scope (see /v1/sites) and the form the strike takes on each' })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsObject({ each: true, message: 'must hold objects' })
+  @ValidateNested({ each: true })
+  @Type(() => StrikeSiteDto)
+  sites?: StrikeSiteDto[];
 }
 
 /** Every field optional. `messages` and `profile`, when given, replace the whole object. */
