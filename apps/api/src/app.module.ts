@@ -9,6 +9,7 @@ import { AuthRepository } from './common/auth.repository.js';
 import { AuthThrottleModule } from './common/auth-throttle.module.js';
 import { AllExceptionsFilter } from './common/exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
+import { FeedsModule } from './feeds/feeds.module.js';
 import { HealthController } from './health/health.controller.js';
 import { InvitationsModule } from './invitations/invitations.module.js';
 import { MediaModule } from './media/media.module.js';
@@ -24,7 +25,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, 'api'), AuthThrottleModule, OrganisationsModule, AccountsModule, MediaModule, PostsModule, StrikesModule, StrikeTimelineModule, ReportsModule, AuthModule, InvitationsModule, MotionsModule],
+      imports: [CoreModule.forRoot(config, 'api'), AuthThrottleModule, OrganisationsModule, AccountsModule, MediaModule, PostsModule, StrikesModule, StrikeTimelineModule, ReportsModule, AuthModule, InvitationsModule, MotionsModule, FeedsModule],
       controllers: [HealthController],
       providers: [
         AuthRepository,
