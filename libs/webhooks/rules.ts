@@ -49,3 +49,11 @@ export function describeFailure(status: number | null, error: string | null, bod
   if (status !== null) return `HTTP ${status}${body ? `: ${body.replace(/\s+/g, ' ').slice(0, 200)}` : ''}`;
   return (error ?? 'unknown error').replace(/\s+/g, ' ').trim().slice(0, 300);
 }
+
+/** Associated data of a sealed endpoint secret: it opens only for its endpoint. */
+export const webhookSecretContext = (endpointId: string): string => `webhook-secret:${endpointId}`;
+
+/** The body every endpoint receives (Standard Webhooks' suggested shape). */
+export function webhookBody(type: string, createdAt: Date, data: unknown): string {
+  return JSON.stringify({ type, timestamp: createdAt.toISOString(), data });
+}

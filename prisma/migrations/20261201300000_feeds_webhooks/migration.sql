@@ -131,8 +131,8 @@ BEGIN
       AND (cardinality(e.event_types) = 0 OR kind = ANY (e.event_types));
 END $$;
 
--- The audit trail already records the lifecycle: motions opened and decided, strikes approved,
--- started, ended, cancelled.
+-- The audit trail already records the lifecycle: motions opened (a strike proposed opens its
+-- approval motion) and decided, strikes approved, amended, extended, started, ended, cancelled.
 CREATE FUNCTION "piquet_webhook_from_audit"() RETURNS TRIGGER
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -141,6 +141,8 @@ BEGIN
   kind := CASE
     WHEN NEW.action IN ('motion.opened', 'strike.approved', 'strike.started', 'strike.ended', 'strike.cancelled', 'strike.amended', 'strike.extended') THEN NEW.action
     WHEN NEW.action IN ('motion.approved', 'motion.rejected') THEN 'motion.decided'
+    -- Proposing a strike opens its approval motion.
+    WHEN NEW.action = 'strike.proposed' THEN 'motion.opened'
     ELSE NULL
   END;
   IF kind IS NULL THEN

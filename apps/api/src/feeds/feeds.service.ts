@@ -1,11 +1,11 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { AccountRecord, Caller } from '#domain/models.js';
 import { renderPost, templateProblem } from '#feeds/template.js';
-import { BlockedDestinationError, UnresolvableHostError } from '#networks/errors.js';
 import { OutboundHttp } from '#networks/http/outbound-http.js';
 import { NetworkRegistry } from '#networks/network-registry.js';
 import { AccountsRepository } from '../accounts/accounts.repository.js';
-import { invalid, invalidField, type FieldError } from '../common/errors.js';
+import { invalid, type FieldError } from '../common/errors.js';
+import { checkedOutboundUrl } from '../common/outbound-url.js';
 import type { AccountTemplateDto, CreateFeedDto, UpdateFeedDto } from './dto/feed.dto.js';
 import { FeedsRepository, type FeedItemRow, type FeedRow, type FeedSettings } from './feeds.repository.js';
 
@@ -23,7 +23,7 @@ export class FeedsService {
   ) {}
 
   async create(caller: Caller, dto: CreateFeedDto): Promise<FeedRow> {
-    const url = await this.checkedUrl(dto.url);
+    const url = await checkedOutboundUrl(this.outbound, dto.url, 'url');
     const targets = await this.targets(caller, dto.accountIds);
     const template = dto.template ?? DEFAULT_TEMPLATE;
     const templates = this.accountTemplates(dto.accountTemplates ?? [], dto.accountIds);
@@ -84,22 +84,6 @@ export class FeedsService {
       ...(dto.delaySeconds !== undefined ? { delaySeconds: dto.delaySeconds } : {}),
       ...(dto.spacingSeconds !== undefined ? { spacingSeconds: dto.spacingSeconds } : {}),
     };
-  }
-
-  /** http(s), no credentials, a public address (unless ALLOW_PRIVATE_INSTANCES): else a 400 on `url`. */
-  private async checkedUrl(raw: string): Promise<string> {
-    if (!URL.canParse(raw)) throw invalidField('url', 'is not a URL (such as https://example.org/feed.xml)');
-    const url = new URL(raw);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidField('url', `must be an http(s) URL, not ${url.protocol}`);
-    try {
-      await this.outbound.guard.checkUrl(url);
-    } catch (err) {
-      if (err instanceof BlockedDestinationError) throw invalidField('url', err.reason);
-      if (err instanceof UnresolvableHostError) throw invalidField('url', `cannot be resolved (${err.host})`);
-      throw err;
-    }
-    url.hash = '';
-    return url.href;
   }
 
   private async targets(caller: Caller, ids: string[]): Promise<AccountRecord[]> {

@@ -1157,6 +1157,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's webhook endpoints */
+        get: operations["WebhooksController_list"];
+        put?: never;
+        /** Add an endpoint for signed events (Standard Webhooks); the secret is shown this once */
+        post: operations["WebhooksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook endpoint, with why it was disabled if it was */
+        get: operations["WebhooksController_get"];
+        put?: never;
+        post?: never;
+        /** Remove an endpoint (its waiting events are not sent) */
+        delete: operations["WebhooksController_remove"];
+        options?: never;
+        head?: never;
+        /** Change an endpoint, or enable/disable it */
+        patch: operations["WebhooksController_update"];
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate the signing secret: the new one is shown this once, the old one signs too until the overlap ends */
+        post: operations["WebhooksController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The endpoint's delivery log, latest first: state, attempts, last status and error */
+        get: operations["WebhooksController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1790,6 +1861,28 @@ export interface components {
             accountIds?: string[];
             /** @description A paused feed is not read */
             paused?: boolean;
+        };
+        CreateWebhookDto: {
+            description?: string;
+            /** @description The event types sent; empty or absent: all of them */
+            eventTypes?: ("motion.opened" | "motion.decided" | "strike.approved" | "strike.amended" | "strike.extended" | "strike.started" | "strike.ended" | "strike.cancelled" | "delivery.held" | "delivery.failed" | "delivery.published" | "account.needs_reconnection" | "report.ready")[];
+            /**
+             * @description https and a public address
+             * @example https://tools.example.org/piquet-events
+             */
+            url: string;
+        };
+        UpdateWebhookDto: {
+            description?: string;
+            /** @description The event types sent; empty or absent: all of them */
+            eventTypes?: ("motion.opened" | "motion.decided" | "strike.approved" | "strike.amended" | "strike.extended" | "strike.started" | "strike.ended" | "strike.cancelled" | "delivery.held" | "delivery.failed" | "delivery.published" | "account.needs_reconnection" | "report.ready")[];
+            url?: string;
+            /** @description true re-enables a disabled endpoint (its waiting events go out, oldest first); false disables it */
+            enabled?: boolean;
+        };
+        RotateSecretDto: {
+            /** @description How long the old secret still signs (both signatures are sent meanwhile); default WEBHOOK_SECRET_OVERLAP_MS */
+            overlapSeconds?: number;
         };
     };
     responses: never;
@@ -5817,6 +5910,315 @@ export interface operations {
                         /** @enum {string} */
                         outcome: "posted" | "back_catalogue" | "dropped" | "unfit";
                         postIds: string[];
+                    }[];
+                };
+            };
+        };
+    };
+    WebhooksController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        description: string | null;
+                        eventTypes: ("motion.opened" | "motion.decided" | "strike.approved" | "strike.amended" | "strike.extended" | "strike.started" | "strike.ended" | "strike.cancelled" | "delivery.held" | "delivery.failed" | "delivery.published" | "account.needs_reconnection" | "report.ready")[];
+                        /** @enum {string} */
+                        state: "active" | "disabled";
+                        disabledReason: string | null;
+                        /** Format: date-time */
+                        disabledAt: string | null;
+                        /** Format: date-time */
+                        failingSince: string | null;
+                        /**
+                         * Format: date-time
+                         * @description Until then the previous secret signs too (after a rotation)
+                         */
+                        previousSecretExpiresAt: string | null;
+                        deliveries: {
+                            pending: number;
+                            delivered: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    }[];
+                };
+            };
+        };
+    };
+    WebhooksController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        description: string | null;
+                        eventTypes: ("motion.opened" | "motion.decided" | "strike.approved" | "strike.amended" | "strike.extended" | "strike.started" | "strike.ended" | "strike.cancelled" | "delivery.held" | "delivery.failed" | "delivery.published" | "account.needs_reconnection" | "report.ready")[];
+                        /** @enum {string} */
+                        state: "active" | "disabled";
+                        disabledReason: string | null;
+                        /** Format: date-time */
+                        disabledAt: string | null;
+                        /** Format: date-time */
+                        failingSince: string | null;
+                        /**
+                         * Format: date-time
+                         * @description Until then the previous secret signs too (after a rotation)
+                         */
+                        previousSecretExpiresAt: string | null;
+                        deliveries: {
+                            pending: number;
+                            delivered: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** @description The signing secret (whsec_…), shown this once: verify with any Standard Webhooks library */
+                        secret: string;
+                    };
+                };
+            };
+        };
+    };
+    WebhooksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        description: string | null;
+                        eventTypes: ("motion.opened" | "motion.decided" | "strike.approved" | "strike.amended" | "strike.extended" | "strike.started" | "strike.ended" | "strike.cancelled" | "delivery.held" | "delivery.failed" | "delivery.published" | "account.needs_reconnection" | "report.ready")[];
+                        /** @enum {string} */
+                        state: "active" | "disabled";
+                        disabledReason: string | null;
+                        /** Format: date-time */
+                        disabledAt: string | null;
+                        /** Format: date-time */
+                        failingSince: string | null;
+                        /**
+                         * Format: date-time
+                         * @description Until then the previous secret signs too (after a rotation)
+                         */
+                        previousSecretExpiresAt: string | null;
+                        deliveries: {
+                            pending: number;
+                            delivered: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    WebhooksController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    WebhooksController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        description: string | null;
+                        eventTypes: ("motion.opened" | "motion.decided" | "strike.approved" | "strike.amended" | "strike.extended" | "strike.started" | "strike.ended" | "strike.cancelled" | "delivery.held" | "delivery.failed" | "delivery.published" | "account.needs_reconnection" | "report.ready")[];
+                        /** @enum {string} */
+                        state: "active" | "disabled";
+                        disabledReason: string | null;
+                        /** Format: date-time */
+                        disabledAt: string | null;
+                        /** Format: date-time */
+                        failingSince: string | null;
+                        /**
+                         * Format: date-time
+                         * @description Until then the previous secret signs too (after a rotation)
+                         */
+                        previousSecretExpiresAt: string | null;
+                        deliveries: {
+                            pending: number;
+                            delivered: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    WebhooksController_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateSecretDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        description: string | null;
+                        eventTypes: ("motion.opened" | "motion.decided" | "strike.approved" | "strike.amended" | "strike.extended" | "strike.started" | "strike.ended" | "strike.cancelled" | "delivery.held" | "delivery.failed" | "delivery.published" | "account.needs_reconnection" | "report.ready")[];
+                        /** @enum {string} */
+                        state: "active" | "disabled";
+                        disabledReason: string | null;
+                        /** Format: date-time */
+                        disabledAt: string | null;
+                        /** Format: date-time */
+                        failingSince: string | null;
+                        /**
+                         * Format: date-time
+                         * @description Until then the previous secret signs too (after a rotation)
+                         */
+                        previousSecretExpiresAt: string | null;
+                        deliveries: {
+                            pending: number;
+                            delivered: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** @description The signing secret (whsec_…), shown this once: verify with any Standard Webhooks library */
+                        secret: string;
+                    };
+                };
+            };
+        };
+    };
+    WebhooksController_deliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        eventId: string;
+                        /** @description The webhook-id header */
+                        messageId: string;
+                        type: string;
+                        /** Format: uuid */
+                        strikeId: string | null;
+                        /** @enum {string} */
+                        state: "pending" | "delivered";
+                        attempts: number;
+                        lastStatus: number | null;
+                        lastError: string | null;
+                        /** Format: date-time */
+                        nextAttemptAt: string | null;
+                        /** Format: date-time */
+                        deliveredAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
                     }[];
                 };
             };
