@@ -59,13 +59,17 @@ export class FeedPollingRepository {
     return this.prisma.client;
   }
 
-  async due(now: Date, limit: number): Promise<string[]> {
-    const rows = await this.db.feed.findMany({
-      where: { paused: false, nextPollAt: { lte: now } },
-      orderBy: { nextPollAt: 'asc' },
-      take: limit,
-      select: { id: true },
-    });
+  /**
+   * Feeds due, each leased until `leaseUntil` in the same statement: the next ticks do not add
+   * them again while their poll is queued, and a poll lost with Redis comes back when the lease ends.
+   */
+  async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<string[]> {
+    const rows = await this.db.$queryRaw<{ id: string }[]>`
+      UPDATE feeds SET next_poll_at = ${leaseUntil}
+      WHERE id IN (
+        SELECT id FROM feeds WHERE NOT paused AND next_poll_at <= ${now}
+        ORDER BY next_poll_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      RETURNING id::text AS id`;
     return rows.map((r) => r.id);
   }
 

@@ -54,25 +54,29 @@ export class WebhookOutboxRepository {
     });
   }
 
-  /** The endpoint's oldest pending delivery: events go out in order, a failure holds back the rest. */
-  async head(endpointId: string): Promise<PendingWebhook | null> {
-    const row = await this.db.webhookDelivery.findFirst({
-      where: { endpointId, state: 'pending' },
-      orderBy: { id: 'asc' },
-      include: { event: true },
-    });
-    if (!row) return null;
-    return { id: row.id, attempts: row.attempts, nextAttemptAt: row.nextAttemptAt, eventId: row.eventId, type: row.event.type, payload: row.event.payload, createdAt: row.event.createdAt };
+  /** The endpoint's oldest pending deliveries, in order (one query): a failure holds back the rest. */
+  async pending(endpointId: string, limit: number): Promise<PendingWebhook[]> {
+    return this.db.$queryRaw<PendingWebhook[]>`
+      SELECT wd.id, wd.attempts, wd.next_attempt_at AS "nextAttemptAt", ev.id AS "eventId", ev.type, ev.payload, ev.created_at AS "createdAt"
+      FROM webhook_deliveries wd JOIN webhook_events ev ON ev.id = wd.event_id
+      WHERE wd.endpoint_id = ${endpointId}::uuid AND wd.state = 'pending'
+      ORDER BY wd.id
+      LIMIT ${limit}`;
   }
 
-  async delivered(deliveryId: bigint, endpointId: string, status: number, now: Date): Promise<void> {
-    await this.db.$transaction([
-      this.db.webhookDelivery.update({
-        where: { id: deliveryId },
-        data: { state: 'delivered', attempts: { increment: 1 }, lastStatus: status, deliveredAt: now, updatedAt: now },
-      }),
-      this.db.webhookEndpoint.updateMany({ where: { id: endpointId, failingSince: { not: null } }, data: { failingSince: null } }),
-    ]);
+  /**
+   * Records deliveries accepted, in one statement (after a batch: a crash before it sends them
+   * again, with the same webhook-id: at least once). A success ends the endpoint's failing spell.
+   */
+  async delivered(done: { id: bigint; status: number }[], endpointId: string, wasFailing: boolean, now: Date): Promise<void> {
+    if (done.length === 0) return;
+    const ids = done.map((d) => d.id.toString());
+    const statuses = done.map((d) => d.status);
+    await this.db.$executeRaw`
+      UPDATE webhook_deliveries wd SET state = 'delivered', attempts = wd.attempts + 1, last_status = x.status, delivered_at = ${now}, updated_at = ${now}
+      FROM unnest(${ids}::bigint[], ${statuses}::int[]) AS x(id, status)
+      WHERE wd.id = x.id`;
+    if (wasFailing) await this.db.webhookEndpoint.updateMany({ where: { id: endpointId, failingSince: { not: null } }, data: { failingSince: null } });
   }
 
   /** A failed attempt; with `disable`, the endpoint is disabled for that reason (its deliveries wait). */

@@ -10,6 +10,7 @@ import { FeedPollProcessor } from './feed-poll.processor.js';
 
 /** Feeds due at most per tick (the rest wait for the next one). */
 const TICK_BATCH = 5000;
+const LEASE_MS = (c: AppConfig) => Math.max(60_000, c.networks.timeoutMs * 4);
 
 /** The feeds queue: a tick adds a poll job for each feed due (fixed ids), the polls run here. */
 @Injectable()
@@ -40,7 +41,9 @@ export class FeedsWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async handle(job: Job<FeedsQueueJob>): Promise<unknown> {
     if (job.name === JobName.FeedsTick) {
-      const due = await this.repo.due(new Date(), TICK_BATCH);
+      // A poll takes at most the timeout (and its host's queue): past twice that, it was lost.
+      const now = new Date();
+      const due = await this.repo.claimDue(now, new Date(now.getTime() + LEASE_MS(this.config)), TICK_BATCH);
       await this.queues.pollFeeds(due);
       return due.length;
     }

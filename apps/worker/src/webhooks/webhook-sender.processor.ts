@@ -9,6 +9,8 @@ import { describeFailure, isDelivered, retryDelay, shouldDisable, webhookBody, w
 
 /** Deliveries sent per job at most; the next tick carries on. */
 const BATCH = 500;
+/** Deliveries read, sent, then recorded together. */
+const PAGE = 50;
 
 /**
  * Sends an endpoint's pending events, oldest first, signed as Standard Webhooks (during a secret's
@@ -34,11 +36,25 @@ export class WebhookSenderProcessor {
     const signers = this.signers(endpoint);
     let sent = 0;
     while (sent < BATCH) {
-      const head = await this.repo.head(endpointId);
-      if (!head || head.nextAttemptAt.getTime() > Date.now()) break;
-      const ok = await this.attempt(endpoint, signers, head);
-      if (!ok) break;
-      sent++;
+      const batch = await this.repo.pending(endpointId, PAGE);
+      if (batch.length === 0 || batch[0]!.nextAttemptAt.getTime() > Date.now()) break;
+      const done: { id: bigint; status: number }[] = [];
+      let failure: { head: PendingWebhook; status: number | null; error: string } | null = null;
+      for (const head of batch) {
+        const result = await this.post(endpoint, signers, head);
+        if (result.ok) done.push({ id: head.id, status: result.status });
+        else {
+          failure = { head, status: result.status, error: result.error };
+          break;
+        }
+      }
+      await this.repo.delivered(done, endpoint.id, endpoint.failingSince !== null, new Date());
+      if (done.length > 0) endpoint.failingSince = null;
+      sent += done.length;
+      if (failure) {
+        await this.recordFailure(endpoint, failure.head, failure.status, failure.error);
+        break;
+      }
     }
     return sent;
   }
@@ -51,14 +67,11 @@ export class WebhookSenderProcessor {
     return keys.map((k) => new Webhook(k));
   }
 
-  private async attempt(endpoint: EndpointToSend, signers: Webhook[], head: PendingWebhook): Promise<boolean> {
+  private async post(endpoint: EndpointToSend, signers: Webhook[], head: PendingWebhook): Promise<{ ok: true; status: number } | { ok: false; status: number | null; error: string }> {
     const id = webhookMessageId(head.eventId);
     const body = webhookBody(head.type, head.createdAt, head.payload);
     const at = new Date();
     const signature = signers.map((s) => s.sign(id, at, body)).join(' ');
-    let status: number | null = null;
-    let error: string | null = null;
-    let answer = '';
     try {
       const res = await this.http.fetch(
         endpoint.url,
@@ -76,19 +89,21 @@ export class WebhookSenderProcessor {
         },
         { maxRedirects: 0 },
       );
-      status = res.status;
-      answer = isDelivered(res.status) ? '' : (await res.text().catch(() => '')).slice(0, 300);
-      if (isDelivered(res.status)) await res.body?.cancel().catch(() => undefined);
+      if (isDelivered(res.status)) {
+        await res.body?.cancel().catch(() => undefined);
+        return { ok: true, status: res.status };
+      }
+      const answer = (await res.text().catch(() => '')).slice(0, 300);
+      return { ok: false, status: res.status, error: describeFailure(res.status, null, answer) };
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
-      error = `${e.name === 'TimeoutError' ? `no answer within ${this.config.networks.timeoutMs} ms` : e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`;
+      const message = `${e.name === 'TimeoutError' ? `no answer within ${this.config.networks.timeoutMs} ms` : e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`;
+      return { ok: false, status: null, error: describeFailure(null, message) };
     }
+  }
+
+  private async recordFailure(endpoint: EndpointToSend, head: PendingWebhook, status: number | null, failure: string): Promise<void> {
     const now = new Date();
-    if (status !== null && isDelivered(status)) {
-      await this.repo.delivered(head.id, endpoint.id, status, now);
-      return true;
-    }
-    const failure = describeFailure(status, error, answer);
     const attempts = head.attempts + 1;
     const next = new Date(now.getTime() + retryDelay(attempts, { baseMs: this.config.webhooks.backoffMs, maxMs: this.config.webhooks.maxBackoffMs }));
     const failingSince = endpoint.failingSince ?? now;
@@ -98,6 +113,5 @@ export class WebhookSenderProcessor {
     await this.repo.failed(head.id, endpoint.id, status, failure, next, now, disable);
     endpoint.failingSince = failingSince;
     this.logger.warn({ endpointId: endpoint.id, eventId: head.eventId.toString(), attempts, err: failure, disabled: disable !== null }, 'webhook delivery failed');
-    return false;
   }
 }
