@@ -78,6 +78,20 @@ const schema = z.object({
   // Express's "trust proxy": unset, the client address is the peer's; behind a reverse proxy, name
   // it (loopback, an address or CIDR, or a hop count) so throttling sees the real client.
   TRUST_PROXY: z.string().min(1).optional(),
+  // Feeds: how often each is read, the back-off cap after errors, the largest body read, the
+  // pause between two requests to one host, how often the worker looks for feeds due.
+  FEED_POLL_INTERVAL_MS: int(100).default(900_000),
+  FEED_MAX_BACKOFF_MS: int(100).default(6 * 3_600_000),
+  FEED_MAX_BYTES: int(1024).default(5 * 1024 * 1024),
+  FEED_HOST_GAP_MS: int(0).default(1000),
+  FEED_TICK_MS: int(100).default(30_000),
+  // Webhooks: how often the worker looks for events due, retry back-off (base, cap), how long an
+  // endpoint may fail without a success before it is disabled, how long a rotated secret still signs.
+  WEBHOOK_TICK_MS: int(100).default(5000),
+  WEBHOOK_BACKOFF_MS: int(10).default(10_000),
+  WEBHOOK_MAX_BACKOFF_MS: int(10).default(3_600_000),
+  WEBHOOK_DISABLE_AFTER_MS: int(1000).default(3 * 86_400_000),
+  WEBHOOK_SECRET_OVERLAP_MS: int(0).default(86_400_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -116,6 +130,8 @@ export interface AppConfig {
     blueskyService: string;
   };
   mediaMaxBytes: number;
+  feeds: { pollIntervalMs: number; maxBackoffMs: number; maxBytes: number; hostGapMs: number; tickMs: number };
+  webhooks: { tickMs: number; backoffMs: number; maxBackoffMs: number; disableAfterMs: number; secretOverlapMs: number };
   sessions: { idleMs: number; maxMs: number };
   webDir: string;
   logLevel: string;
@@ -180,6 +196,20 @@ export function loadConfig(env: Env): AppConfig {
       blueskyService: c.BLUESKY_SERVICE.replace(/\/$/, ''),
     },
     mediaMaxBytes: c.MEDIA_MAX_BYTES,
+    feeds: {
+      pollIntervalMs: c.FEED_POLL_INTERVAL_MS,
+      maxBackoffMs: Math.max(c.FEED_MAX_BACKOFF_MS, c.FEED_POLL_INTERVAL_MS),
+      maxBytes: c.FEED_MAX_BYTES,
+      hostGapMs: c.FEED_HOST_GAP_MS,
+      tickMs: c.FEED_TICK_MS,
+    },
+    webhooks: {
+      tickMs: c.WEBHOOK_TICK_MS,
+      backoffMs: c.WEBHOOK_BACKOFF_MS,
+      maxBackoffMs: Math.max(c.WEBHOOK_MAX_BACKOFF_MS, c.WEBHOOK_BACKOFF_MS),
+      disableAfterMs: c.WEBHOOK_DISABLE_AFTER_MS,
+      secretOverlapMs: c.WEBHOOK_SECRET_OVERLAP_MS,
+    },
     sessions: { idleMs: c.SESSION_IDLE_MINUTES * 60_000, maxMs: c.SESSION_MAX_DAYS * 86_400_000 },
     // Built, this file is dist/libs/config/config.js: the app is dist/web.
     webDir: c.WEB_DIR ?? fileURLToPath(new URL('../../web', import.meta.url)),

@@ -3,6 +3,8 @@ export const QueueName = {
   Deliveries: 'deliveries',
   Strikes: 'strikes',
   Engagement: 'engagement',
+  Feeds: 'feeds',
+  Webhooks: 'webhooks',
 } as const;
 
 export const JobName = {
@@ -13,6 +15,10 @@ export const JobName = {
   RestoreAccount: 'restore-account',
   RescanNative: 'rescan-native',
   PollAccount: 'poll-account',
+  FeedsTick: 'feeds-tick',
+  PollFeed: 'poll-feed',
+  WebhooksTick: 'webhooks-tick',
+  DeliverWebhooks: 'deliver-webhooks',
 } as const;
 
 export interface PublishDeliveryJob {
@@ -43,6 +49,19 @@ export interface PollAccountJob {
   accountId: string;
 }
 
+export interface PollFeedJob {
+  feedId: string;
+}
+
+/** Sends an endpoint's pending events, oldest first. */
+export interface DeliverWebhooksJob {
+  endpointId: string;
+}
+
+/** The ticks carry nothing: they look in Postgres for what is due. */
+export type FeedsQueueJob = PollFeedJob | Record<string, never>;
+export type WebhooksQueueJob = DeliverWebhooksJob | Record<string, never>;
+
 /** Fixed ids: adding a job whose id exists is a no-op, so a delivery is never enqueued twice. */
 export const deliveryJobId = (deliveryId: string): string => `delivery-${deliveryId}`;
 /** One job scheduler per account with posts on a snapshot schedule. */
@@ -52,3 +71,8 @@ export const endJobId = (strikeId: string, endsAt: Date): string => `end-${strik
 export const occupyJobId = (strikeId: string, accountId: string): string => `occupy-${strikeId}-${accountId}`;
 export const rescanJobId = (strikeId: string, accountId: string, round: number): string => `rescan-${strikeId}-${accountId}-${round}`;
 export const restoreJobId = (strikeId: string, accountId: string): string => `restore-${strikeId}-${accountId}`;
+/** One poll of a feed at a time, one sender per webhook endpoint (events go out in order). */
+export const feedJobId = (feedId: string): string => `feed-${feedId}`;
+export const webhookJobId = (endpointId: string): string => `webhook-${endpointId}`;
+export const FEEDS_TICK_ID = 'feeds-tick';
+export const WEBHOOKS_TICK_ID = 'webhooks-tick';

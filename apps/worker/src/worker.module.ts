@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '#config/config.js';
 import { CoreModule } from '#core/core.module.js';
+import { AutomationModule } from './automation.module.js';
 import { DeliveryWorker } from './delivery.worker.js';
 import { PublishProcessor } from './publish.processor.js';
 import { Reconciler } from './reconciler.js';
@@ -16,7 +17,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config, 'worker')],
+      imports: [CoreModule.forRoot(config, 'worker'), AutomationModule],
       providers: [PublishProcessor, DeliveryWorker, Reconciler, StrikeLifecycleService, OccupationProcessor, StrikeWorker, StrikeClock, EngagementPoller, EngagementWorker],
     };
   }

@@ -1260,6 +1260,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's feeds, with their last error */
+        get: operations["FeedsController_list"];
+        put?: never;
+        /** Follow a feed (RSS, Atom, JSON Feed): each new item becomes a post on the accounts given */
+        post: operations["FeedsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/feeds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One feed */
+        get: operations["FeedsController_get"];
+        put?: never;
+        post?: never;
+        /** Stop following a feed (the posts it made stay) */
+        delete: operations["FeedsController_remove"];
+        options?: never;
+        head?: never;
+        /** Change a feed: template, accounts, strike policy, delay and spacing, pause */
+        patch: operations["FeedsController_update"];
+        trace?: never;
+    };
+    "/v1/feeds/{id}/poll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read a feed now rather than at its next turn */
+        post: operations["FeedsController_poll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/feeds/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The items last seen in a feed and what became of each (latest 200) */
+        get: operations["FeedsController_items"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's webhook endpoints */
+        get: operations["WebhooksController_list"];
+        put?: never;
+        /** Add an endpoint for signed events (Standard Webhooks); the secret is shown this once */
+        post: operations["WebhooksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook endpoint, with why it was disabled if it was */
+        get: operations["WebhooksController_get"];
+        put?: never;
+        post?: never;
+        /** Remove an endpoint (its waiting events are not sent) */
+        delete: operations["WebhooksController_remove"];
+        options?: never;
+        head?: never;
+        /** Change an endpoint, or enable/disable it */
+        patch: operations["WebhooksController_update"];
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate the signing secret: the new one is shown this once, the old one signs too until the overlap ends */
+        post: operations["WebhooksController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The endpoint's delivery log, latest first: state, attempts, last status and error */
+        get: operations["WebhooksController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1915,6 +2057,99 @@ export interface components {
         CalendarDto: {
             /** @description true: publish the feed of approved public strikes (a new URL each time); false: stop it */
             enabled: boolean;
+        };
+        AccountTemplateDto: {
+            /** Format: uuid */
+            accountId: string;
+            /** @description Placeholders {title} {url} {summary} {feed}; at most 1000 characters. Too long for a network, the summary then the title are cut at a word, the URL never. */
+            template: string;
+        };
+        CreateFeedDto: {
+            /**
+             * @description Placeholders {title} {url} {summary} {feed}; at most 1000 characters. Too long for a network, the summary then the title are cut at a word, the URL never.
+             * @default {title} {url}
+             */
+            template: string;
+            /** @description A template for some accounts, instead of the feed's */
+            accountTemplates?: components["schemas"]["AccountTemplateDto"][];
+            /**
+             * @description hold: items during a strike are held like any post, then get its fate; drop: never published
+             * @default hold
+             * @enum {string}
+             */
+            strikePolicy: "hold" | "drop";
+            /**
+             * @description Seconds between an item being found and its post
+             * @default 0
+             */
+            delaySeconds: number;
+            /**
+             * @description At least this many seconds between two posts of this feed on an account
+             * @default 0
+             */
+            spacingSeconds: number;
+            /**
+             * @description RSS 2.0, Atom or JSON Feed; https and a public address
+             * @example https://example.org/feed.xml
+             */
+            url: string;
+            /** @description The accounts each new item is posted on */
+            accountIds: string[];
+            /**
+             * @description Also post what the feed holds already (its back catalogue)
+             * @default false
+             */
+            backCatalogue: boolean;
+        };
+        UpdateFeedDto: {
+            /**
+             * @description Placeholders {title} {url} {summary} {feed}; at most 1000 characters. Too long for a network, the summary then the title are cut at a word, the URL never.
+             * @default {title} {url}
+             */
+            template: string;
+            /** @description A template for some accounts, instead of the feed's */
+            accountTemplates?: components["schemas"]["AccountTemplateDto"][];
+            /**
+             * @description hold: items during a strike are held like any post, then get its fate; drop: never published
+             * @default hold
+             * @enum {string}
+             */
+            strikePolicy: "hold" | "drop";
+            /**
+             * @description Seconds between an item being found and its post
+             * @default 0
+             */
+            delaySeconds: number;
+            /**
+             * @description At least this many seconds between two posts of this feed on an account
+             * @default 0
+             */
+            spacingSeconds: number;
+            accountIds?: string[];
+            /** @description A paused feed is not read */
+            paused?: boolean;
+        };
+        CreateWebhookDto: {
+            description?: string;
+            /** @description The event types sent; empty or absent: all of them */
+            eventTypes?: ("motion.opened" | "motion.decided" | "strike.approved" | "strike.amended" | "strike.extended" | "strike.started" | "strike.ended" | "strike.cancelled" | "delivery.held" | "delivery.failed" | "delivery.published" | "account.needs_reconnection" | "report.ready")[];
+            /**
+             * @description https and a public address
+             * @example https://tools.example.org/piquet-events
+             */
+            url: string;
+        };
+        UpdateWebhookDto: {
+            description?: string;
+            /** @description The event types sent; empty or absent: all of them */
+            eventTypes?: ("motion.opened" | "motion.decided" | "strike.approved" | "strike.amended" | "strike.extended" | "strike.started" | "strike.ended" | "strike.cancelled" | "delivery.held" | "delivery.failed" | "delivery.published" | "account.needs_reconnection" | "report.ready")[];
+            url?: string;
+            /** @description true re-enables a disabled endpoint (its waiting events go out, oldest first); false disables it */
+            enabled?: boolean;
+        };
+        RotateSecretDto: {
+            /** @description How long the old secret still signs (both signatures are sent meanwhile); default WEBHOOK_SECRET_OVERLAP_MS */
+            overlapSeconds?: number;
         };
     };
     responses: never;
@@ -6194,6 +6429,662 @@ export interface operations {
                 };
                 content: {
                     "text/calendar": string;
+                };
+            };
+        };
+    };
+    FeedsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        title: string | null;
+                        template: string;
+                        accounts: {
+                            /** Format: uuid */
+                            accountId: string;
+                            template: string | null;
+                            /** Format: date-time */
+                            lastScheduledAt: string | null;
+                        }[];
+                        /** @enum {string} */
+                        strikePolicy: "hold" | "drop";
+                        delaySeconds: number;
+                        spacingSeconds: number;
+                        backCatalogue: boolean;
+                        paused: boolean;
+                        /** @enum {string} */
+                        status: "pending" | "ok" | "failing" | "paused";
+                        /** Format: date-time */
+                        lastPolledAt: string | null;
+                        /** Format: date-time */
+                        lastSuccessAt: string | null;
+                        lastStatus: number | null;
+                        lastError: string | null;
+                        /** Format: date-time */
+                        lastErrorAt: string | null;
+                        consecutiveFailures: number;
+                        /** Format: date-time */
+                        nextPollAt: string;
+                        itemCount: number;
+                        /** Format: uuid */
+                        createdById: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    }[];
+                };
+            };
+        };
+    };
+    FeedsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFeedDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        title: string | null;
+                        template: string;
+                        accounts: {
+                            /** Format: uuid */
+                            accountId: string;
+                            template: string | null;
+                            /** Format: date-time */
+                            lastScheduledAt: string | null;
+                        }[];
+                        /** @enum {string} */
+                        strikePolicy: "hold" | "drop";
+                        delaySeconds: number;
+                        spacingSeconds: number;
+                        backCatalogue: boolean;
+                        paused: boolean;
+                        /** @enum {string} */
+                        status: "pending" | "ok" | "failing" | "paused";
+                        /** Format: date-time */
+                        lastPolledAt: string | null;
+                        /** Format: date-time */
+                        lastSuccessAt: string | null;
+                        lastStatus: number | null;
+                        lastError: string | null;
+                        /** Format: date-time */
+                        lastErrorAt: string | null;
+                        consecutiveFailures: number;
+                        /** Format: date-time */
+                        nextPollAt: string;
+                        itemCount: number;
+                        /** Format: uuid */
+                        createdById: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+        };
+    };
+    FeedsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        title: string | null;
+                        template: string;
+                        accounts: {
+                            /** Format: uuid */
+                            accountId: string;
+                            template: string | null;
+                            /** Format: date-time */
+                            lastScheduledAt: string | null;
+                        }[];
+                        /** @enum {string} */
+                        strikePolicy: "hold" | "drop";
+                        delaySeconds: number;
+                        spacingSeconds: number;
+                        backCatalogue: boolean;
+                        paused: boolean;
+                        /** @enum {string} */
+                        status: "pending" | "ok" | "failing" | "paused";
+                        /** Format: date-time */
+                        lastPolledAt: string | null;
+                        /** Format: date-time */
+                        lastSuccessAt: string | null;
+                        lastStatus: number | null;
+                        lastError: string | null;
+                        /** Format: date-time */
+                        lastErrorAt: string | null;
+                        consecutiveFailures: number;
+                        /** Format: date-time */
+                        nextPollAt: string;
+                        itemCount: number;
+                        /** Format: uuid */
+                        createdById: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+        };
+    };
+    FeedsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    FeedsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateFeedDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        title: string | null;
+                        template: string;
+                        accounts: {
+                            /** Format: uuid */
+                            accountId: string;
+                            template: string | null;
+                            /** Format: date-time */
+                            lastScheduledAt: string | null;
+                        }[];
+                        /** @enum {string} */
+                        strikePolicy: "hold" | "drop";
+                        delaySeconds: number;
+                        spacingSeconds: number;
+                        backCatalogue: boolean;
+                        paused: boolean;
+                        /** @enum {string} */
+                        status: "pending" | "ok" | "failing" | "paused";
+                        /** Format: date-time */
+                        lastPolledAt: string | null;
+                        /** Format: date-time */
+                        lastSuccessAt: string | null;
+                        lastStatus: number | null;
+                        lastError: string | null;
+                        /** Format: date-time */
+                        lastErrorAt: string | null;
+                        consecutiveFailures: number;
+                        /** Format: date-time */
+                        nextPollAt: string;
+                        itemCount: number;
+                        /** Format: uuid */
+                        createdById: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+        };
+    };
+    FeedsController_poll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        title: string | null;
+                        template: string;
+                        accounts: {
+                            /** Format: uuid */
+                            accountId: string;
+                            template: string | null;
+                            /** Format: date-time */
+                            lastScheduledAt: string | null;
+                        }[];
+                        /** @enum {string} */
+                        strikePolicy: "hold" | "drop";
+                        delaySeconds: number;
+                        spacingSeconds: number;
+                        backCatalogue: boolean;
+                        paused: boolean;
+                        /** @enum {string} */
+                        status: "pending" | "ok" | "failing" | "paused";
+                        /** Format: date-time */
+                        lastPolledAt: string | null;
+                        /** Format: date-time */
+                        lastSuccessAt: string | null;
+                        lastStatus: number | null;
+                        lastError: string | null;
+                        /** Format: date-time */
+                        lastErrorAt: string | null;
+                        consecutiveFailures: number;
+                        /** Format: date-time */
+                        nextPollAt: string;
+                        itemCount: number;
+                        /** Format: uuid */
+                        createdById: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+        };
+    };
+    FeedsController_items: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        title: string;
+                        url: string | null;
+                        /** Format: date-time */
+                        publishedAt: string | null;
+                        /** Format: date-time */
+                        seenAt: string;
+                        /** @enum {string} */
+                        outcome: "posted" | "back_catalogue" | "dropped" | "unfit";
+                        postIds: string[];
+                    }[];
+                };
+            };
+        };
+    };
+    WebhooksController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        description: string | null;
+                        eventTypes: ("motion.opened" | "motion.decided" | "strike.approved" | "strike.amended" | "strike.extended" | "strike.started" | "strike.ended" | "strike.cancelled" | "delivery.held" | "delivery.failed" | "delivery.published" | "account.needs_reconnection" | "report.ready")[];
+                        /** @enum {string} */
+                        state: "active" | "disabled";
+                        disabledReason: string | null;
+                        /** Format: date-time */
+                        disabledAt: string | null;
+                        /** Format: date-time */
+                        failingSince: string | null;
+                        /**
+                         * Format: date-time
+                         * @description Until then the previous secret signs too (after a rotation)
+                         */
+                        previousSecretExpiresAt: string | null;
+                        deliveries: {
+                            pending: number;
+                            delivered: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    }[];
+                };
+            };
+        };
+    };
+    WebhooksController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        description: string | null;
+                        eventTypes: ("motion.opened" | "motion.decided" | "strike.approved" | "strike.amended" | "strike.extended" | "strike.started" | "strike.ended" | "strike.cancelled" | "delivery.held" | "delivery.failed" | "delivery.published" | "account.needs_reconnection" | "report.ready")[];
+                        /** @enum {string} */
+                        state: "active" | "disabled";
+                        disabledReason: string | null;
+                        /** Format: date-time */
+                        disabledAt: string | null;
+                        /** Format: date-time */
+                        failingSince: string | null;
+                        /**
+                         * Format: date-time
+                         * @description Until then the previous secret signs too (after a rotation)
+                         */
+                        previousSecretExpiresAt: string | null;
+                        deliveries: {
+                            pending: number;
+                            delivered: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** @description The signing secret (whsec_…), shown this once: verify with any Standard Webhooks library */
+                        secret: string;
+                    };
+                };
+            };
+        };
+    };
+    WebhooksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        description: string | null;
+                        eventTypes: ("motion.opened" | "motion.decided" | "strike.approved" | "strike.amended" | "strike.extended" | "strike.started" | "strike.ended" | "strike.cancelled" | "delivery.held" | "delivery.failed" | "delivery.published" | "account.needs_reconnection" | "report.ready")[];
+                        /** @enum {string} */
+                        state: "active" | "disabled";
+                        disabledReason: string | null;
+                        /** Format: date-time */
+                        disabledAt: string | null;
+                        /** Format: date-time */
+                        failingSince: string | null;
+                        /**
+                         * Format: date-time
+                         * @description Until then the previous secret signs too (after a rotation)
+                         */
+                        previousSecretExpiresAt: string | null;
+                        deliveries: {
+                            pending: number;
+                            delivered: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    WebhooksController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    WebhooksController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        description: string | null;
+                        eventTypes: ("motion.opened" | "motion.decided" | "strike.approved" | "strike.amended" | "strike.extended" | "strike.started" | "strike.ended" | "strike.cancelled" | "delivery.held" | "delivery.failed" | "delivery.published" | "account.needs_reconnection" | "report.ready")[];
+                        /** @enum {string} */
+                        state: "active" | "disabled";
+                        disabledReason: string | null;
+                        /** Format: date-time */
+                        disabledAt: string | null;
+                        /** Format: date-time */
+                        failingSince: string | null;
+                        /**
+                         * Format: date-time
+                         * @description Until then the previous secret signs too (after a rotation)
+                         */
+                        previousSecretExpiresAt: string | null;
+                        deliveries: {
+                            pending: number;
+                            delivered: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    WebhooksController_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateSecretDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        description: string | null;
+                        eventTypes: ("motion.opened" | "motion.decided" | "strike.approved" | "strike.amended" | "strike.extended" | "strike.started" | "strike.ended" | "strike.cancelled" | "delivery.held" | "delivery.failed" | "delivery.published" | "account.needs_reconnection" | "report.ready")[];
+                        /** @enum {string} */
+                        state: "active" | "disabled";
+                        disabledReason: string | null;
+                        /** Format: date-time */
+                        disabledAt: string | null;
+                        /** Format: date-time */
+                        failingSince: string | null;
+                        /**
+                         * Format: date-time
+                         * @description Until then the previous secret signs too (after a rotation)
+                         */
+                        previousSecretExpiresAt: string | null;
+                        deliveries: {
+                            pending: number;
+                            delivered: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** @description The signing secret (whsec_…), shown this once: verify with any Standard Webhooks library */
+                        secret: string;
+                    };
+                };
+            };
+        };
+    };
+    WebhooksController_deliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        eventId: string;
+                        /** @description The webhook-id header */
+                        messageId: string;
+                        type: string;
+                        /** Format: uuid */
+                        strikeId: string | null;
+                        /** @enum {string} */
+                        state: "pending" | "delivered";
+                        attempts: number;
+                        lastStatus: number | null;
+                        lastError: string | null;
+                        /** Format: date-time */
+                        nextAttemptAt: string | null;
+                        /** Format: date-time */
+                        deliveredAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    }[];
                 };
             };
         };
