@@ -28,6 +28,15 @@ export default tseslint.config(
     },
   },
   {
+    // libs/strikes builds on libs/database (Prisma), never the other way round. The gate still reaches
+    // into strike persistence (occupySlots): it belongs in libs/strikes/persistence and moves there next.
+    files: ['libs/database/**/*.ts'],
+    ignores: ['libs/database/gate.repository.ts', 'libs/database/generated/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^#strikes/', message: 'libs/database does not import libs/strikes: strike persistence lives in libs/strikes/persistence.' }] }],
+    },
+  },
+  {
     // The web app runs in browsers: no Node globals outside its tests.
     files: ['apps/web/src/**/*.{ts,tsx}'],
     ignores: ['**/*.spec.ts'],
