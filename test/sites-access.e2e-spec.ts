@@ -4,7 +4,7 @@
  * request (auth_request): open before the window, 503 with Retry-After and the strike page inside it,
  * open again after; an excepted path open throughout; Piquet stopped, the site open.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -154,6 +154,9 @@ describe('sites, and a strike closing one behind nginx', () => {
     expect(legal.text).toContain('Mentions légales');
     // A path that climbs out of the exception is not excepted.
     expect((await get('/legal/../other.html')).status).toBe(503);
+
+    // nginx keeps Piquet's answers (a few seconds): its cache holds entries.
+    expect(readdirSync(join(nginx.dir, 'cache'), { recursive: true }).length).toBeGreaterThan(0);
 
     // After: open again.
     const reopened = await waitFor(async () => {

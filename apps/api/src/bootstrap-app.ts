@@ -7,6 +7,8 @@ import type { AppConfig } from '#config/config.js';
 import { AppModule } from './app.module.js';
 import { securityHeaders } from './common/security-headers.js';
 import { openApiConfig } from './openapi.js';
+import { SitePublicService } from './sites/site-public.service.js';
+import { siteFastPath } from './sites/site-fast-path.js';
 import { serveWebApp } from './web/web-app.js';
 
 /** Builds the HTTP app (used by main.ts and by the tests, so both run the same thing). */
@@ -19,6 +21,8 @@ export async function createApiApp(config: AppConfig, opts: { logs?: boolean } =
   app.disable('x-powered-by');
   if (config.http.trustProxy !== null) app.set('trust proxy', config.http.trustProxy);
   app.use(securityHeaders());
+  // Before the body parser and the web app: a proxy asks on every request, answered from memory.
+  app.use(siteFastPath(app.get(SitePublicService)));
   app.useBodyParser('json', { limit: '1mb' });
   serveWebApp(app, config.webDir);
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });

@@ -6,7 +6,7 @@ import { pageLang } from '../reports/link-refused-page.js';
 import { AccessQuery, PublicLangQuery } from './dto/site.dto.js';
 import { EMBED_SCRIPT } from './embed-script.js';
 import { frameCsp, PAGE_CSP } from './site-pages.js';
-import { SitePublicService, type AccessAnswer } from './site-public.service.js';
+import { SitePublicService, type AccessAnswer, type StatusAnswer } from './site-public.service.js';
 import { siteSchemas } from './site.view.js';
 
 const cacheFor = (seconds: number): string => (seconds > 0 ? `public, max-age=${seconds}` : 'no-store');
@@ -30,7 +30,20 @@ export function sendAccess(res: Response, a: AccessAnswer): void {
   res.setHeader('Retry-After', String(a.retryAfterSeconds));
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.setHeader('Content-Security-Policy', PAGE_CSP);
-  res.status(503).send(a.html);
+  // Written as is: no ETag to compute on every request (the answer lives seconds).
+  res.setHeader('Content-Length', a.html!.byteLength);
+  res.status(503).end(a.html);
+}
+
+/** The status answer, as the display script reads it: public fields only, readable from any origin. */
+export function sendStatus(res: Response, answer: StatusAnswer): void {
+  publicHeaders(res);
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Cache-Control', cacheFor(answer.cacheSeconds));
+  const body = Buffer.from(JSON.stringify({ now: answer.now, strike: answer.strike, next: answer.next, checkAfter: answer.checkAfter }));
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', body.byteLength);
+  res.status(200).end(body);
 }
 
 /**
@@ -78,11 +91,7 @@ export class PublicSitesController {
   @ApiOperation({ summary: "What the display script reads: the strike in force on the site and the next one, only their public fields" })
   @ApiOkResponse({ schema: siteSchemas.status })
   async status(@Param('key') key: string, @Res() res: Response): Promise<void> {
-    const answer = await this.service.status(key, new Date());
-    publicHeaders(res);
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Cache-Control', cacheFor(answer.cacheSeconds));
-    res.status(200).json({ now: answer.now, strike: answer.strike, next: answer.next, checkAfter: answer.checkAfter });
+    sendStatus(res, await this.service.status(key, new Date()));
   }
 
   @Get('sites/:key/frame')

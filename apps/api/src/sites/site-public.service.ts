@@ -18,7 +18,7 @@ export interface AccessAnswer {
   status: 200 | 503;
   cacheSeconds: number;
   retryAfterSeconds?: number;
-  html?: string;
+  html?: Buffer;
 }
 
 /** The public view of a window: only what the strike makes public. */
@@ -48,6 +48,8 @@ export interface StatusAnswer {
  */
 @Injectable()
 export class SitePublicService {
+  private readonly pages = new Map<string, Buffer>();
+
   constructor(
     private readonly cache: SiteStatusCache,
     private readonly sites: SitesRepository,
@@ -79,16 +81,33 @@ export class SitePublicService {
     const d = decideAccess(snap, snap.windows, path, now);
     if (d.open) return { status: 200, cacheSeconds: d.cacheSeconds };
     const w = snap.windows.find((x) => x.strikeId === d.strikeId)!;
-    return {
-      status: 503,
-      cacheSeconds: d.cacheSeconds,
-      retryAfterSeconds: d.retryAfterSeconds,
-      html: renderClosedPage(w, lang, this.pageUrl(w.strikeId, lang), snap.timeZone),
-    };
+    return { status: 503, cacheSeconds: d.cacheSeconds, retryAfterSeconds: d.retryAfterSeconds, html: this.closedPage(w, lang, snap.timeZone) };
+  }
+
+  /** The closed page changes only with the strike's text and window: rendered once per strike and language. */
+  private closedPage(w: PublicWindow, lang: Lang, timeZone: string): Buffer {
+    const key = `${w.strikeId}|${lang}|${timeZone}|${w.endsAt.getTime()}|${w.title}|${w.reason}`;
+    let html = this.pages.get(key);
+    if (html === undefined) {
+      if (this.pages.size >= 1000) this.pages.clear();
+      html = Buffer.from(renderClosedPage(w, lang, this.pageUrl(w.strikeId, lang), timeZone));
+      this.pages.set(key, html);
+    }
+    return html;
   }
 
   async status(key: string, now: Date): Promise<StatusAnswer> {
-    const snap = await this.snapshot(key);
+    return this.statusOf(await this.snapshot(key), now);
+  }
+
+  /** The status from memory when the site's rows are cached, else undefined. */
+  statusFromCache(key: string, now: Date): StatusAnswer | undefined {
+    if (!SITE_KEY.test(key)) return this.statusOf(null, now);
+    const snap = this.cache.peek(key, now.getTime());
+    return snap === undefined ? undefined : this.statusOf(snap, now);
+  }
+
+  private statusOf(snap: SiteSnapshot | null, now: Date): StatusAnswer {
     const windows = snap?.windows ?? [];
     const current = strikeInForce(windows, now);
     const next = nextStrike(windows, now);
