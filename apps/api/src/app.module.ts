@@ -12,6 +12,7 @@ import { createValidationPipe } from './common/validation.js';
 import { HealthController } from './health/health.controller.js';
 import { InvitationsModule } from './invitations/invitations.module.js';
 import { MediaModule } from './media/media.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { MotionsModule } from './motions/motions.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { PostsModule } from './posts/posts.module.js';
@@ -24,7 +25,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, 'api'), AuthThrottleModule, OrganisationsModule, AccountsModule, MediaModule, PostsModule, StrikesModule, StrikeTimelineModule, ReportsModule, AuthModule, InvitationsModule, MotionsModule],
+      imports: [CoreModule.forRoot(config, 'api'), AuthThrottleModule, OrganisationsModule, AccountsModule, MediaModule, PostsModule, StrikesModule, StrikeTimelineModule, ReportsModule, AuthModule, InvitationsModule, MotionsModule, MetricsModule],
       controllers: [HealthController],
       providers: [
         AuthRepository,
