@@ -69,8 +69,9 @@ export class PublishProcessor implements OnModuleDestroy {
     try {
       const kept = await this.deliveries.renewLeases(claims, new Date(Date.now() + this.config.queue.publishLeaseMs));
       for (const c of claims) {
-        // Settled meanwhile (normal) or taken over after this process stalled for a whole lease.
-        if (!kept.has(c.id) && this.held.get(c.id) === c.token) this.logger.warn({ deliveryId: c.id }, 'lease not renewed: the claim is no longer held');
+        // Settled between the snapshot of `held` and the update (the common case), or taken over
+        // after this process stalled for a whole lease: told apart only by the delivery's outcome.
+        if (!kept.has(c.id) && this.held.get(c.id) === c.token) this.logger.debug({ deliveryId: c.id }, 'lease not renewed: the claim is no longer held');
       }
     } catch (err) {
       this.logger.error({ err: (err as Error).message }, 'could not renew publish leases');
