@@ -3,7 +3,7 @@
  * makes the same HTTP call at the same concurrency: the ratio is what Piquet's bookkeeping costs
  * (reload, claim, decrypt, masto, markPublished). Prints figures only; asserts nothing about time.
  *
- *   npm run bench -- --n 2000 --concurrency 10 --warmup 200
+ *   npm run bench:publish -- --n 2000 --concurrency 10 --warmup 200 --latency 100
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -23,12 +23,20 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string' },
     warmup: { type: 'string', default: '200' },
     accounts: { type: 'string', default: '5' },
+    latency: { type: 'string' },
   },
 });
 const N = positiveInt('n', args.n);
 const WARMUP = positiveInt('warmup', args.warmup, 0);
 const ACCOUNTS = positiveInt('accounts', args.accounts);
 const CONCURRENCIES = args.concurrency ? [positiveInt('concurrency', args.concurrency)] : [10, 50];
+/** How long the fake server waits before answering each request (ms): a real instance is not local. */
+const LATENCIES = args.latency ? [positiveInt('latency', args.latency, 0)] : [0, 100];
+// Real instances keep idle connections open about a minute (nginx); the sandbox's 1 s default made
+// undici open a connection per request (it drops sockets whose keep-alive ends within 2 s).
+const KEEP_ALIVE_MS = 65_000;
+/** The figures before the lean publish path (issue 15), at 0 ms latency. */
+const BEFORE: Record<number, string> = { 10: 'piquet 149, bare 705, ratio 0.21', 50: 'piquet 154, bare 713, ratio 0.22' };
 
 const BARE_WORKER_ENV = 'PIQUET_BENCH_BARE_WORKER';
 // What DeliveryQueue gives every job, so both queues do the same Redis work per job.
@@ -38,22 +46,27 @@ const statusText = (i: number) => `Benchmark post number ${i}: the picket line h
 
 async function main(): Promise<void> {
   console.log(`Publish throughput: ${N} deliveries per run after ${WARMUP} warm-up, ${ACCOUNTS} accounts, local fake Mastodon`);
-  for (const concurrency of CONCURRENCIES) {
-    const piquet = await withCleanup((defer) => runPiquet(concurrency, defer));
-    const bare = await withCleanup((defer) => runBare(concurrency, defer));
-    console.log(`concurrency ${concurrency}: piquet ${Math.round(piquet)} deliveries/s, bare ${Math.round(bare)} jobs/s, ratio ${(piquet / bare).toFixed(2)}`);
+  for (const latency of LATENCIES) {
+    for (const concurrency of CONCURRENCIES) {
+      const piquet = await withCleanup((defer) => runPiquet(concurrency, latency, defer));
+      const bare = await withCleanup((defer) => runBare(concurrency, latency, defer));
+      const before = latency === 0 && BEFORE[concurrency] ? `   (before: ${BEFORE[concurrency]})` : '';
+      console.log(
+        `latency ${latency} ms, concurrency ${concurrency}: piquet ${Math.round(piquet)} deliveries/s, bare ${Math.round(bare)} jobs/s, ratio ${(piquet / bare).toFixed(2)}${before}`,
+      );
+    }
   }
 }
 
 /** Piquet's worker process, fed the way the API feeds it: rows in Postgres, then ids on the queue. */
-async function runPiquet(concurrency: number, defer: Defer): Promise<number> {
+async function runPiquet(concurrency: number, latency: number, defer: Defer): Promise<number> {
   const { env, config, prefix } = await createBenchEnv(defer, {
     WORKER_CONCURRENCY: String(concurrency),
     // The boot scan runs on an empty schema; a later scan would enqueue the rows before the clock starts.
     RECONCILE_INTERVAL_MS: '3600000',
   });
 
-  const server = new FakeMastodon();
+  const server = fakeServer(latency);
   await server.start();
   defer(() => server.stop());
   const db = createPrismaClient(config.database.url, config.database.schema);
@@ -104,10 +117,10 @@ type BareMessage = { kind: 'ready' } | { kind: 'done'; at: number } | { kind: 'f
  * The floor: a BullMQ worker doing the same POST and nothing else. It runs in a child process like
  * Piquet's worker does: sharing the fake server's event loop made it look 30-40% slower.
  */
-async function runBare(concurrency: number, defer: Defer): Promise<number> {
+async function runBare(concurrency: number, latency: number, defer: Defer): Promise<number> {
   const prefix = `piquet-bench-bare-${randomBytes(5).toString('hex')}`;
   defer(() => dropKeys(prefix));
-  const server = new FakeMastodon();
+  const server = fakeServer(latency);
   const url = await server.start();
   defer(() => server.stop());
   const tokens = Array.from({ length: ACCOUNTS }, (_, i) => server.addAccount(`bench${i}`).token);
@@ -168,12 +181,19 @@ async function bareWorker(config: BareWorkerConfig): Promise<void> {
       if (!res.ok || !body.id) throw new Error(`Fake Mastodon answered ${res.status}`);
     },
     // Piquet's worker settings, so both hold and renew job locks alike.
-    { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: config.prefix, concurrency: config.concurrency, lockDuration: 30_000, stalledInterval: 30_000, maxStalledCount: 5 },
+    { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: config.prefix, concurrency: config.concurrency, lockDuration: 4_000, stalledInterval: 4_000, maxStalledCount: 5 },
   );
   worker.on('completed', () => ((done += 1), report()));
   worker.on('failed', (_job, err) => send({ kind: 'failed', error: err.message }));
   await worker.waitUntilReady();
   send({ kind: 'ready' });
+}
+
+function fakeServer(latency: number): FakeMastodon {
+  const server = new FakeMastodon();
+  server.latencyMs = latency;
+  server.keepAliveMs = KEEP_ALIVE_MS;
+  return server;
 }
 
 /** BullMQ leaves a connection it was handed open on close(): it is quit here. */

@@ -142,19 +142,33 @@ async function run(defer: Defer): Promise<void> {
   for (let i = 0; i < REPS; i++) runs.push(await measured(() => reports.report(caller, strikeId, {})));
   const report = runs[0]!.value;
   const json = await measured(async () => JSON.stringify(report));
+  // Each post's own series, on request (?series=post): what every report carried before.
+  const fullRuns = [];
+  for (let i = 0; i < REPS; i++) fullRuns.push(await measured(() => reports.report(caller, strikeId, { series: 'post' })));
+  const full = fullRuns[0]!.value;
+  const fullJson = await measured(async () => JSON.stringify(full));
   const page = await measured(async () => renderReportPage(report, { lang: 'fr', tz: 'Europe/Paris' }));
   const postsCsv = await measured(() => exports.postsCsv(caller, strikeId));
   const snapshotsCsv = await measured(async () => drain(await exports.snapshotsCsv(caller, strikeId)));
   const commentsCsv = await measured(async () => drain(await exports.commentsCsv(caller, strikeId, { includeDeleted: false })));
 
   const times = runs.map((r) => r.ms);
+  const build = median(times);
+  console.log(
+    `default report (totals, summed series ≤ 1,000 points): build ${ms(build)} + serialise ${ms(json.ms)} = ${ms(build + json.ms)},` +
+      ` JSON ${(json.value.length / MB).toFixed(1)} MB   (before: 810 ms + 480 ms = 1,290 ms, 19.7 MB)`,
+  );
+  console.log(
+    `?series=post (each post's series, summed series in full): build ${ms(median(fullRuns.map((r) => r.ms)))} + serialise ${ms(fullJson.ms)},` +
+      ` JSON ${(fullJson.value.length / MB).toFixed(1)} MB`,
+  );
   console.log(
     `report (JSON object): median ${ms(median(times))}, max ${ms(Math.max(...times))} over ${REPS} runs;` +
       ` heap peak ${Math.max(...runs.map((r) => r.heapPeakMb)).toFixed(0)} MB (from ${runs[0]!.heapBeforeMb.toFixed(0)} MB before),` +
       ` RSS peak ${Math.max(...runs.map((r) => r.rssPeakMb)).toFixed(0)} MB`,
   );
   console.log(
-    `  ${report.posts.length} posts, ${report.series.perPost.reduce((n, s) => n + s.points.length, 0)} snapshots, summed series ${report.series.total.length} points,` +
+    `  ${report.posts.length} posts, ${full.series.perPost.reduce((n, s) => n + s.points.length, 0)} snapshots, summed series ${full.series.total.length} points (${report.series.total.length} by default),` +
       ` ${report.comments.count} comments (${report.comments.uniqueAuthors} authors, ${report.comments.perHour.length} hours), baseline ${report.baseline.posts} posts`,
   );
   console.log(`  ${report.ratios.favourites?.sentence}`);

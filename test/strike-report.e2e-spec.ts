@@ -253,7 +253,8 @@ afterAll(async () => {
 
 describe('GET /v1/strikes/:id/report', () => {
   it('gives the figures worked out by hand', async () => {
-    const res = await api.call('GET', `/v1/strikes/${strikeId}/report`, token);
+    // Each post's own series only on request; by default the summed series alone (checked below).
+    const res = await api.call('GET', `/v1/strikes/${strikeId}/report?series=post`, token);
     expect(res.status).toBe(200);
     const r = res.body;
     expect(r.strike).toEqual({
@@ -339,6 +340,9 @@ describe('GET /v1/strikes/:id/report', () => {
     ]);
     expect(r.series.perPost.map((s: any) => [s.deliveryId, s.points.length])).toEqual([[ids['S1'], 3], [ids['S3'], 1], [ids['S2'], 2]]);
     expect(r.series.perPost[0].points[1]).toEqual({ at: '2025-03-10T10:30:00.000Z', favourites: 6, boosts: 3, replies: 2, quotes: 1, impressions: null });
+    const byDefault = (await api.call('GET', `/v1/strikes/${strikeId}/report`, token)).body;
+    expect(byDefault.series).toEqual({ total: r.series.total, perPost: [] });
+    expect((await api.call('GET', `/v1/strikes/${strikeId}/report?series=everything`, token)).status).toBe(400);
 
     // Comments: 9 stored, c8 deleted → 8; authors alice (twice), bob, carol, dave, erin, mallory, frank → 7 (zed's is deleted).
     // Per hour: 10h c1 c2 c3, 11h c4 c5, 12h c6 c7 (c8 deleted), 13h c9.

@@ -28,7 +28,7 @@ describe('configuration', () => {
     [{ ...valid, ENCRYPTION_KEY: undefined }, /ENCRYPTION_KEY: is required/],
     [{ ...valid, ENCRYPTION_KEY: 'short' }, /ENCRYPTION_KEY: must be 32 bytes/],
     [{ ...valid, PORT: 'eighty' }, /PORT/],
-    [{ ...valid, HTTP_TIMEOUT_MS: '200000' }, /PUBLISH_LEASE_MS: must be longer than HTTP_TIMEOUT_MS/],
+    [{ ...valid, PUBLISH_LEASE_MS: '2000' }, /PUBLISH_LEASE_MS: must be at least 3000/],
     [{ ...valid, DATABASE_URL: 'postgresql://h/db?schema=a-b' }, /DATABASE_URL: its schema parameter \("a-b"\) may hold only letters/],
     [{ ...valid, DATABASE_URL: 'postgresql://h/db?schema=a%22b' }, /DATABASE_URL: its schema parameter/],
     [{ ...valid, DATABASE_URL: `postgresql://h/db?schema=${'s'.repeat(64)}` }, /63 at most/],

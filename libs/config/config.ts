@@ -40,9 +40,13 @@ const schema = z.object({
   // Mastodon refuses to schedule a post less than 5 minutes ahead: scanning more often than that
   // catches every post scheduled natively into a running strike before it can go out.
   NATIVE_SCAN_INTERVAL_MS: int(1000).max(290_000).default(240_000),
-  LOCK_DURATION_MS: int(1000).default(30_000),
-  PUBLISH_LEASE_MS: int(1000).default(120_000),
+  // A killed worker's publishes are taken over within about the longer of the two (issue 15: 10 s).
+  LOCK_DURATION_MS: int(1000).default(4_000),
+  PUBLISH_LEASE_MS: int(1000).default(8_000),
   HTTP_TIMEOUT_MS: int(100).default(30_000),
+  // /metrics: with a token, answered to `Authorization: Bearer <token>` from anywhere; without one,
+  // only to direct requests from the machine itself (loopback, no proxy header).
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   // X: the OAuth 2.0 app Piquet signs in with (a confidential client has a secret), and its API.
   X_CLIENT_ID: z.string().min(1).optional(),
   X_CLIENT_SECRET: z.string().min(1).optional(),
@@ -132,6 +136,7 @@ export interface AppConfig {
   mediaMaxBytes: number;
   feeds: { pollIntervalMs: number; maxBackoffMs: number; maxBytes: number; hostGapMs: number; tickMs: number };
   webhooks: { tickMs: number; backoffMs: number; maxBackoffMs: number; disableAfterMs: number; secretOverlapMs: number };
+  metrics: { token: string | null };
   sessions: { idleMs: number; maxMs: number };
   webDir: string;
   logLevel: string;
@@ -147,8 +152,10 @@ export function loadConfig(env: Env): AppConfig {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
-  if (c.PUBLISH_LEASE_MS <= c.HTTP_TIMEOUT_MS) {
-    throw new ConfigError('Invalid configuration:\n  PUBLISH_LEASE_MS: must be longer than HTTP_TIMEOUT_MS');
+  // The holder renews its lease every third of it while its call is in flight: the lease needs to
+  // outlast a renewal round trip, not the call itself (it did before the heartbeat).
+  if (c.PUBLISH_LEASE_MS < 3 * 1000) {
+    throw new ConfigError('Invalid configuration:\n  PUBLISH_LEASE_MS: must be at least 3000 (it is renewed every third of it)');
   }
   const dbUrl = new URL(c.DATABASE_URL);
   const dbSchema = dbUrl.searchParams.get('schema') ?? 'public';
@@ -210,6 +217,7 @@ export function loadConfig(env: Env): AppConfig {
       disableAfterMs: c.WEBHOOK_DISABLE_AFTER_MS,
       secretOverlapMs: c.WEBHOOK_SECRET_OVERLAP_MS,
     },
+    metrics: { token: c.METRICS_TOKEN ?? null },
     sessions: { idleMs: c.SESSION_IDLE_MINUTES * 60_000, maxMs: c.SESSION_MAX_DAYS * 86_400_000 },
     // Built, this file is dist/libs/config/config.js: the app is dist/web.
     webDir: c.WEB_DIR ?? fileURLToPath(new URL('../../web', import.meta.url)),

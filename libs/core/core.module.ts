@@ -9,6 +9,7 @@ import { PrismaService } from '#database/prisma.service.js';
 import { DeliveryQueue } from '#queue/delivery-queue.js';
 import { StrikeQueue } from '#queue/strike-queue.js';
 import { EngagementQueue } from '#queue/engagement-queue.js';
+import { PublishMetrics } from '#queue/metrics.js';
 import { EngagementRepository } from '#database/engagement.repository.js';
 import { GateRepository } from '#database/gate.repository.js';
 import { OccupationsRepository } from '#strikes/persistence/occupations.repository.js';
@@ -52,6 +53,7 @@ const SHARED = [
   DeliveryQueue,
   StrikeQueue,
   EngagementQueue,
+  PublishMetrics,
   GateRepository,
   StrikeLifecycleRepository,
   OccupationsRepository,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { AccountRecord, DeliveryRecord, Visibility } from '#domain/models.js';
+import type { AccountRecord, AccountStatus, DeliveryRecord, DeliveryState, Visibility } from '#domain/models.js';
+import type { StrikeState } from '#strikes/domain/strike.js';
 import { toAccount, toDelivery } from './mappers.js';
 import { PrismaService } from './prisma.service.js';
 
@@ -9,6 +10,73 @@ export interface PublishWork {
   post: { text: string; contentWarning: string | null; visibility: Visibility; language: string | null; strikeRole: string | null };
   media: { mediaId: string; altText: string; mimeType: string }[];
 }
+
+/** What the gate answered when the delivery was claimed (see claimWork). */
+export interface ClaimGate {
+  /** An ordinary delivery: the effective strike covering its account, if any. */
+  coveringStrikeId: string | null;
+  /** A strike post: its own strike's state and end, null when that strike is gone. */
+  ownStrike: { state: StrikeState; endsAt: Date } | null;
+}
+
+export type ClaimResult =
+  | { claimed: true; work: PublishWork; gate: ClaimGate }
+  /** Not claimed: the delivery as it stands after the attempt (null when it does not exist), and its holder's lease. */
+  | { claimed: false; delivery: DeliveryRecord | null; leaseUntil: Date | null };
+
+interface ClaimRow {
+  claimed: boolean;
+  d_id: string; d_organisation_id: string; d_post_id: string; d_account_id: string; d_strike_id: string | null; d_state: string;
+  d_scheduled_at: Date; d_attempts: number; d_remote_media_ids: string[]; d_remote_id: string | null; d_remote_url: string | null;
+  d_published_at: Date | null; d_last_error: string | null; d_failure_reason: string | null; d_cancel_reason: string | null;
+  d_created_at: Date; d_updated_at: Date; d_lease_until: Date | null;
+  a_network: string; a_instance_url: string; a_remote_id: string; a_handle: string; a_display_name: string; a_profile_url: string | null;
+  a_token_ciphertext: string; a_max_characters: number; a_max_media: number; a_characters_per_url: number;
+  a_status: string; a_status_reason: string | null; a_rate_limited_until: Date | null; a_created_at: Date; a_disconnected_at: Date | null;
+  post_text: string; post_content_warning: string | null; post_visibility: string; post_language: string | null; post_strike_role: string | null;
+  media: { mediaId: string; altText: string; mimeType: string }[];
+  covering_strike_id: string | null; own_strike_state: string | null; own_strike_ends_at: Date | null;
+}
+
+const rowDelivery = (r: ClaimRow): DeliveryRecord => ({
+  id: r.d_id,
+  organisationId: r.d_organisation_id,
+  postId: r.d_post_id,
+  accountId: r.d_account_id,
+  strikeId: r.d_strike_id,
+  state: r.d_state as DeliveryState,
+  scheduledAt: r.d_scheduled_at,
+  attempts: r.d_attempts,
+  remoteMediaIds: r.d_remote_media_ids,
+  remoteId: r.d_remote_id,
+  remoteUrl: r.d_remote_url,
+  publishedAt: r.d_published_at,
+  lastError: r.d_last_error,
+  failureReason: r.d_failure_reason,
+  cancelReason: r.d_cancel_reason,
+  createdAt: r.d_created_at,
+  updatedAt: r.d_updated_at,
+});
+
+const rowAccount = (r: ClaimRow): AccountRecord => ({
+  id: r.d_account_id,
+  organisationId: r.d_organisation_id,
+  network: r.a_network as AccountRecord['network'],
+  instanceUrl: r.a_instance_url,
+  remoteId: r.a_remote_id,
+  handle: r.a_handle,
+  displayName: r.a_display_name,
+  profileUrl: r.a_profile_url,
+  tokenCiphertext: r.a_token_ciphertext,
+  maxCharacters: r.a_max_characters,
+  maxMedia: r.a_max_media,
+  charactersPerUrl: r.a_characters_per_url,
+  status: r.a_status as AccountStatus,
+  statusReason: r.a_status_reason,
+  rateLimitedUntil: r.a_rate_limited_until,
+  createdAt: r.a_created_at,
+  disconnectedAt: r.a_disconnected_at,
+});
 
 /** The worker's view of deliveries: claims, outcomes, and the reconciler's scan. */
 @Injectable()
@@ -44,6 +112,57 @@ export class DeliveriesRepository {
       },
     });
     return count === 1;
+  }
+
+  /**
+   * The publish path's one round trip (SQL function claim_delivery): takes the publish right as
+   * claim() does and, only if it got it, loads the work and answers the gate with a snapshot taken
+   * after the claim, so an edit or a decision that committed before the claim is seen. The gate
+   * covers [now, now + gateMarginMs] as GateRepository.coveringStrike does.
+   */
+  async claimWork(id: string, token: string, now: Date, leaseMs: number, gateMarginMs: number): Promise<ClaimResult> {
+    const leaseUntil = new Date(now.getTime() + leaseMs);
+    const gateUntil = new Date(now.getTime() + gateMarginMs);
+    const { rows } = await this.prisma.hot.query<ClaimRow>('SELECT * FROM claim_delivery($1::uuid, $2, $3, $4, $5)', [id, token, now, leaseUntil, gateUntil]);
+    const r = rows[0];
+    if (!r) return { claimed: false, delivery: null, leaseUntil: null };
+    if (!r.claimed) return { claimed: false, delivery: rowDelivery(r), leaseUntil: r.d_lease_until };
+    return {
+      claimed: true,
+      work: {
+        delivery: rowDelivery(r),
+        account: rowAccount(r),
+        post: {
+          text: r.post_text,
+          contentWarning: r.post_content_warning,
+          visibility: r.post_visibility as Visibility,
+          language: r.post_language,
+          strikeRole: r.post_strike_role,
+        },
+        media: r.media,
+      },
+      gate: {
+        coveringStrikeId: r.covering_strike_id,
+        ownStrike: r.own_strike_state && r.own_strike_ends_at ? { state: r.own_strike_state as StrikeState, endsAt: r.own_strike_ends_at } : null,
+      },
+    };
+  }
+
+  /**
+   * The heartbeat of live holders: extends the lease of every claim still held, in one statement,
+   * so a crashed holder's claims lapse within one lease while a live one keeps its own however
+   * long its call takes. Returns the ids still held (a missing one was taken over or settled).
+   */
+  async renewLeases(claims: { id: string; token: string }[], leaseUntil: Date): Promise<Set<string>> {
+    if (claims.length === 0) return new Set();
+    const { rows } = await this.prisma.hot.query<{ id: string }>(
+      `UPDATE deliveries d SET lease_until = $3
+       FROM unnest($1::uuid[], $2::text[]) AS c(id, token)
+       WHERE d.id = c.id AND d.claim_token = c.token AND d.state = 'publishing'
+       RETURNING d.id`,
+      [claims.map((c) => c.id), claims.map((c) => c.token), leaseUntil],
+    );
+    return new Set(rows.map((r) => r.id));
   }
 
   async loadWork(id: string): Promise<PublishWork | null> {
@@ -88,17 +207,19 @@ export class DeliveriesRepository {
     r: { remoteId: string; url: string | null; publishedAt: Date },
     firstSnapshotAt: Date,
   ): Promise<boolean> {
-    const rows = await this.db.$queryRaw<{ id: string }[]>`
-      WITH published AS (
-        UPDATE deliveries SET state = 'published', remote_id = ${r.remoteId}, remote_url = ${r.url},
-          published_at = ${r.publishedAt}, claim_token = NULL, lease_until = NULL, last_error = NULL, updated_at = now()
-        WHERE id = ${id}::uuid AND claim_token = ${token} AND state = 'publishing'
+    const { rowCount } = await this.prisma.hot.query(
+      `WITH published AS (
+        UPDATE deliveries SET state = 'published', remote_id = $3, remote_url = $4,
+          published_at = $5, claim_token = NULL, lease_until = NULL, last_error = NULL, updated_at = now()
+        WHERE id = $1::uuid AND claim_token = $2 AND state = 'publishing'
         RETURNING id, organisation_id, account_id, strike_id)
       INSERT INTO tracked_posts (delivery_id, organisation_id, account_id, strike_id, remote_id, published_at, next_at)
-      SELECT id, organisation_id, account_id, strike_id, ${r.remoteId}, ${r.publishedAt}, ${firstSnapshotAt} FROM published
+      SELECT id, organisation_id, account_id, strike_id, $3, $5, $6 FROM published
       ON CONFLICT (delivery_id) DO NOTHING
-      RETURNING delivery_id::text AS id`;
-    return rows.length === 1;
+      RETURNING delivery_id`,
+      [id, token, r.remoteId, r.url, r.publishedAt, firstSnapshotAt],
+    );
+    return rowCount === 1;
   }
 
   /** Gives the publish right back after a transient failure: the next attempt may claim it again. */

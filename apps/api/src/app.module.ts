@@ -14,6 +14,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { HealthController } from './health/health.controller.js';
 import { InvitationsModule } from './invitations/invitations.module.js';
 import { MediaModule } from './media/media.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { MotionsModule } from './motions/motions.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { PostsModule } from './posts/posts.module.js';
@@ -27,7 +28,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, 'api'), AuthThrottleModule, OrganisationsModule, AccountsModule, MediaModule, PostsModule, StrikesModule, StrikeTimelineModule, ReportsModule, AuthModule, InvitationsModule, MotionsModule, SitesModule, FeedsModule, WebhooksModule],
+      imports: [CoreModule.forRoot(config, 'api'), AuthThrottleModule, OrganisationsModule, AccountsModule, MediaModule, PostsModule, StrikesModule, StrikeTimelineModule, ReportsModule, AuthModule, InvitationsModule, MotionsModule, SitesModule, FeedsModule, WebhooksModule, MetricsModule],
       controllers: [HealthController],
       providers: [
         AuthRepository,

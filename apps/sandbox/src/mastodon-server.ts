@@ -109,6 +109,8 @@ export class FakeMastodon {
   /** Delay before answering a status creation that has been recorded (to kill a worker mid-call). */
   statusResponseDelayMs = 0;
   latencyMs = 0;
+  /** How long an idle keep-alive connection stays open (real instances behind nginx: about a minute). */
+  keepAliveMs = 1000;
   /**
    * Switches that play servers which speak Mastodon's API only in part (all on: Mastodon 4.3).
    * multiStatus false: no `GET /api/v1/statuses?id[]=` (Mastodon before 4.3, many compatible servers).
@@ -385,7 +387,7 @@ export class FakeMastodon {
 
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = 1000;
+    this.server.keepAliveTimeout = this.keepAliveMs;
     await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
     const { port: p } = this.server.address() as AddressInfo;
     this.url = `http://${host}:${p}`;

@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { AccountConnections } from '#networks/account-connections.js';
-import { DeliveriesRepository, type PublishWork } from '#database/deliveries.repository.js';
+import { type ClaimGate, DeliveriesRepository, type PublishWork } from '#database/deliveries.repository.js';
 import type { PublishDeliveryJob } from '#queue/contracts.js';
 import { NetworkError, NetworkRateLimitedError } from '#networks/errors.js';
 import type { AccountConnection } from '#networks/network-adapter.js';
@@ -11,21 +11,32 @@ import { NetworkRegistry } from '#networks/network-registry.js';
 import { GateRepository } from '#database/gate.repository.js';
 import { firstSnapshotAt } from '#engagement/schedule.js';
 import { DeliveryQueue, type ScheduledJob } from '#queue/delivery-queue.js';
+import { PublishMetrics } from '#queue/metrics.js';
 
 // A held delivery waits for its strike's end, where it gets its fate: no job may publish it before.
 const TERMINAL = new Set(['published', 'failed', 'cancelled', 'held']);
 const VOID_STRIKE_STATES = new Set(['proposed', 'rejected', 'cancelled']);
 
+// How long the gate's answer read with the claim stands in for a fresh one (it is as fresh as a
+// read made just before the call would be when only decrypting the token came between).
+const GATE_ANSWER_FRESH_MS = 250;
+
+// A deferred look at someone else's claim comes this long after its lease ends.
+const LEASE_LOOK_AGAIN_MS = 100;
+
 export type PublishOutcome = 'published' | 'skipped' | 'held';
 
 /**
- * Publishes one delivery. Every run reloads the delivery and re-checks it, claims it in Postgres
- * (one holder at a time), and publishes with the delivery id as idempotency key, so neither a
+ * Publishes one delivery. Every run claims it in Postgres (one holder at a time) and, in the same
+ * round trip, reloads it and asks the gate, and publishes with the delivery id as idempotency key, so neither a
  * retry, a second worker nor a crash between the network call and the database write can post twice.
  */
 @Injectable()
-export class PublishProcessor {
+export class PublishProcessor implements OnModuleDestroy {
   private readonly logger = new Logger(PublishProcessor.name);
+  /** Claims this process holds now (delivery id → claim token), kept alive by the heartbeat. */
+  private readonly held = new Map<string, string>();
+  private heartbeat?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -34,29 +45,78 @@ export class PublishProcessor {
     private readonly connections: AccountConnections,
     private readonly gate: GateRepository,
     private readonly queue: DeliveryQueue,
+    private readonly metrics: PublishMetrics,
   ) {}
 
+  onModuleDestroy(): void {
+    clearInterval(this.heartbeat);
+  }
+
+  /**
+   * Every third of a lease, the leases of all claims held here are extended in one statement: a
+   * killed worker's deliveries are free again within one lease (PUBLISH_LEASE_MS), a live worker's
+   * never lapse while its call is in flight.
+   */
+  private startHeartbeat(): void {
+    const every = Math.max(250, Math.floor(this.config.queue.publishLeaseMs / 3));
+    this.heartbeat = setInterval(() => void this.renewLeases(), every);
+    this.heartbeat.unref();
+  }
+
+  private async renewLeases(): Promise<void> {
+    const claims = [...this.held].map(([id, token]) => ({ id, token }));
+    if (claims.length === 0) return;
+    try {
+      const kept = await this.deliveries.renewLeases(claims, new Date(Date.now() + this.config.queue.publishLeaseMs));
+      for (const c of claims) {
+        // Settled between the snapshot of `held` and the update (the common case), or taken over
+        // after this process stalled for a whole lease: told apart only by the delivery's outcome.
+        if (!kept.has(c.id) && this.held.get(c.id) === c.token) this.logger.debug({ deliveryId: c.id }, 'lease not renewed: the claim is no longer held');
+      }
+    } catch (err) {
+      this.logger.error({ err: (err as Error).message }, 'could not renew publish leases');
+    }
+  }
+
   async process(job: Job<PublishDeliveryJob>, token: string | undefined): Promise<PublishOutcome> {
+    if (!this.heartbeat) this.startHeartbeat();
     const { deliveryId } = job.data;
-    const delivery = await this.deliveries.find(deliveryId);
-    if (!delivery || TERMINAL.has(delivery.state)) return 'skipped';
-
-    // Rescheduled later while this job was queued or running: follow the delivery, not the job.
-    if (delivery.scheduledAt.getTime() > Date.now()) return this.deferUntil(job, token, delivery.scheduledAt);
-
     const claim = randomUUID();
-    if (!(await this.deliveries.claim(deliveryId, claim, this.config.queue.publishLeaseMs))) {
-      const now = await this.deliveries.find(deliveryId);
-      if (now?.state === 'publishing') {
-        // Someone else holds it (or a crashed holder's lease has not run out yet): look again after.
-        return this.deferUntil(job, token, new Date(Date.now() + this.config.queue.publishLeaseMs));
+    try {
+      const outcome = await this.processClaimed(job, token, claim);
+      this.metrics.outcome(outcome);
+      return outcome;
+    } catch (err) {
+      this.metrics.outcome(err instanceof DelayedError ? 'deferred' : 'failed');
+      throw err;
+    } finally {
+      if (this.held.get(deliveryId) === claim) this.held.delete(deliveryId);
+    }
+  }
+
+  private async processClaimed(job: Job<PublishDeliveryJob>, token: string | undefined, claim: string): Promise<PublishOutcome> {
+    const { deliveryId } = job.data;
+    const leaseMs = this.config.queue.publishLeaseMs;
+    const now = new Date();
+    // One round trip: the claim, then (after it) the work and the gate's answer.
+    const result = await this.deliveries.claimWork(deliveryId, claim, now, leaseMs, this.config.networks.timeoutMs);
+    if (!result.claimed) {
+      const delivery = result.delivery;
+      if (!delivery || TERMINAL.has(delivery.state)) return 'skipped';
+      // Rescheduled later while this job was queued or running: follow the delivery, not the job.
+      if (delivery.scheduledAt.getTime() > now.getTime()) return this.deferUntil(job, token, delivery.scheduledAt);
+      // Someone else holds it (or a crashed holder's lease has not run out yet): look again when
+      // its lease ends (a live holder renews it; a dead one's lapses then).
+      if (delivery.state === 'publishing') {
+        const until = result.leaseUntil && result.leaseUntil.getTime() > Date.now() ? result.leaseUntil.getTime() : Date.now();
+        return this.deferUntil(job, token, new Date(Math.min(until, Date.now() + leaseMs) + LEASE_LOOK_AGAIN_MS));
       }
       return 'skipped';
     }
 
-    // Loaded after the claim: an edit that committed before the claim is what gets published.
-    const work = await this.deliveries.loadWork(deliveryId);
-    if (!work) return 'skipped';
+    const { work, gate } = result;
+    this.held.set(deliveryId, claim);
+    const claimedAt = Date.now();
     const limitedUntil = work.account.rateLimitedUntil;
     if (limitedUntil && limitedUntil.getTime() > Date.now()) {
       await this.deliveries.release(deliveryId, claim, work.delivery.lastError);
@@ -64,7 +124,7 @@ export class PublishProcessor {
     }
 
     try {
-      return await this.publish(work, claim);
+      return await this.publish(work, claim, gate, claimedAt);
     } catch (err) {
       return this.onFailure(job, token, work, claim, err);
     }
@@ -73,20 +133,25 @@ export class PublishProcessor {
   /**
    * The gate, for an ordinary delivery: an effective strike covering its account holds it. A strike
    * post goes through while its strike stands, and is cancelled when its strike will never run.
+   * `answered` is the gate's answer read with the claim; without it, Postgres is asked now.
    */
-  private async stoppedByStrike(work: PublishWork, claim: string): Promise<PublishOutcome | null> {
+  private async stoppedByStrike(work: PublishWork, claim: string, answered?: ClaimGate): Promise<PublishOutcome | null> {
     const { delivery } = work;
     if (delivery.strikeId) {
-      const strike = await this.gate.strikeOfPost(delivery.strikeId);
+      const strike = answered ? answered.ownStrike : await this.gate.strikeOfPost(delivery.strikeId);
       const late = work.post.strikeRole !== 'closing' && strike && strike.endsAt.getTime() <= Date.now();
       if (!strike || VOID_STRIKE_STATES.has(strike.state) || late) {
         await this.gate.cancelStrikePost(delivery.id, claim, late ? 'The strike ended before this strike post could go out' : 'Its strike is not in force');
+        this.metrics.gate('cancel');
         return 'skipped';
       }
       return null;
     }
-    const strikeId = await this.gate.coveringStrike(delivery.organisationId, delivery.accountId, new Date(), this.config.networks.timeoutMs);
+    const strikeId = answered
+      ? answered.coveringStrikeId
+      : await this.gate.coveringStrike(delivery.organisationId, delivery.accountId, new Date(), this.config.networks.timeoutMs);
     if (!strikeId) return null;
+    this.metrics.gate('hold');
     const slots = await this.gate.hold(delivery.id, claim, strikeId, new Date());
     await this.enqueue(slots);
     this.logger.log({ deliveryId: delivery.id, strikeId }, 'held by a strike');
@@ -102,7 +167,7 @@ export class PublishProcessor {
     }
   }
 
-  private async publish(work: PublishWork, claim: string): Promise<PublishOutcome> {
+  private async publish(work: PublishWork, claim: string, gate: ClaimGate, claimedAt: number): Promise<PublishOutcome> {
     const { delivery, account, post } = work;
     if (account.status !== 'active') {
       throw new UnrecoverableError(`Account ${account.handle} needs reconnecting: ${account.statusReason ?? 'credentials refused'}`);
@@ -112,8 +177,9 @@ export class PublishProcessor {
     // Uploaded media ids are kept, so a retry does not upload the same images again.
     const remoteMediaIds = [...delivery.remoteMediaIds];
     // No uploads for a post the gate would stop anyway.
-    if (work.media.length > remoteMediaIds.length) {
-      const held = await this.stoppedByStrike(work, claim);
+    const uploads = work.media.length > remoteMediaIds.length;
+    if (uploads) {
+      const held = await this.stoppedByStrike(work, claim, gate);
       if (held) return held;
     }
     for (const m of work.media.slice(remoteMediaIds.length)) {
@@ -121,14 +187,18 @@ export class PublishProcessor {
       remoteMediaIds.push(await adapter.uploadMedia(conn, { data, mimeType: m.mimeType, altText: m.altText }));
       await this.deliveries.saveRemoteMediaIds(delivery.id, claim, remoteMediaIds);
     }
-    // Checked again right before the call: a window may have opened while the images uploaded.
-    const held = await this.stoppedByStrike(work, claim);
+    // Right before the call: the claim's answer when nothing slow came between (no uploads, no
+    // credentials renewal); otherwise asked again, as a window may have opened meanwhile.
+    const fresh = !uploads && Date.now() - claimedAt < GATE_ANSWER_FRESH_MS;
+    const held = await this.stoppedByStrike(work, claim, fresh ? gate : undefined);
     if (held) return held;
+    this.metrics.gate('pass');
     const published = await adapter.publish(conn, { ...post, remoteMediaIds }, delivery.id);
     const firstSnapshot = firstSnapshotAt(published.publishedAt, this.config.engagement.schedule);
     if (!(await this.deliveries.markPublished(delivery.id, claim, published, firstSnapshot))) {
       this.logger.warn({ deliveryId: delivery.id }, 'published, but the claim had been taken over');
     }
+    this.metrics.published((Date.now() - claimedAt) / 1000, delivery.attempts);
     return 'published';
   }
 

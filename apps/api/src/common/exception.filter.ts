@@ -1,9 +1,13 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { isDataException, sqlState } from '#database/sql-state.js';
+import { isDatabaseUnavailable, isDataException, sqlState } from '#database/sql-state.js';
 import { invalidField } from './errors.js';
 
-/** The one exception filter: HTTP errors keep their body; anything else is a 500 that leaks nothing. */
+/** What a 503 for a database that went away asks the client to wait (seconds). */
+const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+/** The one exception filter: HTTP errors keep their body; a database that went away is a 503 with
+ * Retry-After; anything else is a 500 that leaks nothing. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Http');
@@ -43,6 +47,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.warn(`Postgres refused a value (SQLSTATE ${sqlState(exception)}) that validation let through`);
       const bad = invalidField('body', 'holds a value that cannot be stored (invalid characters, or a number or date out of range)');
       res.status(400).json(bad.getResponse());
+      return;
+    }
+    // The database restarting or failing over is not a bug: the client is told to come back shortly.
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`database unavailable: ${e.message ?? String(exception)}`);
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      res.status(503).json({ statusCode: 503, error: 'Service Unavailable', message: 'The database is unavailable for a moment: try again shortly' });
       return;
     }
     this.logger.error(e.message ?? String(exception), e.stack);

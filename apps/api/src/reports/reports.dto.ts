@@ -26,6 +26,15 @@ export class ReportQuery {
   @Optional()
   @IsIn(LANGS, { message: `must be one of: ${LANGS.join(', ')}` })
   lang?: Lang;
+
+  @ApiPropertyOptional({
+    enum: ['total', 'post'],
+    default: 'total',
+    description: "'total': the summed series only, at most 1,000 points; 'post': every post's own series too, and the summed one in full (large)",
+  })
+  @Optional()
+  @IsIn(['total', 'post'], { message: 'must be one of: total, post' })
+  series?: 'total' | 'post';
 }
 
 export class ReportPageQuery extends ReportQuery {

@@ -3,6 +3,7 @@ import type { Caller } from '#domain/models.js';
 import {
   carryForwardSum, countsOf, NETWORK_METRIC_NAMES, hourlyBuckets, metricsOf, rankByEngagement, ratio, stats, sumCounts, ZERO_COUNTS, type Counts, type Metric, type Point, type Stats,
 } from '#reports/figures.js';
+import { downsample } from '#reports/charts.js';
 import { ratioSentence, type Lang } from '#reports/i18n.js';
 import type { MaybeCounts, ReportPost, StrikeReport, Totals } from './report.types.js';
 import { buildStory } from './story.js';
@@ -14,9 +15,18 @@ export const FIRST_COMMENTS = 100;
 const DAY_MS = 86_400_000;
 const OVER: ReadonlySet<string> = new Set(['ended', 'cancelled', 'rejected']);
 
+/** The most points the summed series has unless the full series are asked for (`series: 'post'`). */
+export const TOTAL_SERIES_POINTS = 1000;
+
 export interface ReportOptions {
   baselineDays?: number;
   lang?: Lang;
+  /**
+   * 'total' (the default): the summed series only, at most TOTAL_SERIES_POINTS points (the last of
+   * each equal slice of time; values carry forward, so each point is exact at its time). 'post': also
+   * each post's own series, and the summed one in full: megabytes for a large strike.
+   */
+  series?: 'total' | 'post';
 }
 
 /** The start and end of a strike's window, as the report counts them. */
@@ -43,12 +53,17 @@ export class ReportsService {
     const window = strikeWindow(strike);
     const period = { from: new Date(window.from.getTime() - days * DAY_MS), until: window.from };
     const rows = await this.repo.reportRows(strike, period, FIRST_COMMENTS);
-    return compute(strike, rows, { days, period, lang: opts.lang ?? 'en', now });
+    return compute(strike, rows, { days, period, lang: opts.lang ?? 'en', now, series: opts.series ?? 'total' });
   }
 }
 
 /** Everything the report says, from the rows of one consistent read. */
-export function compute(strike: ReportStrike, rows: ReportRows, o: { days: number; period: { from: Date; until: Date }; lang: Lang; now: Date }): StrikeReport {
+export function compute(
+  strike: ReportStrike,
+  rows: ReportRows,
+  o: { days: number; period: { from: Date; until: Date }; lang: Lang; now: Date; series?: 'total' | 'post' },
+): StrikeReport {
+  const perPostSeries = o.series === 'post';
   const seriesByPost = groupSnapshots(rows.snapshots);
   const commentsByPost = new Map(rows.comments.perPost.map((c) => [c.deliveryId, c.count]));
   const ownByPost = new Map(rows.own.perPost.map((c) => [c.deliveryId, c.count]));
@@ -92,6 +107,7 @@ export function compute(strike: ReportStrike, rows: ReportRows, o: { days: numbe
     ratios[m] = { ...r, sentence: ratioSentence(o.lang, m, { strike: s, baseline: b, ratio: r }) };
   }
   const known = measured.length > 0 || rows.comments.count > 0;
+  const total = carryForwardSum(posts.map((p) => seriesByPost.get(p.deliveryId) ?? []));
 
   return {
     strike: { id: strike.id, title: strike.title, state: strike.state, live: !OVER.has(strike.state), window: strikeWindow(strike) },
@@ -113,8 +129,8 @@ export function compute(strike: ReportStrike, rows: ReportRows, o: { days: numbe
     },
     ratios,
     series: {
-      total: carryForwardSum(posts.map((p) => seriesByPost.get(p.deliveryId) ?? [])),
-      perPost: posts.map((p) => ({ deliveryId: p.deliveryId, points: seriesByPost.get(p.deliveryId) ?? [] })),
+      total: perPostSeries ? total : thinned(total),
+      perPost: perPostSeries ? posts.map((p) => ({ deliveryId: p.deliveryId, points: seriesByPost.get(p.deliveryId) ?? [] })) : [],
     },
     comments: {
       count: known ? rows.comments.count : null,
@@ -192,4 +208,10 @@ function totalsOf(posts: ReportPost[], metrics: Metric[]): StrikeReport['totals'
       .map((list) => ({ account: list[0]!.account, ...total(list) }))
       .sort((a, b) => a.account.handle.localeCompare(b.account.handle)),
   };
+}
+
+/** The summed series at most TOTAL_SERIES_POINTS long: the last point of each equal slice of time. */
+function thinned(points: Point[]): Point[] {
+  if (points.length <= TOTAL_SERIES_POINTS) return points;
+  return downsample(points.map((p) => ({ t: p.at.getTime(), p })), TOTAL_SERIES_POINTS).map((x) => x.p);
 }

@@ -4933,6 +4933,8 @@ export interface operations {
                 baselineDays?: number;
                 /** @description Language of the sentences */
                 lang?: "en" | "fr";
+                /** @description 'total': the summed series only, at most 1,000 points; 'post': every post's own series too, and the summed one in full (large) */
+                series?: "total" | "post";
             };
             header?: never;
             path: {
@@ -5423,6 +5425,8 @@ export interface operations {
                 baselineDays?: number;
                 /** @description Language of the sentences */
                 lang?: "en" | "fr";
+                /** @description 'total': the summed series only, at most 1,000 points; 'post': every post's own series too, and the summed one in full (large) */
+                series?: "total" | "post";
                 /** @description Time zone the page shows times in */
                 tz?: string;
             };
