@@ -101,7 +101,7 @@ async function feedRounds(env: BenchEnv, client: pg.Client, defer: Defer): Promi
   startChild([WORKER_MAIN], env.env, defer);
   progress(`first read of ${FEEDS} feeds (their back catalogue recorded, nothing posted)`);
   const t0 = Date.now();
-  await waitFor(async () => (await q(`SELECT count(*)::int AS n FROM feeds WHERE last_success_at IS NOT NULL`)).rows[0].n >= FEEDS, 'the first read');
+  await waitFor(async () => (await q(`SELECT count(*)::int AS n FROM feeds WHERE last_success_at IS NOT NULL`)).rows[0].n >= FEEDS, 'the first read', 900_000);
   const firstMs = Date.now() - t0;
   const posts = (await q('SELECT count(*)::int AS n FROM posts')).rows[0].n as number;
   console.log(`first read : ${FEEDS} feeds in ${firstMs} ms, ${server.counts.ok} full answers, ${posts} posts (back catalogue: ${FEEDS * 20} items recorded)`);
