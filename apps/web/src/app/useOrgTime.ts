@@ -13,6 +13,8 @@ export function useOrgTime() {
     locale,
     dateTime: (at: string | Date) => formatDateTime(at, timeZone, locale),
     time: (at: string | Date) => formatTime(at, timeZone, locale),
+    /** For "updated at" lines, where the minute alone would not show a change. */
+    timeWithSeconds: (at: string | Date) => formatTime(at, timeZone, locale, { seconds: true }),
     zone: () => zoneLabel(timeZone, locale),
   };
 }

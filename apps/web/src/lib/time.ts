@@ -13,8 +13,9 @@ export function formatDateTime(at: string | Date, timeZone: string, locale: stri
   } as Intl.DateTimeFormatOptions).format(new Date(at));
 }
 
-export function formatTime(at: string | Date, timeZone: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit' }).format(new Date(at));
+export function formatTime(at: string | Date, timeZone: string, locale: string, opts: { seconds?: boolean } = {}): string {
+  const seconds = opts.seconds ? { second: '2-digit' as const } : {};
+  return new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', ...seconds }).format(new Date(at));
 }
 
 /** The zone as people read it: "Europe/Paris (CET)" — the abbreviation of the given instant. */

@@ -17,6 +17,7 @@ export default function LivePage() {
   const { t } = useTranslation('live');
   const base = useLoad(() => Promise.all([strikesApi.get(id), strikesApi.accounts()]), [id]);
   const { live, error, connection, updatedAt } = useLiveStrike(id);
+  const { timeWithSeconds } = useOrgTime();
   usePageTitle(base.status === 'ready' ? t('title', { title: base.data[0].title }) : t('titleShort'));
   return (
     <Loaded state={base}>
@@ -29,7 +30,7 @@ export default function LivePage() {
           <StrikeTabs id={id} current="live" />
           <p className="connection hint" role="status" data-testid="connection">
             {t(`connection.${connection}`)}
-            {updatedAt && ` · ${t('updated', { at: new Date(updatedAt).toLocaleTimeString() })}`}
+            {updatedAt && ` · ${t('updated', { at: timeWithSeconds(new Date(updatedAt)) })}`}
           </p>
           {error && !live ? <ErrorState error={error} /> : live ? <Live live={live} strike={strike} accounts={accounts} /> : <Loading />}
         </>
