@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { dayKey, formatDateTime, fromZonedInput, toZonedInput, zoneLabel } from './time';
+import { dayKey, formatDateTime, formatTime, fromZonedInput, toZonedInput, zoneLabel } from './time';
 
 describe('time in the organisation zone', () => {
   it('turns a wall-clock input into an instant with the zone offset, across DST', () => {
@@ -16,6 +16,12 @@ describe('time in the organisation zone', () => {
     for (const v of ['2026-01-01T00:00', '2026-10-25T02:30', '2026-06-30T23:59']) {
       expect(toZonedInput(fromZonedInput(v, 'Europe/Paris')!, 'Europe/Paris')).toBe(v);
     }
+  });
+
+  it('shows a time with seconds in the zone, not the browser\'s', () => {
+    expect(formatTime('2026-12-05T09:58:53Z', 'Europe/Paris', 'fr-FR', { seconds: true })).toBe('10:58:53');
+    expect(formatTime('2026-12-05T09:58:53Z', 'Asia/Tokyo', 'en-GB', { seconds: true })).toBe('18:58:53');
+    expect(formatTime('2026-12-05T09:58:53Z', 'Europe/Paris', 'fr-FR')).toBe('10:58');
   });
 
   it('names the zone', () => {
