@@ -34,6 +34,13 @@ export function planSlots(held: Date[], occupied: Date[], spacingMs: number, fro
 }
 
 /**
+ * Slots are given from the effective instant, or from now when the strike post is placed later (a
+ * post held by the gate after the start): a slot is never in the past.
+ */
+export const slotsFrom = (s: Pick<StrikeRecord, 'effectiveFrom'>, now: Date): Date =>
+  new Date(Math.max(now.getTime(), s.effectiveFrom?.getTime() ?? now.getTime()));
+
+/**
  * When held posts come back with the resume fate: after the end, oldest first, never two on one
  * account closer than the spacing, and never earlier than they were first due.
  */

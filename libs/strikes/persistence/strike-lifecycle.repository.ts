@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { StrikeRecord } from '../domain/strike.js';
-import { returnTimes, strikeLengthMs } from '../domain/planner.js';
+import { returnTimes, slotsFrom, strikeLengthMs } from '../domain/planner.js';
 import type { Prisma } from '#database/generated/client.js';
 import { PrismaService } from '#database/prisma.service.js';
 import { STRIKE_INCLUDE, toStrike } from './strike-mappers.js';
@@ -120,7 +120,7 @@ export class StrikeLifecycleRepository {
       where: { strikeId: strike.id, fate: 'pending' },
       select: { accountId: true, originalScheduledAt: true },
     });
-    const from = new Date(Math.max(now.getTime(), strike.effectiveFrom!.getTime()));
+    const from = slotsFrom(strike, now);
     const slots: Rescheduled[] = [];
     for (const accountId of accountIds) {
       const times = holds.filter((h) => h.accountId === accountId).map((h) => h.originalScheduledAt);

@@ -6,7 +6,7 @@ import { ACCOUNT_TOKEN_CONTEXT } from '#crypto/contexts.js';
 import { SecretBox } from '#crypto/secret-box.js';
 import { AuditRepository } from '#database/audit.repository.js';
 import { CapabilitiesRepository } from '#database/capabilities.repository.js';
-import { GateRepository } from '#database/gate.repository.js';
+import { GateRepository } from '#strikes/persistence/gate.repository.js';
 import type { PrismaClient } from '#database/generated/client.js';
 import { PrismaService } from '#database/prisma.service.js';
 import type { Caller } from '#domain/models.js';
