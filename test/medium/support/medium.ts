@@ -15,8 +15,8 @@ import type { StrikeSpec } from '#strikes/domain/strike.js';
 import { StrikeLifecycleRepository } from '#strikes/persistence/strike-lifecycle.repository.js';
 import { StrikeTimelineRepository } from '../../../apps/api/src/strike-timeline/strike-timeline.repository.js';
 import { StrikeTimelineService } from '../../../apps/api/src/strike-timeline/strike-timeline.service.js';
-import { DecisionsRepository } from '../../../apps/api/src/strikes/decisions.repository.js';
-import { StrikesRepository } from '../../../apps/api/src/strikes/strikes.repository.js';
+import { DecisionsRepository } from '#strikes/persistence/decisions.repository.js';
+import { StrikesRepository } from '#strikes/persistence/strikes.repository.js';
 import { createTestEnv, type TestEnv } from '../../support/env.js';
 
 /**
