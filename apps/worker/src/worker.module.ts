@@ -7,7 +7,7 @@ import { PublishProcessor } from './publish.processor.js';
 import { Reconciler } from './reconciler.js';
 import { EngagementPoller } from './engagement/engagement.poller.js';
 import { EngagementWorker } from './engagement/engagement.worker.js';
-import { StrikeClock } from './strikes/strike-clock.js';
+import { StrikeClock } from '#strikes/services/strike-clock.js';
 import { OccupationService } from '#strikes/services/occupation.service.js';
 import { StrikeLifecycleService } from '#strikes/services/strike-lifecycle.service.js';
 import { StrikeWorker } from './strikes/strike.worker.js';
