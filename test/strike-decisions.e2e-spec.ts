@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
-import { openChoice, sealChoice } from '../apps/api/src/strikes/ballot-box.js';
+import { openChoice, sealChoice } from '#strikes/persistence/ballot-box.js';
 import { SecretBox } from '#crypto/secret-box.js';
 import type { PrismaClient } from '#database/generated/client.js';
 import { PrismaService } from '#database/prisma.service.js';

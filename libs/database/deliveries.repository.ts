@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AccountRecord, AccountStatus, DeliveryRecord, DeliveryState, Visibility } from '#domain/models.js';
-import type { StrikeState } from '#strikes/domain/strike.js';
+// The column's own type: libs/database does not import libs/strikes (its domain's StrikeState is the same union).
+import type { StrikeState } from './generated/client.js';
 import { toAccount, toDelivery } from './mappers.js';
 import { PrismaService } from './prisma.service.js';
 
@@ -118,7 +119,7 @@ export class DeliveriesRepository {
    * The publish path's one round trip (SQL function claim_delivery): takes the publish right as
    * claim() does and, only if it got it, loads the work and answers the gate with a snapshot taken
    * after the claim, so an edit or a decision that committed before the claim is seen. The gate
-   * covers [now, now + gateMarginMs] as GateRepository.coveringStrike does.
+   * covers [now, now + gateMarginMs] as the gate's coveringStrike does (libs/strikes/persistence/gate.repository.ts).
    */
   async claimWork(id: string, token: string, now: Date, leaseMs: number, gateMarginMs: number): Promise<ClaimResult> {
     const leaseUntil = new Date(now.getTime() + leaseMs);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { MotionProposal } from '../../apps/api/src/strikes/records.js';
+import type { MotionProposal } from '#strikes/domain/motion.js';
 import { approvedStrike, MIN, newMedium, seedOrganisation, seedPosts, strikeSpec, type Medium, type Org } from './support/medium.js';
 
 /** Amend, stop and extend through the real decision path: the plan of domain/motion-effects.ts, written. */

@@ -8,7 +8,7 @@ import type { PublishDeliveryJob } from '#queue/contracts.js';
 import { NetworkError, NetworkRateLimitedError } from '#networks/errors.js';
 import type { AccountConnection } from '#networks/network-adapter.js';
 import { NetworkRegistry } from '#networks/network-registry.js';
-import { GateRepository } from '#database/gate.repository.js';
+import { GateRepository } from '#strikes/persistence/gate.repository.js';
 import { firstSnapshotAt } from '#engagement/schedule.js';
 import { DeliveryQueue, type ScheduledJob } from '#queue/delivery-queue.js';
 import { PublishMetrics } from '#queue/metrics.js';

@@ -7,8 +7,8 @@ import { PublishProcessor } from './publish.processor.js';
 import { Reconciler } from './reconciler.js';
 import { EngagementPoller } from './engagement/engagement.poller.js';
 import { EngagementWorker } from './engagement/engagement.worker.js';
-import { OccupationProcessor } from './strikes/occupation.processor.js';
-import { StrikeClock } from './strikes/strike-clock.js';
+import { StrikeClock } from '#strikes/services/strike-clock.js';
+import { OccupationService } from '#strikes/services/occupation.service.js';
 import { StrikeLifecycleService } from '#strikes/services/strike-lifecycle.service.js';
 import { StrikeWorker } from './strikes/strike.worker.js';
 
@@ -18,7 +18,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [CoreModule.forRoot(config, 'worker'), AutomationModule],
-      providers: [PublishProcessor, DeliveryWorker, Reconciler, StrikeLifecycleService, OccupationProcessor, StrikeWorker, StrikeClock, EngagementPoller, EngagementWorker],
+      providers: [PublishProcessor, DeliveryWorker, Reconciler, StrikeLifecycleService, OccupationService, StrikeWorker, StrikeClock, EngagementPoller, EngagementWorker],
     };
   }
 }

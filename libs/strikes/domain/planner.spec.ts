@@ -1,5 +1,21 @@
 import { describe, expect, it } from '@jest/globals';
-import { effectiveFrom, heldByWindow, occupiedDisplayName, planSlots, resumeTimes, returnTimes, rotationIndex, rotationOf, shiftedTime, strikeLengthMs } from './planner.js';
+import {
+  effectiveFrom,
+  heldByWindow,
+  heldFates,
+  nativeFates,
+  nativeParkTime,
+  occupiedDisplayName,
+  parksNative,
+  planSlots,
+  resumeTimes,
+  returnTimes,
+  rotationIndex,
+  rotationOf,
+  shiftedTime,
+  slotsFrom,
+  strikeLengthMs,
+} from './planner.js';
 
 const t = (m: number) => new Date(Date.UTC(2026, 11, 5, 9, m));
 
@@ -72,5 +88,36 @@ describe('the rules the lifecycle, the natively scheduled posts and the preview 
     expect(rotationOf({ opening: m('o'), rotation: [], closing: null })).toEqual([m('o')]);
     expect(rotationOf({ opening: m('o'), rotation: [m('r')], closing: null })).toEqual([m('r')]);
     expect(rotationOf({ opening: null, rotation: [], closing: m('c') })).toEqual([]);
+  });
+});
+
+describe("fates, for the strike's own queue and for natively scheduled posts", () => {
+  const strike = (heldPolicy: 'resume' | 'shift' | 'drop' | 'review') => ({
+    heldPolicy,
+    startsAt: t(0),
+    effectiveFrom: t(0),
+    endsAt: t(60),
+    resumeSpacingSeconds: 300,
+  });
+  const held = [{ id: 'a', accountId: 'A', at: t(5) }, { id: 'b', accountId: 'A', at: t(6) }];
+
+  it('gives each policy its fate, with times only for those that bring posts back', () => {
+    expect(heldFates(strike('resume'), held, t(60))).toEqual({ fate: 'resumed', times: new Map([['a', t(60)], ['b', t(65)]]) });
+    expect(heldFates(strike('shift'), held, t(60))).toEqual({ fate: 'shifted', times: new Map([['a', t(65)], ['b', t(66)]]) });
+    expect(heldFates(strike('drop'), held, t(60))).toEqual({ fate: 'dropped', times: null });
+    expect(heldFates(strike('review'), held, t(60))).toEqual({ fate: 'review', times: null });
+  });
+
+  it('parks natively scheduled posts due before the end a year past it, and brings them back from the first instant the instance accepts', () => {
+    expect([t(-10), t(59), t(60)].map((at) => parksNative(at, { endsAt: t(60) }))).toEqual([true, true, false]);
+    expect(nativeParkTime({ endsAt: t(60) }).getTime()).toBe(t(60).getTime() + 365 * 24 * 3600_000);
+    expect(nativeFates(strike('resume'), held, t(60))).toEqual({ fate: 'resumed', times: new Map([['a', t(66)], ['b', t(71)]]) });
+    expect(nativeFates(strike('shift'), held, t(62))).toEqual({ fate: 'shifted', times: new Map([['a', t(68)], ['b', t(68)]]) });
+  });
+
+  it('places slots from the effective instant, never in the past', () => {
+    expect(slotsFrom({ effectiveFrom: t(10) }, t(0))).toEqual(t(10));
+    expect(slotsFrom({ effectiveFrom: t(10) }, t(20))).toEqual(t(20));
+    expect(slotsFrom({ effectiveFrom: null }, t(20))).toEqual(t(20));
   });
 });

@@ -1,4 +1,4 @@
-import type { HeldPolicy, StrikeMessage, StrikeMessages, StrikeRecord } from './strike.js';
+import type { HeldPolicy, HoldFate, StrikeMessage, StrikeMessages, StrikeRecord } from './strike.js';
 
 /**
  * Every timing rule of a strike, once, as pure functions: the lifecycle (start, end), the gate,
@@ -32,6 +32,13 @@ export function planSlots(held: Date[], occupied: Date[], spacingMs: number, fro
   }
   return accepted;
 }
+
+/**
+ * Slots are given from the effective instant, or from now when the strike post is placed later (a
+ * post held by the gate after the start): a slot is never in the past.
+ */
+export const slotsFrom = (s: Pick<StrikeRecord, 'effectiveFrom'>, now: Date): Date =>
+  new Date(Math.max(now.getTime(), s.effectiveFrom?.getTime() ?? now.getTime()));
 
 /**
  * When held posts come back with the resume fate: after the end, oldest first, never two on one
@@ -100,6 +107,49 @@ export function returnTimes<T extends HeldSlot>(
 ): Map<string, Date> {
   if (policy === 'resume') return resumeTimes(held, o.at, o.resumeSpacingMs);
   return new Map(held.map((h) => [h.id, shiftedTime(h.at, o.lengthMs, o.at)]));
+}
+
+/** The fate each held policy gives: a held post ends in exactly one of these (docs/strikes.md rule 2). */
+export const FATE_OF_POLICY = { resume: 'resumed', shift: 'shifted', drop: 'dropped', review: 'review' } as const satisfies Record<HeldPolicy, Exclude<HoldFate, 'pending'>>;
+
+export type HeldFate = (typeof FATE_OF_POLICY)[HeldPolicy];
+
+/** Resume and shift bring held posts back, at a time of their own; drop and review do not. */
+export const bringsBack = (policy: HeldPolicy): policy is 'resume' | 'shift' => policy === 'resume' || policy === 'shift';
+
+/**
+ * What the strike's policy gives its held posts, counted from `at`: their fate and, when it brings
+ * them back (resume, shift), each one's new time (returnTimes); null times for drop and review.
+ */
+export function heldFates<T extends HeldSlot>(
+  strike: Pick<StrikeRecord, 'heldPolicy' | 'startsAt' | 'endsAt' | 'effectiveFrom' | 'resumeSpacingSeconds'>,
+  held: T[],
+  at: Date,
+): { fate: HeldFate; times: Map<string, Date> | null } {
+  const policy = strike.heldPolicy;
+  const fate = FATE_OF_POLICY[policy];
+  if (!bringsBack(policy)) return { fate, times: null };
+  return { fate, times: returnTimes(policy, held, { at, lengthMs: strikeLengthMs(strike), resumeSpacingMs: strike.resumeSpacingSeconds * 1000 }) };
+}
+
+/**
+ * Natively scheduled posts (on the instance itself) due before the end are parked this far past it
+ * at the start, and given their fate at the end.
+ */
+export const NATIVE_PARK_MS = 365 * 24 * 3600_000;
+
+/** Whether the start parks a natively scheduled post: it is due before the end. */
+export const parksNative = (scheduledAt: Date, s: Pick<StrikeRecord, 'endsAt'>): boolean => scheduledAt < s.endsAt;
+
+/** Where a parked natively scheduled post waits. */
+export const nativeParkTime = (s: Pick<StrikeRecord, 'endsAt'>): Date => new Date(s.endsAt.getTime() + NATIVE_PARK_MS);
+
+/**
+ * The fates of parked natively scheduled posts at the end: the strike's own (heldFates), counted
+ * from the first instant the instance accepts a scheduled post, not from the end.
+ */
+export function nativeFates<T extends HeldSlot>(strike: Parameters<typeof heldFates>[0], held: T[], now: Date): ReturnType<typeof heldFates> {
+  return heldFates(strike, held, new Date(now.getTime() + NATIVE_MIN_LEAD_MS));
 }
 
 /** The strike message for the n-th slot of an account (0-based): rotating through the list. */

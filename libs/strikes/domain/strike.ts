@@ -19,6 +19,9 @@ export type VoteChoice = (typeof VOTE_CHOICES)[number];
 /** Roles with the right to vote: every member but viewers. */
 export const VOTING_ROLES = ['admin', 'community_manager', 'member'] as const;
 
+/** A strike's window lasts at most this long, from its start to its end (extensions included). */
+export const MAX_STRIKE_DAYS = 31;
+
 /** States in which a strike's window is in force: the gate holds ordinary posts inside it. */
 export const EFFECTIVE_STATES: readonly StrikeState[] = ['approved', 'running'];
 

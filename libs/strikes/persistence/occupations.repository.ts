@@ -134,8 +134,8 @@ export class OccupationsRepository {
     });
   }
 
-  async setNativeFate(id: string, fate: 'resumed' | 'shifted' | 'dropped' | 'review', newScheduledAt: Date | null): Promise<void> {
-    await this.db.nativeHold.update({ where: { id }, data: { fate, fateAt: new Date(), newScheduledAt, lastError: null } });
+  async setNativeFate(id: string, fate: 'resumed' | 'shifted' | 'dropped' | 'review', newScheduledAt: Date | null, at: Date): Promise<void> {
+    await this.db.nativeHold.update({ where: { id }, data: { fate, fateAt: at, newScheduledAt, lastError: null } });
   }
 
   /** Occupations that still wait for their job: the strike clock re-adds them if Redis lost it. */

@@ -2,7 +2,8 @@ import type { Prisma } from '#database/generated/client.js';
 import { planMotion, type ApprovedMotion, type MotionEffect } from '../domain/motion-effects.js';
 import type { StrikeRecord } from '../domain/strike.js';
 import { giveFates } from './strike-lifecycle.repository.js';
-import { specColumns, specFromJson, STRIKE_INCLUDE, toStrike } from './strike-mappers.js';
+import { specColumns, STRIKE_INCLUDE, toStrike } from './strike-mappers.js';
+import { proposalFromJson } from './motion-payload.js';
 import { createStrikePost, strikeTargets } from './strike-posts.js';
 import { moveStrike } from './strike-state.js';
 
@@ -17,14 +18,9 @@ export interface DecidedMotion {
 
 /** A motion's stored payload, read. */
 export function approvedMotion(motion: Pick<DecidedMotion, 'kind' | 'payload'>): ApprovedMotion {
-  switch (motion.kind) {
-    case 'amend':
-      return { kind: 'amend', spec: specFromJson(motion.payload) };
-    case 'extend':
-      return { kind: 'extend', endsAt: new Date((motion.payload as { endsAt: string }).endsAt) };
-    default:
-      return { kind: motion.kind };
-  }
+  const proposal = proposalFromJson(motion.kind, motion.payload);
+  // A stop's note is for the people voting: it changes nothing in what the stop does.
+  return proposal.kind === 'stop' ? { kind: 'stop' } : proposal;
 }
 
 /**

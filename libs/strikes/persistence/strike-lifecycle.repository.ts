@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { StrikeRecord } from '../domain/strike.js';
-import { returnTimes, strikeLengthMs } from '../domain/planner.js';
+import { bringsBack, FATE_OF_POLICY, heldFates, slotsFrom } from '../domain/planner.js';
 import type { Prisma } from '#database/generated/client.js';
 import { PrismaService } from '#database/prisma.service.js';
 import { STRIKE_INCLUDE, toStrike } from './strike-mappers.js';
@@ -120,7 +120,7 @@ export class StrikeLifecycleRepository {
       where: { strikeId: strike.id, fate: 'pending' },
       select: { accountId: true, originalScheduledAt: true },
     });
-    const from = new Date(Math.max(now.getTime(), strike.effectiveFrom!.getTime()));
+    const from = slotsFrom(strike, now);
     const slots: Rescheduled[] = [];
     for (const accountId of accountIds) {
       const times = holds.filter((h) => h.accountId === accountId).map((h) => h.originalScheduledAt);
@@ -153,15 +153,14 @@ export class StrikeLifecycleRepository {
  * delivery ends in exactly one visible outcome, and resumed ones come back spaced per account.
  */
 export async function giveFates(tx: Tx, strike: StrikeRecord, now: Date): Promise<{ fates: Record<string, number>; rescheduled: Rescheduled[] }> {
-  const policy = strike.heldPolicy;
   const fates: Record<string, number> = {};
   const rescheduled: Rescheduled[] = [];
-  if (policy === 'drop' || policy === 'review') {
-    const fate = policy === 'drop' ? 'dropped' : 'review';
+  if (!bringsBack(strike.heldPolicy)) {
+    const fate = FATE_OF_POLICY[strike.heldPolicy];
     const n = await tx.$executeRaw`
       UPDATE holds SET fate = ${fate}::"HoldFate", fate_at = ${now}
       WHERE strike_id = ${strike.id}::uuid AND fate = 'pending'`;
-    if (policy === 'drop') {
+    if (fate === 'dropped') {
       await tx.$executeRaw`
         UPDATE deliveries d SET state = 'cancelled', updated_at = now(),
           cancel_reason = ${`Dropped by the strike "${strike.title}" (${strike.id})`}
@@ -175,16 +174,11 @@ export async function giveFates(tx: Tx, strike: StrikeRecord, now: Date): Promis
     where: { strikeId: strike.id, fate: 'pending' },
     select: { id: true, deliveryId: true, accountId: true, originalScheduledAt: true },
   });
-  const times = returnTimes(
-    policy,
-    holds.map((h) => ({ id: h.id, accountId: h.accountId, at: h.originalScheduledAt })),
-    { at: now, lengthMs: strikeLengthMs(strike), resumeSpacingMs: strike.resumeSpacingSeconds * 1000 },
-  );
-  const fate = policy === 'resume' ? 'resumed' : 'shifted';
+  const { fate, times } = heldFates(strike, holds.map((h) => ({ id: h.id, accountId: h.accountId, at: h.originalScheduledAt })), now);
   for (let i = 0; i < holds.length; i += FATE_PAGE) {
     const page = holds.slice(i, i + FATE_PAGE);
     const ids = page.map((h) => h.id);
-    const at = page.map((h) => times.get(h.id)!.toISOString());
+    const at = page.map((h) => times!.get(h.id)!.toISOString());
     await tx.$executeRaw`
       WITH plan AS (SELECT * FROM unnest(${ids}::uuid[], ${at}::timestamptz[]) AS p(hold_id, at)),
       h AS (
@@ -193,7 +187,7 @@ export async function giveFates(tx: Tx, strike: StrikeRecord, now: Date): Promis
         RETURNING holds.delivery_id, plan.at)
       UPDATE deliveries d SET state = 'scheduled', scheduled_at = h.at, updated_at = now()
       FROM h WHERE d.id = h.delivery_id AND d.state = 'held'`;
-    for (const h of page) rescheduled.push({ deliveryId: h.deliveryId, scheduledAt: times.get(h.id)! });
+    for (const h of page) rescheduled.push({ deliveryId: h.deliveryId, scheduledAt: times!.get(h.id)! });
   }
   fates[fate] = holds.length;
   return { fates, rescheduled };

@@ -6,23 +6,32 @@ import { ACCOUNT_TOKEN_CONTEXT } from '#crypto/contexts.js';
 import { SecretBox } from '#crypto/secret-box.js';
 import { AuditRepository } from '#database/audit.repository.js';
 import { CapabilitiesRepository } from '#database/capabilities.repository.js';
-import { GateRepository } from '#database/gate.repository.js';
+import { GateRepository } from '#strikes/persistence/gate.repository.js';
 import type { PrismaClient } from '#database/generated/client.js';
 import { PrismaService } from '#database/prisma.service.js';
 import type { Caller } from '#domain/models.js';
+import { AccountSecretsRepository } from '#database/account-secrets.repository.js';
 import { AccountCapabilities } from '#networks/account-capabilities.js';
+import { AccountConnections } from '#networks/account-connections.js';
+import { OutboundHttp } from '#networks/http/outbound-http.js';
+import { MastodonAdapter } from '#networks/mastodon/mastodon.adapter.js';
+import { NetworkRegistry } from '#networks/network-registry.js';
 import type { StrikeSpec } from '#strikes/domain/strike.js';
+import { OccupationStepsRepository } from '#strikes/persistence/occupation-steps.repository.js';
+import { OccupationsRepository } from '#strikes/persistence/occupations.repository.js';
 import { StrikeLifecycleRepository } from '#strikes/persistence/strike-lifecycle.repository.js';
+import { OccupationService } from '#strikes/services/occupation.service.js';
 import { StrikeTimelineRepository } from '../../../apps/api/src/strike-timeline/strike-timeline.repository.js';
 import { StrikeTimelineService } from '../../../apps/api/src/strike-timeline/strike-timeline.service.js';
-import { DecisionsRepository } from '../../../apps/api/src/strikes/decisions.repository.js';
-import { StrikesRepository } from '../../../apps/api/src/strikes/strikes.repository.js';
+import { DecisionsRepository } from '#strikes/persistence/decisions.repository.js';
+import { StrikesRepository } from '#strikes/persistence/strikes.repository.js';
 import { createTestEnv, type TestEnv } from '../../support/env.js';
 
 /**
  * The medium tier (after immich's newMediumService): the product's own services and repositories,
  * wired by hand as CoreModule wires them, on a real Postgres schema of their own, with a fixed
- * clock. No HTTP, no queue, no worker process: what crosses processes stays in the e2e tests.
+ * clock. No HTTP API, no queue, no worker process: what crosses processes stays in the e2e tests.
+ * Network calls go to servers a test starts in-process (apps/sandbox), over loopback HTTP.
  */
 export interface Medium {
   env: TestEnv;
@@ -37,6 +46,9 @@ export interface Medium {
   gate: GateRepository;
   /** Preview and live view only: the network and queue parts are not wired here. */
   timeline: StrikeTimelineService;
+  /** Each account's occupation and restoration, with Mastodon's adapter (point accounts at a FakeMastodon). */
+  occupation: OccupationService;
+  box: SecretBox;
   close(): Promise<void>;
 }
 
@@ -51,6 +63,10 @@ export async function newMedium(at: Date | string = '2026-12-05T09:00:00Z'): Pro
   const box = new SecretBox(config.encryptionKey);
   const none = undefined as never;
   const timelineRepo = new StrikeTimelineRepository(prisma);
+  const outbound = OutboundHttp.fromConfig(config);
+  const networks = new NetworkRegistry([new MastodonAdapter(config, outbound)]);
+  const connections = new AccountConnections(config, box, networks, new AccountSecretsRepository(prisma));
+  const capabilities = new AccountCapabilities(new CapabilitiesRepository(prisma), networks, connections);
   return {
     env,
     config,
@@ -61,8 +77,11 @@ export async function newMedium(at: Date | string = '2026-12-05T09:00:00Z'): Pro
     strikes: new StrikesRepository(prisma, audit, clock),
     lifecycle: new StrikeLifecycleRepository(prisma),
     gate: new GateRepository(prisma),
-    timeline: new StrikeTimelineService(timelineRepo, none, none, none, new AccountCapabilities(new CapabilitiesRepository(prisma), none, none), none, config, clock),
+    timeline: new StrikeTimelineService(timelineRepo, none, none, none, capabilities, none, config, clock),
+    occupation: new OccupationService(new OccupationsRepository(prisma), networks, connections, capabilities, new OccupationStepsRepository(prisma), clock),
+    box,
     async close() {
+      await outbound.close();
       await prisma.onApplicationShutdown();
       await env.cleanup();
     },

@@ -1,18 +1,3 @@
-import { BadRequestException } from '@nestjs/common';
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-/** Every 400 names the fields at fault: `{ message, errors: [{ field, message }] }`. */
-export function invalid(errors: FieldError[]): BadRequestException {
-  return new BadRequestException({
-    statusCode: 400,
-    error: 'Bad Request',
-    message: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
-    errors,
-  });
-}
-
-export const invalidField = (field: string, message: string): BadRequestException => invalid([{ field, message }]);
+// The 400 shape lives in libs/core (the strike services in libs/strikes throw it too); the API's
+// modules keep importing it from here.
+export { invalid, invalidField, type FieldError } from '#core/errors.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '#clock/clock.js';
 import type { Caller } from '#domain/models.js';
-import { DecisionsService } from '../strikes/decisions.service.js';
+import { DecisionsService } from '#strikes/services/decisions.service.js';
 import { MotionsRepository, type OpenMotionRecord } from './motions.repository.js';
 
 @Injectable()

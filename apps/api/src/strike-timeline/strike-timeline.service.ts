@@ -12,11 +12,10 @@ import {
   heldByWindow,
   NATIVE_MIN_LEAD_MS,
   occupiedDisplayName,
+  heldFates,
   planSlots,
-  returnTimes,
   rotationIndex,
   rotationOf,
-  strikeLengthMs,
 } from '#strikes/domain/planner.js';
 import { invalidField } from '../common/errors.js';
 import type { UpdateStrikeDto } from '../strikes/dto/strike.dto.js';
@@ -172,19 +171,15 @@ export class StrikeTimelineService {
     };
   }
 
-  /** Each held post's fate at the end, as the lifecycle gives it (planner returnTimes). */
+  /** Each held post's fate at the end, as the lifecycle gives it (planner heldFates). */
   private fates(
     strike: PlannedStrike,
     held: { deliveryId: string; accountId: string; scheduledAt: Date }[],
     push: (at: Date, kind: TimelineEvent['kind'], detail: Record<string, unknown>) => void,
   ): void {
     const policy = strike.heldPolicy;
-    if (policy === 'resume' || policy === 'shift') {
-      const times = returnTimes(
-        policy,
-        held.map((h) => ({ id: h.deliveryId, accountId: h.accountId, at: h.scheduledAt })),
-        { at: strike.endsAt, lengthMs: strikeLengthMs(strike), resumeSpacingMs: strike.resumeSpacingSeconds * 1000 },
-      );
+    const { times } = heldFates(strike, held.map((h) => ({ id: h.deliveryId, accountId: h.accountId, at: h.scheduledAt })), strike.endsAt);
+    if (times) {
       for (const h of held) push(times.get(h.deliveryId)!, 'held-post-returns', { deliveryId: h.deliveryId, fate: policy });
     } else {
       const kind = policy === 'drop' ? 'held-post-dropped' : 'held-post-review';

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { S } from '../common/openapi.js';
 import type { Caller } from '#domain/models.js';
 import { CurrentCaller, Roles } from '../common/auth.js';
-import { DecisionsService } from './decisions.service.js';
+import { DecisionsService } from '#strikes/services/decisions.service.js';
 import { AssemblyDto, DecisionRuleDto, ListAuditQuery, VoteDto } from './dto/decision.dto.js';
 import { auditView, motionView, ruleView } from './strike.view.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AccountRecord, Caller } from '#domain/models.js';
-import { messageText, type ProfileChanges, type StrikeMessage, type StrikeMessages, type StrikeSpec } from '#strikes/domain/strike.js';
+import { MAX_STRIKE_DAYS, messageText, type ProfileChanges, type StrikeMessage, type StrikeMessages, type StrikeSpec } from '#strikes/domain/strike.js';
 import { NetworkRegistry } from '#networks/network-registry.js';
 import { occupiedDisplayName } from '#strikes/domain/planner.js';
 import { AccountsRepository } from '../accounts/accounts.repository.js';
@@ -8,7 +8,6 @@ import { invalid, type FieldError } from '../common/errors.js';
 import { MediaRepository } from '../media/media.repository.js';
 import type { StrikeMessageDto, StrikeProfileDto, UpdateStrikeDto } from './dto/strike.dto.js';
 
-export const MAX_STRIKE_DAYS = 31;
 /** Mastodon refuses a longer display name. */
 export const MASTODON_DISPLAY_NAME_MAX = 30;
 

@@ -1,6 +1,6 @@
 import type { AuditRecord } from '#database/audit.repository.js';
 import { approvalsNeeded, type DecisionRule, type StrikeMessage, type StrikeRecord, type StrikeSpec } from '#strikes/domain/strike.js';
-import type { MotionProposal, MotionRecord, StrikeDetail } from './records.js';
+import type { MotionProposal, MotionRecord, StrikeDetail } from '#strikes/domain/motion.js';
 
 const messageView = (m: StrikeMessage) => ({
   text: m.text,

@@ -1,11 +1,13 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { S } from '../common/openapi.js';
+import { CLOCK, type Clock } from '#clock/clock.js';
 import type { Caller } from '#domain/models.js';
+import { StrikesService } from '#strikes/services/strikes.service.js';
 import { CurrentCaller, Roles } from '../common/auth.js';
 import { motionView, strikeDetailView, strikeView } from './strike.view.js';
 import { CreateStrikeDto, ExtendStrikeDto, ListStrikesQuery, StopStrikeDto, UpdateStrikeDto } from './dto/strike.dto.js';
-import { StrikesService } from './strikes.service.js';
+import { StrikeSpecBuilder } from './strike-spec.service.js';
 import { SitesService } from '../sites/sites.service.js';
 import { strikeSiteView } from '../sites/site.view.js';
 
@@ -15,7 +17,9 @@ import { strikeSiteView } from '../sites/site.view.js';
 export class StrikesController {
   constructor(
     private readonly service: StrikesService,
+    private readonly specs: StrikeSpecBuilder,
     private readonly sites: SitesService,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   private async withSites(caller: Caller, view: ReturnType<typeof strikeDetailView>) {
@@ -27,7 +31,12 @@ export class StrikesController {
   @Post()
   @Roles('admin', 'community_manager', 'member')
   async propose(@CurrentCaller() caller: Caller, @Body() body: CreateStrikeDto) {
-    return this.withSites(caller, strikeDetailView(await this.service.propose(caller, body)));
+    // The request is checked whole (sites, then the spec) before anything is written.
+    const sites = await this.sites.checkStrikeSites(caller, body.sites);
+    const spec = await this.specs.build(caller, body, null, this.clock.now());
+    const detail = await this.service.propose(caller, spec);
+    await this.sites.attachToStrike(caller, detail.strike.id, sites);
+    return this.withSites(caller, strikeDetailView(detail));
   }
 
   @ApiOperation({ summary: 'Strikes, page by page' })
@@ -51,7 +60,8 @@ export class StrikesController {
   @Patch(':id')
   @Roles('admin', 'community_manager', 'member')
   async edit(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateStrikeDto) {
-    return this.withSites(caller, strikeDetailView(await this.service.edit(caller, id, body)));
+    const detail = await this.service.edit(caller, id, (current, now) => this.specs.build(caller, body, current, now));
+    return this.withSites(caller, strikeDetailView(detail));
   }
 
   @ApiOperation({ summary: 'Propose to cancel the strike (before the start) or end it now' })

@@ -1,12 +1,16 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Worker } from 'bullmq';
+import { DelayedError, type Job, Worker } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { JobName, QueueName, type StrikeQueueJob } from '#queue/contracts.js';
 import { dispatchStrikeJob, type StrikeJobHandlers } from '#strikes/jobs/strike-jobs.js';
 import { createRedis } from '#queue/redis.js';
-import { OccupationProcessor } from './occupation.processor.js';
+import { OccupationService, type OccupationWait } from '#strikes/services/occupation.service.js';
+import type { Attempt } from '#strikes/services/occupation-steps.js';
 import { StrikeLifecycleService } from '#strikes/services/strike-lifecycle.service.js';
+
+/** The last attempt records its failure as final (the services decide; the queue only counts). */
+const attemptOf = (job: Job): Attempt => ({ last: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) });
 
 /** Hosts the strikes queue's worker: start, end, and the per-account occupation jobs. */
 @Injectable()
@@ -16,7 +20,7 @@ export class StrikeWorker implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly lifecycle: StrikeLifecycleService,
-    private readonly occupations: OccupationProcessor,
+    private readonly occupations: OccupationService,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(StrikeWorker.name);
@@ -43,10 +47,17 @@ export class StrikeWorker implements OnApplicationBootstrap, OnModuleDestroy {
       await this.lifecycle.end(job.data.strikeId);
       return 'ended';
     },
-    [JobName.OccupyAccount]: (job, token) => this.occupations.occupy(job, token),
-    [JobName.RescanNative]: (job) => this.occupations.rescan(job),
-    [JobName.RestoreAccount]: (job) => this.occupations.restore(job),
+    [JobName.OccupyAccount]: async (job, token) => this.delayIfWaiting(job, token, await this.occupations.occupy(job.data, attemptOf(job))),
+    [JobName.RescanNative]: (job) => this.occupations.rescan(job.data, attemptOf(job)),
+    [JobName.RestoreAccount]: (job) => this.occupations.restore(job.data, attemptOf(job)),
   };
+
+  /** An occupation waiting for its opening post runs again later, without using an attempt. */
+  private async delayIfWaiting(job: Job, token: string | undefined, outcome: string | OccupationWait): Promise<string> {
+    if (typeof outcome === 'string') return outcome;
+    await job.moveToDelayed(outcome.waitUntil.getTime(), token);
+    throw new DelayedError();
+  }
 
   async onModuleDestroy(): Promise<void> {
     await this.worker?.close();

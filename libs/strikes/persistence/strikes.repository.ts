@@ -1,13 +1,14 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '#clock/clock.js';
 import { AuditRepository } from '#database/audit.repository.js';
 import { Prisma } from '#database/generated/client.js';
 import { PrismaService } from '#database/prisma.service.js';
-import { specColumns, STRIKE_INCLUDE, toStrike } from '#strikes/persistence/strike-mappers.js';
-import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, type Clock } from '#clock/clock.js';
-import type { StrikeRecord, StrikeSpec, StrikeState } from '#strikes/domain/strike.js';
-import { INITIAL_STATE } from '#strikes/domain/transitions.js';
+import { ballotClosesAt } from '../domain/decisions.js';
+import type { MotionProposal } from '../domain/motion.js';
+import type { StrikeRecord, StrikeSpec, StrikeState } from '../domain/strike.js';
+import { INITIAL_STATE } from '../domain/transitions.js';
 import { proposalToJson } from './motion-payload.js';
-import type { MotionProposal } from './records.js';
+import { specColumns, STRIKE_INCLUDE, toStrike } from './strike-mappers.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -29,6 +30,7 @@ export type OpenMotionResult =
   | { ok: false; refusal: 'state'; state: StrikeState }
   | { ok: false; refusal: 'duplicate'; motionId: string };
 
+/** Proposals, their edits and the motions opened on strikes: each one transaction holding the strike's row. */
 @Injectable()
 export class StrikesRepository {
   constructor(
@@ -142,9 +144,9 @@ export class StrikesRepository {
       where: { id: organisationId },
       select: { decisionKind: true, ballot: true, quorumCount: true, quorumPercent: true, ballotClosesAfterMinutes: true },
     });
-    const { ballotClosesAfterMinutes: closeAfter, ...snapshot } = rule;
+    const { ballotClosesAfterMinutes, ...snapshot } = rule;
     // A secret ballot with a set close is counted at that instant only (DecisionsRepository.closeBallot).
-    const closesAt = snapshot.decisionKind === 'votes' && snapshot.ballot === 'secret' && closeAfter ? new Date(this.clock.now().getTime() + closeAfter * 60_000) : null;
+    const closesAt = ballotClosesAt({ ...snapshot, ballotClosesAfterMinutes }, this.clock.now());
     const motion = await tx.motion.create({
       data: { organisationId, strikeId, kind: proposal.kind, createdById: actorId, payload: proposalToJson(proposal), ...snapshot, closesAt },
       select: { id: true },

@@ -1,39 +1,36 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { CLOCK, type Clock } from '#clock/clock.js';
+import { invalidField } from '#core/errors.js';
 import type { Caller } from '#domain/models.js';
-import type { StrikeRecord, StrikeSpec, StrikeState } from '#strikes/domain/strike.js';
-import { SitesService } from '../sites/sites.service.js';
-import { invalidField } from '../common/errors.js';
-import { DecisionsRepository } from './decisions.repository.js';
-import type { CreateStrikeDto, ListStrikesQuery, UpdateStrikeDto } from './dto/strike.dto.js';
-import type { MotionDetail, MotionProposal, StrikeDetail } from './records.js';
-import { MAX_STRIKE_DAYS, StrikeSpecBuilder } from './strike-spec.service.js';
-import { StrikesRepository, type OpenMotionResult } from './strikes.repository.js';
+import type { MotionDetail, MotionProposal, StrikeDetail } from '../domain/motion.js';
+import { MAX_STRIKE_DAYS, type StrikeRecord, type StrikeSpec, type StrikeState } from '../domain/strike.js';
+import { DecisionsRepository } from '../persistence/decisions.repository.js';
+import { StrikesRepository, type OpenMotionResult } from '../persistence/strikes.repository.js';
 
 const DAY_MS = 86_400_000;
 /** Stop and extend act on a strike in force or about to be; a proposal is withdrawn instead. */
 const STOPPABLE: readonly StrikeState[] = ['approved', 'running'];
 
+/**
+ * What a member does to a strike: propose it, edit a proposal, or open the motion that amends,
+ * stops or extends an approved one. Nothing here changes an approved strike: that is a decision's
+ * (DecisionsService). Specs arrive checked (the API's StrikeSpecBuilder turns a request into one).
+ */
 @Injectable()
 export class StrikesService {
   constructor(
     private readonly strikes: StrikesRepository,
     private readonly decisions: DecisionsRepository,
-    private readonly specs: StrikeSpecBuilder,
-    private readonly sites: SitesService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** A proposal waits for its decision: the proposer's own vote is not cast for them. */
-  async propose(caller: Caller, dto: CreateStrikeDto): Promise<StrikeDetail> {
-    const sites = await this.sites.checkStrikeSites(caller, dto.sites);
-    const spec = await this.specs.build(caller, dto, null, new Date());
+  async propose(caller: Caller, spec: StrikeSpec): Promise<StrikeDetail> {
     const strike = await this.strikes.propose(caller.organisationId, caller.memberId, spec, summary(spec));
-    await this.sites.attachToStrike(caller, strike.id, sites);
     return this.detail(caller, strike);
   }
 
-  async list(caller: Caller, q: ListStrikesQuery): Promise<{ items: StrikeRecord[]; nextCursor: string | null }> {
+  async list(caller: Caller, q: { state?: StrikeState; limit?: number; cursor?: string }): Promise<{ items: StrikeRecord[]; nextCursor: string | null }> {
     const limit = q.limit ?? 50;
     const items = await this.strikes.list(caller.organisationId, {
       state: q.state,
@@ -52,8 +49,9 @@ export class StrikesService {
   /**
    * A proposed strike is edited in place and its approvals start again. An approved one stays as
    * approved: the edit becomes an amend motion, decided by the same rule (docs/strikes.md rule 4).
+   * `specFor` builds the new spec from the current one, once the strike is known to be editable.
    */
-  async edit(caller: Caller, id: string, dto: UpdateStrikeDto): Promise<StrikeDetail> {
+  async edit(caller: Caller, id: string, specFor: (current: StrikeRecord, now: Date) => Promise<StrikeSpec>): Promise<StrikeDetail> {
     const current = await this.find(caller, id);
     const now = this.clock.now();
     // An approved window already in force is running for the gate, whether or not the start job has run yet.
@@ -62,7 +60,7 @@ export class StrikesService {
     if (current.state !== 'proposed' && current.state !== 'approved') {
       throw new ConflictException(`this strike is ${current.state}: it can no longer be changed`);
     }
-    const spec = await this.specs.build(caller, dto, current, now);
+    const spec = await specFor(current, now);
     const changes = changedFields(current, spec);
     if (changes.length === 0) throw invalidField('body', 'changes nothing: give at least one field with a new value');
     const detail = { changes, ...summary(spec) };

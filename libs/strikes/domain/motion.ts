@@ -1,4 +1,4 @@
-import type { DecisionRule, MotionStatus, StrikeRecord, StrikeSpec, VoteChoice } from '#strikes/domain/strike.js';
+import type { DecisionRule, MotionStatus, StrikeRecord, StrikeSpec, VoteChoice } from './strike.js';
 
 /** What a motion asks for, besides approving a proposed strike. */
 export type MotionProposal =
@@ -10,7 +10,7 @@ export type MotionProposal =
 export interface VoteRecord {
   memberId: string;
   memberName: string | null;
-  /** Named ballots only: a secret ballot's choice never leaves the repository. */
+  /** Named ballots only: a secret ballot's choice never leaves persistence/decisions.repository.ts. */
   choice: VoteChoice | null;
   castAt: Date;
   /** False once the voter was removed or lost the right to vote: the vote no longer counts. */

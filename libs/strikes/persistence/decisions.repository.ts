@@ -4,23 +4,26 @@ import { SecretBox } from '#crypto/secret-box.js';
 import { AuditRepository } from '#database/audit.repository.js';
 import type { Motion, Prisma } from '#database/generated/client.js';
 import { PrismaService } from '#database/prisma.service.js';
-import { applyMotion } from '#strikes/persistence/strike-effects.js';
 import { CLOCK, type Clock } from '#clock/clock.js';
-import { FINISHED_STATES } from '#strikes/domain/transitions.js';
-import { moveStrike } from '#strikes/persistence/strike-state.js';
 import {
-  approvalsNeeded,
-  assemblyCarries,
-  countVotes,
-  VOTING_ROLES,
-  type DecisionRule,
-  type MotionStatus,
-  type StrikeState,
-  type VoteChoice,
-} from '#strikes/domain/strike.js';
+  ballotClosed,
+  ballotDue,
+  voteToStore,
+  countedAtEachVote,
+  decisionOf,
+  moveWhen,
+  motionRefusal,
+  tallyVotes,
+  type DecisionRefusal,
+  type Tally,
+} from '../domain/decisions.js';
+import type { MotionRecord } from '../domain/motion.js';
+import { approvalsNeeded, assemblyCarries, VOTING_ROLES, type DecisionRule, type VoteChoice } from '../domain/strike.js';
+import { FINISHED_STATES } from '../domain/transitions.js';
 import { openChoice, sealChoice } from './ballot-box.js';
 import { proposalFromJson } from './motion-payload.js';
-import type { MotionRecord } from './records.js';
+import { applyMotion } from './strike-effects.js';
+import { moveStrike } from './strike-state.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -32,23 +35,19 @@ export interface AssemblyVote {
   minutes: string;
 }
 
-/** Why a vote, an assembly record or a withdrawal was refused. */
-export type DecisionRefusal =
-  | { refusal: 'not-found' }
-  | { refusal: 'wrong-procedure'; decisionKind: DecisionRule['kind'] }
-  | { refusal: 'closed'; status: MotionStatus }
-  | { refusal: 'ballot-closed'; closesAt: Date }
-  | { refusal: 'strike-closed'; state: StrikeState };
+export type { DecisionRefusal } from '../domain/decisions.js';
 
 export type DecisionResult =
   | ({ ok: false } & DecisionRefusal)
   | { ok: true; strikeId: string; decision: 'approved' | 'rejected' | null };
 
-/** States in which a strike can no longer be changed by any motion. */
-const FINISHED = FINISHED_STATES;
-
 const VOTE_SELECT = { memberId: true, choice: true, castAt: true } as const;
 
+/**
+ * Motions, votes and decisions in Postgres. Each vote, count, assembly record and withdrawal is one
+ * transaction holding the motion's row; the rules it applies are domain/decisions.ts's and
+ * domain/strike.ts's, and an approved motion's effect is domain/motion-effects.ts's plan.
+ */
 @Injectable()
 export class DecisionsRepository {
   constructor(
@@ -141,34 +140,19 @@ export class DecisionsRepository {
       if (!locked.ok) return locked;
       const motion = locked.motion;
       const now = this.clock.now();
-      // A ballot with a set close takes votes until then, and is counted only then (closeBallot).
-      if (motion.closesAt && motion.closesAt <= now) return { ok: false, refusal: 'ballot-closed', closesAt: motion.closesAt };
-      const secret = motion.ballot === 'secret';
-      const cast = secret
+      const closed = ballotClosed(motion, now);
+      if (closed) return { ok: false, ...closed };
+      const previous = await tx.vote.findUnique({ where: { motionId_memberId: { motionId, memberId } }, select: { choice: true } });
+      const { sealed, audit } = voteToStore(motion.ballot, choice, previous ? previous.choice : undefined);
+      const cast = sealed
         ? { choice: null, sealedChoice: sealChoice(this.box, motionId, memberId, choice), castAt: now }
         : { choice, sealedChoice: null, castAt: now };
-      const previous = await tx.vote.findUnique({ where: { motionId_memberId: { motionId, memberId } }, select: { choice: true } });
       await tx.vote.upsert({ where: { motionId_memberId: { motionId, memberId } }, create: { motionId, memberId, ...cast }, update: cast });
-      await this.audit.record(tx, {
-        organisationId,
-        strikeId: motion.strikeId,
-        motionId,
-        actorId: memberId,
-        action: 'vote.cast',
-        // A secret ballot's audit line says that a member voted, never how (not even whether they changed their mind).
-        detail: secret
-          ? { ballot: 'secret', note: 'a secret ballot was cast' }
-          : { ballot: 'named', choice, ...(previous ? { changedFrom: previous.choice } : {}) },
-      });
-      if (motion.closesAt) return { ok: true, strikeId: motion.strikeId, decision: null };
-
-      const eligible = await this.eligibleCount(organisationId, tx);
-      const { approvals, rejections } = await this.tally(tx, organisationId, motion);
-      const decision = countVotes(motion, { eligible, approvals, rejections });
-      if (decision) {
-        const needed = approvalsNeeded(motion, eligible);
-        await this.decide(tx, motion, decision, now, { approvals, rejections, eligible }, { approvals, rejections, eligible, needed });
-      }
+      await this.audit.record(tx, { organisationId, strikeId: motion.strikeId, motionId, actorId: memberId, action: 'vote.cast', detail: audit });
+      if (!countedAtEachVote(motion)) return { ok: true, strikeId: motion.strikeId, decision: null };
+      const tally = await this.tally(tx, organisationId, motion);
+      const decision = decisionOf(motion, tally, 'vote');
+      if (decision) await this.decide(tx, motion, decision, now, tally, { ...tally, needed: approvalsNeeded(motion, tally.eligible) });
       return { ok: true, strikeId: motion.strikeId, decision };
     });
   }
@@ -176,7 +160,7 @@ export class DecisionsRepository {
   /** Ballots with a set close that are due, with their organisation. */
   async dueBallots(now: Date): Promise<{ id: string; organisationId: string }[]> {
     return this.db.motion.findMany({
-      where: { status: 'open', closesAt: { lte: now }, strike: { state: { notIn: [...FINISHED] } } },
+      where: { status: 'open', closesAt: { lte: now }, strike: { state: { notIn: [...FINISHED_STATES] } } },
       select: { id: true, organisationId: true },
       orderBy: { closesAt: 'asc' },
       take: 100,
@@ -192,12 +176,10 @@ export class DecisionsRepository {
       const locked = await this.lockOpenMotion(tx, organisationId, motionId, 'votes');
       if (!locked.ok) return locked;
       const motion = locked.motion;
-      if (!motion.closesAt || motion.closesAt > now) return { ok: true, strikeId: motion.strikeId, decision: null };
-      const eligible = await this.eligibleCount(organisationId, tx);
-      const { approvals, rejections } = await this.tally(tx, organisationId, motion);
-      const decision = countVotes(motion, { eligible, approvals, rejections }, true)!;
-      const needed = approvalsNeeded(motion, eligible);
-      await this.decide(tx, motion, decision, now, { approvals, rejections, eligible }, { approvals, rejections, eligible, needed, closedAt: motion.closesAt });
+      if (!ballotDue(motion, now)) return { ok: true, strikeId: motion.strikeId, decision: null };
+      const tally = await this.tally(tx, organisationId, motion);
+      const decision = decisionOf(motion, tally, 'close')!;
+      await this.decide(tx, motion, decision, now, tally, { ...tally, needed: approvalsNeeded(motion, tally.eligible), closedAt: motion.closesAt });
       return { ok: true, strikeId: motion.strikeId, decision };
     });
   }
@@ -245,10 +227,8 @@ export class DecisionsRepository {
       const motion = locked.motion;
       const now = this.clock.now();
       await tx.motion.update({ where: { id: motionId }, data: { status: 'withdrawn', decidedAt: now } });
-      let strikeCancelled = false;
-      if (motion.kind === 'approve') {
-        strikeCancelled = await moveStrike(tx, motion.strikeId, 'withdraw', { endedAt: now });
-      }
+      const move = moveWhen('withdrawn', motion.kind);
+      const strikeCancelled = move ? await moveStrike(tx, motion.strikeId, move, { endedAt: now }) : false;
       await this.audit.record(tx, {
         organisationId,
         strikeId: motion.strikeId,
@@ -275,40 +255,34 @@ export class DecisionsRepository {
       SELECT id::text AS id FROM motions WHERE id = ${motionId}::uuid AND organisation_id = ${organisationId}::uuid FOR UPDATE`;
     if (!lockedRow) return { ok: false, refusal: 'not-found' };
     const motion = await tx.motion.findUniqueOrThrow({ where: { id: motionId } });
-    if (procedure && motion.decisionKind !== procedure) return { ok: false, refusal: 'wrong-procedure', decisionKind: motion.decisionKind };
-    if (motion.status !== 'open') return { ok: false, refusal: 'closed', status: motion.status };
-    if (procedure) {
-      const strike = await tx.strike.findUniqueOrThrow({ where: { id: motion.strikeId }, select: { state: true } });
-      if (FINISHED.includes(strike.state)) return { ok: false, refusal: 'strike-closed', state: strike.state };
-    }
-    return { ok: true, motion };
+    // A withdrawal does not depend on the strike's state: it is not read then.
+    const strike = procedure && motion.decisionKind === procedure && motion.status === 'open'
+      ? await tx.strike.findUniqueOrThrow({ where: { id: motion.strikeId }, select: { state: true } })
+      : null;
+    const refused = motionRefusal(motion, procedure, strike?.state ?? null);
+    return refused ? { ok: false, ...refused } : { ok: true, motion };
   }
 
   /**
-   * Approvals and rejections of members who have a vote now, read inside the locked transaction.
-   * Secret choices are opened here, only to be counted; they never leave this method.
+   * The motion's tally among the members who have a vote now, read inside the locked transaction.
+   * Secret choices are opened here, only to be counted (domain tallyVotes); they never leave this method.
    */
-  private async tally(tx: Tx, organisationId: string, motion: Motion): Promise<{ approvals: number; rejections: number }> {
+  private async tally(tx: Tx, organisationId: string, motion: Motion): Promise<Tally> {
     const voters = await tx.member.findMany({
       where: { organisationId, removedAt: null, role: { in: [...VOTING_ROLES] } },
       select: { id: true },
     });
-    const eligible = new Set(voters.map((v) => v.id));
     const votes = await tx.vote.findMany({ where: { motionId: motion.id }, select: { memberId: true, choice: true, sealedChoice: true } });
-    let approvals = 0;
-    let rejections = 0;
-    for (const v of votes) {
-      if (!eligible.has(v.memberId)) continue;
-      const choice = motion.ballot === 'secret' ? openChoice(this.box, motion.id, v.memberId, v.sealedChoice ?? '') : v.choice;
-      if (choice === 'approve') approvals++;
-      else if (choice === 'reject') rejections++;
-    }
-    return { approvals, rejections };
+    const opened = votes.map((v) => ({
+      memberId: v.memberId,
+      choice: motion.ballot === 'secret' ? openChoice(this.box, motion.id, v.memberId, v.sealedChoice ?? '') : v.choice,
+    }));
+    return { eligible: voters.length, ...tallyVotes(opened, new Set(voters.map((v) => v.id))) };
   }
 
   /**
    * Records a decision on a locked open motion. An approved motion's effect on its strike is
-   * applyMotion's alone; a rejected approve motion rejects the proposal.
+   * applyMotion's alone; a rejected one moves it as domain moveWhen says.
    */
   private async decide(
     tx: Tx,
@@ -334,8 +308,9 @@ export class DecisionsRepository {
       // Publishes the gate let through just before the decision may still land for this long.
       const margin = this.config.networks.timeoutMs;
       await applyMotion(tx, { id: motion.id, strikeId: motion.strikeId, kind: motion.kind, payload: motion.payload }, decidedAt, margin);
-    } else if (motion.kind === 'approve') {
-      await moveStrike(tx, motion.strikeId, 'reject');
+    } else {
+      const move = moveWhen('rejected', motion.kind);
+      if (move) await moveStrike(tx, motion.strikeId, move);
     }
   }
 

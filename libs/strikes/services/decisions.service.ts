@@ -1,14 +1,28 @@
 import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { CLOCK, type Clock } from '#clock/clock.js';
 import { AuditRepository, type AuditRecord } from '#database/audit.repository.js';
+import { invalidField } from '#core/errors.js';
 import type { Caller } from '#domain/models.js';
-import { VOTING_ROLES, type DecisionRule, type VoteChoice } from '#strikes/domain/strike.js';
-import { StrikeScheduler } from '#strikes/services/strike-scheduler.js';
-import { invalidField } from '../common/errors.js';
-import { DecisionsRepository, type DecisionResult } from './decisions.repository.js';
-import type { AssemblyDto, ListAuditQuery } from './dto/decision.dto.js';
-import type { MotionDetail } from './records.js';
+import type { MotionDetail } from '../domain/motion.js';
+import { VOTING_ROLES, type DecisionRule, type VoteChoice } from '../domain/strike.js';
+import { DecisionsRepository, type DecisionResult } from '../persistence/decisions.repository.js';
+import { StrikeScheduler } from './strike-scheduler.js';
 
+/** An assembly's vote as a person records it (the API's AssemblyDto, checked). */
+export interface AssemblyInput {
+  heldAt: string;
+  votesFor: number;
+  votesAgainst: number;
+  votesAbstain: number;
+  minutes: string;
+}
+
+/**
+ * A collective's decisions: its rule, votes, assembly records, withdrawals and ballots closing on
+ * time. The rules are the domain's (domain/decisions.ts, domain/strike.ts); each act is one locked
+ * transaction (DecisionsRepository); an approval reaches the queue once committed (StrikeScheduler).
+ * Refusals are HTTP errors that say what to do instead.
+ */
 @Injectable()
 export class DecisionsService {
   constructor(
@@ -46,7 +60,7 @@ export class DecisionsService {
     return this.motion(caller, id);
   }
 
-  async recordAssembly(caller: Caller, id: string, dto: AssemblyDto): Promise<MotionDetail> {
+  async recordAssembly(caller: Caller, id: string, dto: AssemblyInput): Promise<MotionDetail> {
     const heldAt = new Date(dto.heldAt);
     if (heldAt.getTime() > this.clock.now().getTime()) throw invalidField('heldAt', `is in the future (${dto.heldAt}); record an assembly that has voted`);
     const result = await this.decisions.recordAssembly(caller.organisationId, id, caller.memberId, {
@@ -83,7 +97,7 @@ export class DecisionsService {
     return closed;
   }
 
-  async auditTrail(caller: Caller, q: ListAuditQuery): Promise<{ items: AuditRecord[]; nextCursor: string | null }> {
+  async auditTrail(caller: Caller, q: { strikeId?: string; cursor?: string; limit?: number }): Promise<{ items: AuditRecord[]; nextCursor: string | null }> {
     const limit = q.limit ?? 100;
     const items = await this.audit.list(caller.organisationId, {
       strikeId: q.strikeId,

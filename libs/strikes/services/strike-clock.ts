@@ -2,10 +2,10 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { CLOCK, type Clock } from '#clock/clock.js';
-import { OccupationsRepository } from '#strikes/persistence/occupations.repository.js';
-import { StrikeLifecycleRepository } from '#strikes/persistence/strike-lifecycle.repository.js';
+import { OccupationsRepository } from '../persistence/occupations.repository.js';
+import { StrikeLifecycleRepository } from '../persistence/strike-lifecycle.repository.js';
 import { StrikeQueue } from '#queue/strike-queue.js';
-import { StrikeLifecycleService } from '#strikes/services/strike-lifecycle.service.js';
+import { StrikeLifecycleService } from './strike-lifecycle.service.js';
 
 /**
  * The strikes' safety net: from Postgres alone it starts what should have started, ends what should

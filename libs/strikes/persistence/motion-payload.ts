@@ -1,10 +1,10 @@
 import type { Prisma } from '#database/generated/client.js';
-import { specFromJson, specToJson } from '#strikes/persistence/strike-mappers.js';
-import type { MotionKind } from '#strikes/domain/strike.js';
-import type { MotionProposal } from './records.js';
+import type { MotionProposal } from '../domain/motion.js';
+import type { MotionKind } from '../domain/strike.js';
+import { specFromJson, specToJson } from './strike-mappers.js';
 
 /**
- * A motion's payload column, for repositories only. The shapes are what applyMotion reads:
+ * A motion's payload column, for repositories only (applyMotion reads it back with proposalFromJson):
  * amend: the whole new spec; extend: { endsAt: iso }; stop: { note }; approve: {}.
  */
 export function proposalToJson(p: MotionProposal): Prisma.InputJsonValue {

@@ -1,6 +1,6 @@
 import { voteContext } from '#crypto/contexts.js';
 import type { SecretBox } from '#crypto/secret-box.js';
-import { VOTE_CHOICES, type VoteChoice } from '#strikes/domain/strike.js';
+import { VOTE_CHOICES, type VoteChoice } from '../domain/strike.js';
 
 // AES-GCM keeps the plaintext's length: 'approve' and 'reject' would differ by one byte in the
 // database. Every choice is padded to the same length before sealing.

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { StrikeState } from '#strikes/domain/strike.js';
-import type { ScheduledJob } from '#queue/delivery-queue.js';
-import { STRIKE_INCLUDE, toStrike } from '#strikes/persistence/strike-mappers.js';
-import { occupySlots } from '#strikes/persistence/strike-posts.js';
-import { PrismaService } from './prisma.service.js';
+import { PrismaService } from '#database/prisma.service.js';
+import type { StrikeState } from '../domain/strike.js';
+import { slotsFrom } from '../domain/planner.js';
+import type { Rescheduled } from './strike-lifecycle.repository.js';
+import { STRIKE_INCLUDE, toStrike } from './strike-mappers.js';
+import { occupySlots } from './strike-posts.js';
 
 export interface StrikePostStatus {
   state: StrikeState;
@@ -11,7 +12,7 @@ export interface StrikePostStatus {
 }
 
 /**
- * The gate (PRODUCT.md rule 1). It reads Postgres, the source of truth, right before a network
+ * The gate (docs/strikes.md rule 1). It reads Postgres, the source of truth, right before a network
  * call: an approved window is in force from the instant its decision commits, whatever Redis
  * holds or has lost, and making a strike effective touches no queued job.
  */
@@ -45,7 +46,7 @@ export class GateRepository {
    * Holds a claimed delivery for a strike, and in occupation mode gives its slot a strike message.
    * Returns the strike posts created, to enqueue. Nothing happens if the claim was lost meanwhile.
    */
-  async hold(deliveryId: string, claimToken: string, strikeId: string, now: Date): Promise<ScheduledJob[]> {
+  async hold(deliveryId: string, claimToken: string, strikeId: string, now: Date): Promise<Rescheduled[]> {
     return this.db.$transaction(async (tx) => {
       const delivery = await tx.delivery.findUnique({ where: { id: deliveryId } });
       if (!delivery || delivery.claimToken !== claimToken || delivery.state !== 'publishing') return [];
@@ -66,8 +67,7 @@ export class GateRepository {
       });
       const row = await tx.strike.findUniqueOrThrow({ where: { id: strikeId }, include: STRIKE_INCLUDE });
       const strike = toStrike(row);
-      const from = new Date(Math.max(now.getTime(), strike.effectiveFrom?.getTime() ?? now.getTime()));
-      return occupySlots(tx, strike, delivery.accountId, [delivery.scheduledAt], from);
+      return occupySlots(tx, strike, delivery.accountId, [delivery.scheduledAt], slotsFrom(strike, now));
     });
   }
 
