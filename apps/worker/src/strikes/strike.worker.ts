@@ -1,10 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Worker } from 'bullmq';
-import { PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { JobName, QueueName, type StrikeQueueJob } from '#queue/contracts.js';
 import { dispatchStrikeJob, type StrikeJobHandlers } from '#strikes/jobs/strike-jobs.js';
-import { createRedis } from '#queue/redis.js';
+import { createQueueWorker } from '../queue-worker.js';
 import { OccupationProcessor } from './occupation.processor.js';
 import { StrikeLifecycleService } from '#strikes/services/strike-lifecycle.service.js';
 
@@ -13,24 +12,22 @@ import { StrikeLifecycleService } from '#strikes/services/strike-lifecycle.servi
 export class StrikeWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private worker?: Worker<StrikeQueueJob, string, string>;
 
+  private readonly logger = new Logger(StrikeWorker.name);
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly lifecycle: StrikeLifecycleService,
     private readonly occupations: OccupationProcessor,
-    private readonly logger: PinoLogger,
-  ) {
-    logger.setContext(StrikeWorker.name);
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
-    this.worker = new Worker<StrikeQueueJob, string, string>(QueueName.Strikes, (job, token) => dispatchStrikeJob(this.handlers, job, token), {
-      connection: createRedis(this.config.redis.url),
-      prefix: this.config.queue.prefix,
+    this.worker = createQueueWorker<StrikeQueueJob, string, string>(this.config, QueueName.Strikes, (job, token) => dispatchStrikeJob(this.handlers, job, token), {
       concurrency: 4,
-      lockDuration: Math.max(this.config.queue.lockDurationMs, 30_000),
+      minLockMs: 30_000,
+      logger: this.logger,
+      what: 'strike',
+      describe: (job) => ({ job: job?.id }),
     });
-    this.worker.on('failed', (job, err) => this.logger.warn({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'strike job failed'));
-    this.worker.on('error', (err) => this.logger.error({ err: err.message }, 'strike worker error'));
   }
 
   /** One handler per job name: the compiler refuses a job of the strikes queue without one. */
