@@ -7,15 +7,8 @@
  *   npm run build && node dist/bench/scale.js --n 3000 --latency 200 --concurrency 10 --workers 1,2,4
  */
 import { parseArgs } from 'node:util';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
-import { createPrismaClient } from '#database/prisma.service.js';
-import { deliveryJobId, JobName, QueueName, type PublishDeliveryJob } from '#queue/contracts.js';
-import {
-  createBenchEnv, exit, positiveInt, progress, REDIS_URL, seedDeliveries, seedOrganisation, sleep, startChild, waitFor, withCleanup, WORKER_MAIN,
-  type Defer,
-} from './support.js';
+import { exit, positiveInt, progress, waitFor, withCleanup, type Defer } from './support.js';
+import { startPublishRig } from './publish-rig.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,26 +28,9 @@ const ACCOUNTS = positiveInt('accounts', args.accounts);
 const BEFORE: Record<number, number> = { 1: 41.9, 2: 72.5, 4: 106.5 };
 
 async function run(workers: number, defer: Defer): Promise<number> {
-  const { env, config, prefix } = await createBenchEnv(defer, { WORKER_CONCURRENCY: String(CONCURRENCY), RECONCILE_INTERVAL_MS: '3600000' });
-  const server = new FakeMastodon();
-  server.latencyMs = LATENCY;
-  server.keepAliveMs = 65_000;
-  await server.start();
-  defer(() => server.stop());
-  const db = createPrismaClient(config.database.url, config.database.schema);
-  defer(() => db.$disconnect());
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  defer(() => redis.quit());
-  const queue = new Queue<PublishDeliveryJob>(QueueName.Deliveries, { connection: redis, prefix });
-  defer(() => queue.close());
-
-  const children = Array.from({ length: workers }, () => startChild([WORKER_MAIN], env, defer));
-  await waitFor(async () => (children.forEach((c) => c.alive()), (await queue.getWorkersCount()) >= workers), 'the workers to start');
-  await sleep(1000);
-  const org = await seedOrganisation(db, config, ACCOUNTS, server);
-  const seeded = await seedDeliveries(db, org, { count: N, from: new Date(Date.now() - 1000), spanMs: 0 });
+  const { server, db, workers: children, enqueue } = await startPublishRig(defer, { workers, concurrency: CONCURRENCY, latencyMs: LATENCY, settleMs: 1000 });
   const start = Date.now();
-  await queue.addBulk(seeded.map((s) => ({ name: JobName.PublishDelivery, data: { deliveryId: s.deliveryId }, opts: { jobId: deliveryJobId(s.deliveryId) } })));
+  await enqueue(N, ACCOUNTS);
   await waitFor(async () => {
     children.forEach((c) => c.alive());
     return (await db.delivery.count({ where: { state: 'published' } })) === N;

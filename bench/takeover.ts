@@ -9,15 +9,8 @@
  *   npm run build && node dist/bench/takeover.js --n 1500 --kills 10 --workers 2 --latency 300
  */
 import { parseArgs } from 'node:util';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
-import { createPrismaClient } from '#database/prisma.service.js';
-import { deliveryJobId, JobName, QueueName, type PublishDeliveryJob } from '#queue/contracts.js';
-import {
-  createBenchEnv, exit, median, ms, positiveInt, progress, REDIS_URL, seedDeliveries, seedOrganisation, sleep, startChild, waitFor, withCleanup,
-  WORKER_MAIN, type Defer,
-} from './support.js';
+import { exit, median, ms, positiveInt, progress, sleep, waitFor, withCleanup, type Defer } from './support.js';
+import { startPublishRig } from './publish-rig.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -36,26 +29,8 @@ const CONCURRENCY = positiveInt('concurrency', args.concurrency);
 const ORPHAN_CHECK_MS = 1500;
 
 async function run(defer: Defer): Promise<void> {
-  const { env, config, prefix } = await createBenchEnv(defer, { WORKER_CONCURRENCY: String(CONCURRENCY), RECONCILE_INTERVAL_MS: '3600000' });
-  const server = new FakeMastodon();
-  server.latencyMs = LATENCY;
-  server.keepAliveMs = 65_000;
-  await server.start();
-  defer(() => server.stop());
-  const db = createPrismaClient(config.database.url, config.database.schema);
-  defer(() => db.$disconnect());
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  defer(() => redis.quit());
-  const queue = new Queue<PublishDeliveryJob>(QueueName.Deliveries, { connection: redis, prefix });
-  defer(() => queue.close());
-
-  const workers = Array.from({ length: WORKERS }, () => startChild([WORKER_MAIN], env, defer));
-  await waitFor(async () => (await queue.getWorkersCount()) >= WORKERS, 'the workers to start');
-  await sleep(500);
-
-  const org = await seedOrganisation(db, config, 10, server);
-  const seeded = await seedDeliveries(db, org, { count: N, from: new Date(Date.now() - 1000), spanMs: 0 });
-  await queue.addBulk(seeded.map((s) => ({ name: JobName.PublishDelivery, data: { deliveryId: s.deliveryId }, opts: { jobId: deliveryJobId(s.deliveryId) } })));
+  const { server, db, workers, startWorker, enqueue } = await startPublishRig(defer, { workers: WORKERS, concurrency: CONCURRENCY, latencyMs: LATENCY, settleMs: 500 });
+  await enqueue(N, 10);
   progress(`${N} deliveries enqueued, ${WORKERS} workers, ${LATENCY} ms server latency`);
 
   const published = async () => db.delivery.count({ where: { state: 'published' } });
@@ -84,7 +59,7 @@ async function run(defer: Defer): Promise<void> {
     workers[victim]!.child.kill('SIGKILL');
     const killedAt = Date.now();
     kills += 1;
-    workers[victim] = startChild([WORKER_MAIN], env, defer);
+    workers[victim] = startWorker();
     await sleep(ORPHAN_CHECK_MS);
     const still = await db.$queryRaw<{ id: string; claim_token: string }[]>`
       SELECT id::text AS id, claim_token FROM deliveries WHERE id = ANY(${held.map((h) => h.id)}::uuid[]) AND state = 'publishing'`;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer } from 'node:net';
 import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
 import { FakeX } from '../apps/sandbox/src/x-server.js';
 import { createTestEnv, inSeconds, waitFor, type TestEnv } from './support/env.js';
 import { bootstrapOrganisation, startNode, startWorker, type RunningProcess } from './support/processes.js';
+import { freePort } from '../apps/sandbox/src/local-server.js';
 
 /**
  * The API and the worker, built, as separate processes logging at `debug` to captured streams;
@@ -11,13 +11,6 @@ import { bootstrapOrganisation, startNode, startWorker, type RunningProcess } fr
  * state, a signed report link opened, an app password in a body, a wrong token, a post published);
  * then every log line is searched for every secret the run used.
  */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('no secret in any log line (API and worker at debug)', () => {
   let t: TestEnv;

@@ -128,7 +128,7 @@ describe('X adapter against the fake X API', () => {
       authorUrl: 'https://x.com/supporter',
     });
     expect(supporter.html).toContain('<a href="https://example.org/fund">https://example.org/fund</a>');
-    expect(supporter.html).toContain('&#38; more');
+    expect(supporter.html).toContain('&amp; more');
     expect(replies!.find((r) => r.html.includes('Me too'))?.inReplyToRemoteId).toBe(first.id);
     const searches = requestsTo('GET', '/2/tweets/search/recent');
     expect(searches.length).toBeGreaterThanOrEqual(2);

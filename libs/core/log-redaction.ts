@@ -2,7 +2,7 @@
  * What never reaches a log line: the values of secret-bearing query parameters (signed report
  * links, OAuth callbacks, tokens, passwords; the path is kept), bearer and basic credentials, API
  * tokens, and object fields named like secrets. Applied by the pino configuration to every line,
- * whatever logs it (pino-http's request log, Nest's Logger through nestjs-pino, PinoLogger).
+ * whatever logs it (pino-http's request log, Nest's Logger through nestjs-pino).
  */
 export const REDACTED = '[redacted]';
 

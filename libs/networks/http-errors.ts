@@ -1,4 +1,5 @@
 import { NetworkAuthError, NetworkError, NetworkPermanentError, NetworkRateLimitedError, NetworkTransientError } from './errors.js';
+import { refusalIn } from './http/outbound-http.js';
 
 /**
  * One meaning for every HTTP answer, whichever network and whatever the body's type (JSON, plain
@@ -68,4 +69,23 @@ export function transportError(network: string, err: unknown): NetworkError {
 export function bodySummary(body: string): string {
   const text = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/**
+ * A library's failure as one of Piquet's errors. What every adapter shares comes first: an error
+ * already translated stays as it is, and the address guard's refusal, however deep the library
+ * wrapped it, is reported as it is (permanent, naming the reason). `read` reads everything else:
+ * the library's own error types, then `transportError` for no answer at all.
+ */
+export function libraryError(err: unknown, read: (err: unknown) => NetworkError): NetworkError {
+  return refusalIn(err) ?? read(err);
+}
+
+/** Runs a library call; whatever it throws leaves as `toNetworkError` reads it. */
+export async function translate<T>(toNetworkError: (err: unknown) => NetworkError, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw toNetworkError(err);
+  }
 }

@@ -1,6 +1,6 @@
 import { NetworkError, NetworkPermanentError, NetworkTransientError } from './errors.js';
-import { errorForStatus } from './http-errors.js';
-import { refusalIn, type OutboundHttp } from './http/outbound-http.js';
+import { errorForStatus, libraryError } from './http-errors.js';
+import type { OutboundHttp } from './http/outbound-http.js';
 import type { ProfileImage } from './network-adapter.js';
 
 const MAX_REDIRECTS = 3;
@@ -63,15 +63,14 @@ function imageHttpError(status: number, headers: Headers, url: URL): NetworkErro
   return errorForStatus(status, `Fetching ${url.href} answered ${status}`, (name) => headers.get(name));
 }
 
+/** The guard's refusal of an address or a redirect stands: retrying cannot change that. */
 function downloadError(err: unknown, url: URL): NetworkError {
-  if (err instanceof NetworkError) return err;
-  // The guard refused an address or a redirect: retrying cannot change that.
-  const refused = refusalIn(err);
-  if (refused) return refused;
-  const e = err as Error & { cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError') return new NetworkTransientError(`Fetching ${url.href} did not finish in time`);
-  const cause = e.cause?.code ?? e.cause?.message;
-  return new NetworkTransientError(`Fetching ${url.href} failed: ${e.message}${cause ? ` (${cause})` : ''}`);
+  return libraryError(err, (failure) => {
+    const e = failure as Error & { cause?: { code?: string; message?: string } };
+    if (e.name === 'TimeoutError') return new NetworkTransientError(`Fetching ${url.href} did not finish in time`);
+    const cause = e.cause?.code ?? e.cause?.message;
+    return new NetworkTransientError(`Fetching ${url.href} failed: ${e.message}${cause ? ` (${cause})` : ''}`);
+  });
 }
 
 /** Stops reading as soon as the image is over the limit, whatever Content-Length claimed. */

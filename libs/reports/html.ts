@@ -5,6 +5,8 @@
  * Attribute values must be written between double quotes in the template.
  */
 
+import { escapeHtml } from '#html/escape.js';
+
 const SAFE = Symbol('safe-html');
 
 export interface SafeHtml {
@@ -14,9 +16,7 @@ export interface SafeHtml {
 
 export type Interpolation = SafeHtml | string | number | boolean | null | undefined | readonly Interpolation[];
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+export { escapeHtml };
 
 const isSafe = (v: unknown): v is SafeHtml => typeof v === 'object' && v !== null && SAFE in v;
 

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ROOT } from './env.js';
+export { freePort } from '../../apps/sandbox/src/local-server.js';
 
 /** Debian's Chromium (`apt-get install -y chromium`; .ci/run installs it). Playwright cannot download one here. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -128,16 +128,6 @@ export async function checkPage(page: Page, name: string): Promise<AxeFinding[]>
   return findings;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Types into a field found by its label, as a person would. */
 export async function fill(page: Page, label: string | RegExp, value: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { escapeHtml } from '#html/escape.js';
+import { LocalHttpServer } from '../../apps/sandbox/src/local-server.js';
 
 export interface FeedEntry {
   guid: string;
@@ -17,12 +17,9 @@ export class FeedServer {
   readonly feeds = new Map<string, FeedEntry[]>();
   readonly requests = new Map<string, number>();
   readonly notModified = new Map<string, number>();
-  private server?: Server;
   url = '';
   hugeBytes = 1024 * 1024;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
+  private readonly server = new LocalHttpServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0]!;
       this.requests.set(path, (this.requests.get(path) ?? 0) + 1);
       if (path === '/malformed.xml') {
@@ -56,9 +53,10 @@ export class FeedServer {
         return;
       }
       res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag, 'last-modified': lastModified }).end(body);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  });
+
+  async start(): Promise<string> {
+    this.url = await this.server.start();
     return this.url;
   }
 
@@ -69,16 +67,13 @@ export class FeedServer {
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.server.stop();
   }
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 function rss(path: string, entries: FeedEntry[], base: string): string {
   const items = entries
-    .map((e) => `<item><guid isPermaLink="false">${esc(e.guid)}</guid><title>${esc(e.title)}</title><link>${esc(e.link)}</link><pubDate>${e.publishedAt.toUTCString()}</pubDate></item>`)
+    .map((e) => `<item><guid isPermaLink="false">${escapeHtml(e.guid)}</guid><title>${escapeHtml(e.title)}</title><link>${escapeHtml(e.link)}</link><pubDate>${e.publishedAt.toUTCString()}</pubDate></item>`)
     .join('');
-  return `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Feed ${esc(path)}</title><link>${base}</link>${items}</channel></rss>`;
+  return `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Feed ${escapeHtml(path)}</title><link>${base}</link>${items}</channel></rss>`;
 }

@@ -1,22 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './env.js';
+import { freePort } from '../../apps/sandbox/src/local-server.js';
+export { freePort } from '../../apps/sandbox/src/local-server.js';
 
 export const NGINX = process.env['NGINX_BIN'] ?? '/usr/sbin/nginx';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The server block README gives for nginx (auth_request), with the test's addresses: the site's files

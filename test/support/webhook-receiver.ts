@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LocalHttpServer, readRawBody } from '../../apps/sandbox/src/local-server.js';
 import { Webhook } from 'standardwebhooks';
 
 export interface Received {
@@ -18,33 +17,29 @@ export class WebhookReceiver {
   /** Answers this status to the next `failures` requests. */
   failures = 0;
   failStatus = 500;
-  private server?: Server;
   url = '';
+  private readonly server = new LocalHttpServer((req, res) => {
+    void readRawBody(req).then((raw) => {
+      const body = raw.toString('utf8');
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+      const verified = this.secrets.map((s) => {
+        try {
+          new Webhook(s).verify(body, headers);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      const status = this.failures > 0 ? this.failStatus : 204;
+      if (this.failures > 0) this.failures--;
+      const parsed = JSON.parse(body) as { type: string; data: Record<string, unknown> };
+      this.received.push({ id: headers['webhook-id'] ?? '', type: parsed.type, data: parsed.data, verified, status });
+      res.writeHead(status).end(status === 204 ? undefined : 'not now');
+    });
+  });
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-        const verified = this.secrets.map((s) => {
-          try {
-            new Webhook(s).verify(body, headers);
-            return true;
-          } catch {
-            return false;
-          }
-        });
-        const status = this.failures > 0 ? this.failStatus : 204;
-        if (this.failures > 0) this.failures--;
-        const parsed = JSON.parse(body) as { type: string; data: Record<string, unknown> };
-        this.received.push({ id: headers['webhook-id'] ?? '', type: parsed.type, data: parsed.data, verified, status });
-        res.writeHead(status).end(status === 204 ? undefined : 'not now');
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
+    this.url = `${await this.server.start()}/hook`;
     return this.url;
   }
 
@@ -54,7 +49,6 @@ export class WebhookReceiver {
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.server.stop();
   }
 }

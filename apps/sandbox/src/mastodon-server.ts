@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { escapeHtml } from '#html/escape.js';
+import { LocalHttpServer, readBody } from './local-server.js';
 import { routeEngagement } from './mastodon-engagement-routes.js';
 import { routeProfileAndScheduling, type RouteContext } from './mastodon-profile-routes.js';
 import { routeStatuses } from './mastodon-status-routes.js';
@@ -138,7 +139,7 @@ export class FakeMastodon {
   private readonly faults: Fault[] = [];
   private readonly codes = new Map<string, string>();
   private readonly apps = new Map<string, { secret: string; redirectUris: string[] }>();
-  private server?: Server;
+  private readonly server = new LocalHttpServer((req, res) => void this.handle(req, res));
   private nextId = 100000;
   url = '';
 
@@ -386,17 +387,12 @@ export class FakeMastodon {
   }
 
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = this.keepAliveMs;
-    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
-    const { port: p } = this.server.address() as AddressInfo;
-    this.url = `http://${host}:${p}`;
+    this.url = await this.server.start(port, host, this.keepAliveMs);
     return this.url;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.server.stop();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -667,10 +663,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const IMAGE_EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' };
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 /** Mastodon renders a bio as paragraphs, single line breaks as <br />. */
 function noteHtml(note: string): string {
   if (!note) return '';
@@ -680,23 +672,4 @@ function noteHtml(note: string): string {
     .join('');
 }
 
-async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks);
-  if (raw.length === 0) return {};
-  const type = req.headers['content-type'] ?? '';
-  if (type.includes('application/json')) return JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-  if (type.includes('multipart/form-data') || type.includes('application/x-www-form-urlencoded')) {
-    const form = await new Request('http://localhost/', { method: 'POST', headers: { 'content-type': type }, body: raw }).formData();
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of form.entries()) {
-      const key = k.replace(/\[\]$/, '');
-      if (k.endsWith('[]')) out[key] = [...((out[key] as unknown[]) ?? []), v];
-      else out[key] = v;
-    }
-    return out;
-  }
-  return {};
-}
 

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { escapeHtml, type FakeAccount, type FakeMastodon, type FakeStatus } from './mastodon-server.js';
+import { escapeHtml } from '#html/escape.js';
+import { type FakeAccount, type FakeMastodon, type FakeStatus } from './mastodon-server.js';
 import type { RouteContext } from './mastodon-profile-routes.js';
 
 /**

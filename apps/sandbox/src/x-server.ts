@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import twitterText from 'twitter-text';
+import { LocalHttpServer, readBody } from './local-server.js';
 
 /**
  * An X-compatible HTTP server for tests and the sandbox: the endpoints Piquet's X adapter uses
@@ -68,7 +68,7 @@ export class FakeX {
   private readonly codes = new Map<string, { accountId: string; clientId: string; redirectUri: string; challenge: string; scope: string }>();
   private readonly faults: Fault[] = [];
   private dropTweetResponses = 0;
-  private server?: Server;
+  private readonly server = new LocalHttpServer((req, res) => void this.handle(req, res));
   private nextId = 1_800_000_000_000_000_000n;
 
   newId(): string {
@@ -161,17 +161,12 @@ export class FakeX {
   }
 
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = 1000;
-    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
-    const { port: p } = this.server.address() as AddressInfo;
-    this.url = `http://${host}:${p}`;
+    this.url = await this.server.start(port, host, 1000);
     return this.url;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.server.stop();
   }
 
   private issueAccessToken(accountId: string): string {
@@ -212,7 +207,7 @@ export class FakeX {
       res.end(JSON.stringify(body));
     };
     try {
-      const body = await readBody(req);
+      const body = await readBody(req, multipartFields);
       const fault = this.faults.find((f) => f.when(url.pathname));
       if (fault) {
         if (fault.status === 429) {
@@ -452,23 +447,6 @@ function notFound(id: string) {
     resource_id: id,
     type: 'https://api.twitter.com/2/problems/resource-not-found',
   };
-}
-
-async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks);
-  if (raw.length === 0) return {};
-  const type = req.headers['content-type'] ?? '';
-  if (type.includes('application/json')) return JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-  if (type.includes('multipart/form-data')) return multipartFields(raw, type);
-  if (type.includes('application/x-www-form-urlencoded')) {
-    const form = await new Request('http://localhost/', { method: 'POST', headers: { 'content-type': type }, body: raw }).formData();
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of form.entries()) out[k] = v;
-    return out;
-  }
-  return {};
 }
 
 /** Multipart fields as raw bytes (twitter-api-v2 sends media chunks without a file name). */

@@ -1,5 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { PinoLogger } from 'nestjs-pino';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { DeliveriesRepository } from '#database/deliveries.repository.js';
 import { DeliveryQueue } from '#queue/delivery-queue.js';
@@ -16,14 +15,13 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
 
+  private readonly logger = new Logger(Reconciler.name);
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly deliveries: DeliveriesRepository,
     private readonly queue: DeliveryQueue,
-    private readonly logger: PinoLogger,
-  ) {
-    logger.setContext(Reconciler.name);
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.reconcile();

@@ -13,27 +13,14 @@ import {
 } from '@atproto/api';
 import { createHash } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import { escapeHtml } from '#html/escape.js';
 import { BlockedDestinationError, NetworkAuthError, NetworkError, NetworkPermanentError, NetworkTransientError } from '../errors.js';
-import { errorForStatus, transportError } from '../http-errors.js';
-import type {
-  AccountConnection,
-  DetectedCapabilities,
-  NativeScheduledPost,
-  NetworkAdapter,
-  NetworkCapabilities,
-  NetworkLimits,
-  OutgoingMedia,
-  OutgoingPost,
-  PostCounts,
-  ProfileImage,
-  ProfileState,
-  ProfileUpdate,
-  PublishedPost,
-  RemoteReply,
-  VerifiedAccount,
-} from '../network-adapter.js';
+import { errorForStatus, libraryError, transportError, translate } from '../http-errors.js';
+import type { AccountConnection, NetworkAdapter, NetworkCapabilities, NetworkLimits, DetectedCapabilities, VerifiedAccount } from '../network-adapter.js';
+import type { OutgoingMedia, OutgoingPost, PublishedPost, PostCounts, RemoteReply, NativeScheduledPost } from '../network-adapter.js';
+import type { ProfileImage, ProfileState, ProfileUpdate } from '../network-adapter.js';
 import { downloadImage, requireImage } from '../image-download.js';
-import { OutboundHttp, refusalIn } from '../http/outbound-http.js';
+import { OutboundHttp } from '../http/outbound-http.js';
 import { blueskyPostLength, blueskyText } from './bluesky-text.js';
 
 /** Bluesky's post lexicon: 300 graphemes, 4 images; links count in full (no shortening). */
@@ -363,7 +350,7 @@ export class BlueskyAdapter implements NetworkAdapter {
    * fails as an auth error; a 401 means the PDS did nothing, so the call is safe to repeat.
    */
   private async withAgent<T>(conn: AccountConnection, call: (agent: AtpAgent, did: string) => Promise<T>): Promise<T> {
-    return translate(async () => {
+    return translate(toNetworkError, async () => {
       const key = sessionKey(conn);
       for (let attempt = 0; ; attempt++) {
         const { agent, fresh } = await this.agent(conn, key);
@@ -489,29 +476,19 @@ export class BlueskyAdapter implements NetworkAdapter {
   }
 }
 
-async function translate<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    throw toNetworkError(err);
-  }
-}
-
 const AUTH_ERRORS = new Set(['AuthenticationRequired', 'ExpiredToken', 'InvalidToken', 'AccountTakedown', 'AuthFactorTokenRequired', 'AccountDeactivated']);
 
+/** XRPC wraps the guard's refusal (an address, a redirect, the DID document's PDS) as the cause. */
 export function toNetworkError(err: unknown): NetworkError {
-  if (err instanceof NetworkError) return err;
-  // The guard refused an address, a redirect or the DID document's PDS (XRPC wraps it as the cause).
-  const refused = refusalIn(err);
-  if (refused) return refused;
-  if (err instanceof XRPCError) {
-    const msg = `Bluesky answered ${err.status}${err.error ? ` ${err.error}` : ''}: ${err.message}`;
-    if (err.status === 401 || AUTH_ERRORS.has(err.error)) return new NetworkAuthError(msg, err.status);
-    // 1: no answer at all (network); 2: an answer that failed the lexicon (a server fault).
-    if (err.status === 1 || err.status === 2) return new NetworkTransientError(msg);
-    return errorForStatus(err.status, msg, (name) => err.headers?.[name] ?? null);
-  }
-  return transportError('Bluesky', err);
+  return libraryError(err, (e) => (e instanceof XRPCError ? xrpcError(e) : transportError('Bluesky', e)));
+}
+
+function xrpcError(err: XRPCError): NetworkError {
+  const msg = `Bluesky answered ${err.status}${err.error ? ` ${err.error}` : ''}: ${err.message}`;
+  if (err.status === 401 || AUTH_ERRORS.has(err.error)) return new NetworkAuthError(msg, err.status);
+  // 1: no answer at all (network); 2: an answer that failed the lexicon (a server fault).
+  if (err.status === 1 || err.status === 2) return new NetworkTransientError(msg);
+  return errorForStatus(err.status, msg, (name) => err.headers?.[name] ?? null);
 }
 
 function isSessionError(err: unknown): boolean {
@@ -646,9 +623,5 @@ export function richTextHtml(text: string, facets: AppBskyFeedPost.Record['facet
     html += href && /^https?:\/\//i.test(href) ? `<a href="${escapeHtml(href)}">${inner}</a>` : inner;
   }
   return `<p>${html}</p>`;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 

@@ -3,27 +3,13 @@ import { createOAuthAPIClient, createRestAPIClient, MastoDeserializeError, Masto
 import type { Dispatcher } from 'undici';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { NetworkError, NetworkPermanentError, NetworkTransientError, NetworkUnsupportedError, statusOf } from '../errors.js';
-import { errorForStatus, transportError, unexpectedBody } from '../http-errors.js';
+import { errorForStatus, libraryError, transportError, translate, unexpectedBody } from '../http-errors.js';
 import { recordResponses, type RecordedResponse } from '../response-recorder.js';
-import type {
-  AccountConnection,
-  DetectedCapabilities,
-  NativeScheduledPost,
-  NetworkAdapter,
-  NetworkCapabilities,
-  NetworkLimits,
-  OutgoingMedia,
-  OutgoingPost,
-  PostCounts,
-  ProfileImage,
-  ProfileState,
-  ProfileUpdate,
-  PublishedPost,
-  RemoteReply,
-  VerifiedAccount,
-} from '../network-adapter.js';
+import type { AccountConnection, NetworkAdapter, NetworkCapabilities, NetworkLimits, DetectedCapabilities, VerifiedAccount } from '../network-adapter.js';
+import type { OutgoingMedia, OutgoingPost, PublishedPost, PostCounts, RemoteReply, NativeScheduledPost } from '../network-adapter.js';
+import type { ProfileImage, ProfileState, ProfileUpdate } from '../network-adapter.js';
 import { downloadImage } from '../image-download.js';
-import { OutboundHttp, refusalIn } from '../http/outbound-http.js';
+import { OutboundHttp } from '../http/outbound-http.js';
 import { detectMastodonCapabilities } from './capabilities.js';
 import { mastodonPostLength } from './text-length.js';
 
@@ -63,7 +49,7 @@ export class MastodonAdapter implements NetworkAdapter {
    */
   async call<T>(conn: AccountConnection, fn: (client: Client, last: () => RecordedResponse | null) => Promise<T>): Promise<T> {
     const recorder = recordResponses(this.outbound.dispatcher);
-    return translate(recorder.last, () => fn(this.client(conn, recorder.dispatcher), recorder.last));
+    return translateWith(recorder.last, () => fn(this.client(conn, recorder.dispatcher), recorder.last));
   }
 
   async detectCapabilities(conn: AccountConnection): Promise<DetectedCapabilities> {
@@ -275,7 +261,7 @@ export class MastodonAdapter implements NetworkAdapter {
     code: string,
   ): Promise<string> {
     const recorder = recordResponses(this.outbound.dispatcher);
-    return translate(recorder.last, async () => {
+    return translateWith(recorder.last, async () => {
       const token = await createOAuthAPIClient({ url: this.checkedBase(instanceUrl), ...this.http(recorder.dispatcher) }).token.create({
         grantType: 'authorization_code',
         clientId: client.clientId,
@@ -323,23 +309,18 @@ export class MastodonAdapter implements NetworkAdapter {
   }
 }
 
-async function translate<T>(last: () => RecordedResponse | null, call: () => Promise<T>): Promise<T> {
-  let result: T;
-  try {
-    result = await call();
-  } catch (err) {
-    throw toNetworkError(err, last());
-  }
+async function translateWith<T>(last: () => RecordedResponse | null, call: () => Promise<T>): Promise<T> {
+  const result = await translate((err) => toNetworkError(err, last()), call);
   // masto reads a text/html success as "no data": that is not an answer Piquet can use either.
-  const answer = last();
-  if (answer && answer.status >= 200 && answer.status < 300 && answer.status !== 204 && !isJson(answer.contentType)) {
-    throw unexpectedBody('The server', answer.status, answer.contentType);
-  }
+  const notJson = nonJsonSuccess(last());
+  if (notJson) throw notJson;
   return result;
 }
 
-function isJson(contentType: string | null): boolean {
-  return /^application\/([\w.+-]*\+)?json\b/i.test(contentType ?? '');
+/** A success other than 204 whose body is not JSON: a clear permanent error. */
+function nonJsonSuccess(answer: RecordedResponse | null): NetworkError | null {
+  if (!answer || answer.status < 200 || answer.status >= 300 || answer.status === 204) return null;
+  return /^application\/([\w.+-]*\+)?json\b/i.test(answer.contentType ?? '') ? null : unexpectedBody('The server', answer.status, answer.contentType);
 }
 
 /**
@@ -348,10 +329,11 @@ function isJson(contentType: string | null): boolean {
  * permanent error rather than something to retry forever.
  */
 export function toNetworkError(err: unknown, answer: RecordedResponse | null = null): NetworkError {
-  if (err instanceof NetworkError) return err;
-  // The guard refused the address or a redirect (wrapped by fetch): permanent, and it says why.
-  const refused = refusalIn(err);
-  if (refused) return refused;
+  // fetch wraps the guard's refusal of an address or a redirect.
+  return libraryError(err, (e) => mastoError(e, answer));
+}
+
+function mastoError(err: unknown, answer: RecordedResponse | null): NetworkError {
   if (err instanceof MastoHttpError) {
     const detail = err.description ? `${err.message}: ${err.description}` : err.message;
     const headers = err.cause instanceof Response ? err.cause.headers : null;
@@ -359,9 +341,8 @@ export function toNetworkError(err: unknown, answer: RecordedResponse | null = n
   }
   if (err instanceof MastoTimeoutError) return new NetworkTransientError('Mastodon did not answer in time');
   // masto reads a text/html success as "no data", which then breaks whatever reads it.
-  if (answer && answer.status >= 200 && answer.status < 300 && answer.status !== 204 && !isJson(answer.contentType)) {
-    return unexpectedBody('The server', answer.status, answer.contentType);
-  }
+  const notJson = nonJsonSuccess(answer);
+  if (notJson) return notJson;
   // Any other failure after an error answer (masto cannot read a plain-text or HTML body, and
   // stumbles on an HTML one) is that answer's status.
   if (answer && (answer.status < 200 || answer.status >= 300)) {

@@ -11,6 +11,7 @@ import {
   type UserV2,
 } from 'twitter-api-v2';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
+import { escapeHtml } from '#html/escape.js';
 import {
   BlockedDestinationError,
   NetworkAuthError,
@@ -21,25 +22,11 @@ import {
   NetworkUnsupportedError,
   RedirectRefusedError,
 } from '../errors.js';
-import { errorForStatus, transportError } from '../http-errors.js';
-import type {
-  AccountConnection,
-  DetectedCapabilities,
-  NativeScheduledPost,
-  NetworkAdapter,
-  NetworkCapabilities,
-  NetworkLimits,
-  OutgoingMedia,
-  OutgoingPost,
-  PostCounts,
-  ProfileImage,
-  ProfileState,
-  ProfileUpdate,
-  PublishedPost,
-  RemoteReply,
-  VerifiedAccount,
-} from '../network-adapter.js';
-import { OutboundHttp, refusalIn } from '../http/outbound-http.js';
+import { errorForStatus, libraryError, transportError, translate } from '../http-errors.js';
+import type { AccountConnection, NetworkAdapter, NetworkCapabilities, NetworkLimits, DetectedCapabilities, VerifiedAccount } from '../network-adapter.js';
+import type { OutgoingMedia, OutgoingPost, PublishedPost, PostCounts, RemoteReply, NativeScheduledPost } from '../network-adapter.js';
+import type { ProfileImage, ProfileState, ProfileUpdate } from '../network-adapter.js';
+import { OutboundHttp } from '../http/outbound-http.js';
 import { X_CHARACTERS_PER_URL, X_MAX_CHARACTERS, xPostLength, xPostText } from './x-text.js';
 
 export const X_API_URL = 'https://api.x.com';
@@ -128,7 +115,7 @@ export class XAdapter implements NetworkAdapter {
     code: string,
     codeVerifier: string,
   ): Promise<string> {
-    return translate(async () => {
+    return translate(toNetworkError, async () => {
       const result = await this.apiClient(instanceUrl, client).loginWithOAuth2({ code, codeVerifier, redirectUri: client.redirectUri });
       return serializeXSecret(toSecret(result, client.clientId));
     });
@@ -165,7 +152,7 @@ export class XAdapter implements NetworkAdapter {
   }
 
   async verify(conn: AccountConnection): Promise<VerifiedAccount> {
-    return translate(async () => {
+    return translate(toNetworkError, async () => {
       const { data: me } = await this.client(conn).v2.me({ 'user.fields': ['name', 'username', 'description', 'profile_image_url'] });
       return { remoteId: me.id, handle: `@${me.username}`, displayName: me.name || me.username, profileUrl: profileUrl(me.username), limits: { ...X_LIMITS } };
     });
@@ -173,7 +160,7 @@ export class XAdapter implements NetworkAdapter {
 
   /** X's API is the same for every account: only the rate-limit headers are read from an answer. */
   async detectCapabilities(conn: AccountConnection): Promise<DetectedCapabilities> {
-    return translate(async () => {
+    return translate(toNetworkError, async () => {
       const res = await this.client(conn).v2.get('users/me', {}, { fullResponse: true });
       const limit = res.rateLimit?.limit;
       return {
@@ -200,7 +187,7 @@ export class XAdapter implements NetworkAdapter {
   }
 
   async uploadMedia(conn: AccountConnection, media: OutgoingMedia): Promise<string> {
-    return translate(async () => {
+    return translate(toNetworkError, async () => {
       const client = this.client(conn);
       const mediaId = await client.v2.uploadMedia(Buffer.from(media.data), { media_type: media.mimeType as never });
       if (media.altText) await client.v2.createMediaMetadata(mediaId, { alt_text: { text: media.altText } });
@@ -239,7 +226,7 @@ export class XAdapter implements NetworkAdapter {
   }
 
   async readProfile(conn: AccountConnection): Promise<ProfileState> {
-    return translate(async () => {
+    return translate(toNetworkError, async () => {
       const { data: me } = await this.client(conn).v2.me({ 'user.fields': ['name', 'description'] });
       return { displayName: me.name, bio: me.description ?? '', avatarUrl: null, headerUrl: null };
     });
@@ -255,7 +242,7 @@ export class XAdapter implements NetworkAdapter {
       throw new NetworkUnsupportedError('Piquet does not change profile images on X');
     }
     if (update.displayName === undefined && update.bio === undefined) return this.readProfile(conn);
-    return translate(async () => {
+    return translate(toNetworkError, async () => {
       const res = await this.client(conn).v2.put<{ data?: Partial<UserV2> }>('users/me', {
         ...(update.displayName !== undefined && { name: update.displayName }),
         ...(update.bio !== undefined && { description: update.bio }),
@@ -293,7 +280,7 @@ export class XAdapter implements NetworkAdapter {
   async fetchCountsBatch(conn: AccountConnection, remoteIds: string[]): Promise<PostCounts[]> {
     if (remoteIds.length === 0) return [];
     if (remoteIds.length > LOOKUP_LIMIT) throw new NetworkPermanentError(`X looks up at most ${LOOKUP_LIMIT} posts per request`);
-    return translate(async () => {
+    return translate(toNetworkError, async () => {
       const res = await this.client(conn).v2.tweets(remoteIds, { 'tweet.fields': ['public_metrics', 'conversation_id'] });
       return (res.data ?? []).map(toPostCounts);
     });
@@ -308,7 +295,7 @@ export class XAdapter implements NetworkAdapter {
    * last seven days. When it finds nothing, a lookup tells "no replies" from "post gone".
    */
   async fetchReplies(conn: AccountConnection, remoteId: string): Promise<RemoteReply[] | null> {
-    return translate(async () => {
+    return translate(toNetworkError, async () => {
       const client = this.client(conn);
       const paginator = await client.v2.search(`conversation_id:${remoteId}`, { ...REPLY_FIELDS, 'tweet.fields': [...REPLY_FIELDS['tweet.fields']], expansions: [...REPLY_FIELDS.expansions], 'user.fields': [...REPLY_FIELDS['user.fields']] });
       const replies: RemoteReply[] = [];
@@ -381,14 +368,6 @@ export class XAdapter implements NetworkAdapter {
   }
 }
 
-async function translate<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    throw toNetworkError(err);
-  }
-}
-
 // EBLOCKED: the address guard refused the connection, so nothing was sent.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EBLOCKED']);
 
@@ -416,11 +395,12 @@ function errorDetail(err: ApiResponseError): string {
   return data?.detail ?? data?.error_description ?? data?.errors?.[0]?.message ?? data?.title ?? data?.error ?? err.message;
 }
 
+/** twitter-api-v2 keeps the guard's refusal (the socket error) inside its own error. */
 export function toNetworkError(err: unknown): NetworkError {
-  if (err instanceof NetworkError) return err;
-  // The guard refused the address (twitter-api-v2 keeps the socket error inside its own).
-  const refused = refusalIn(err);
-  if (refused) return refused;
+  return libraryError(err, twitterError);
+}
+
+function twitterError(err: unknown): NetworkError {
   if (err instanceof ApiResponseError) {
     const msg = `X answered ${err.code}: ${errorDetail(err)}`;
     // X's reset is per endpoint, and a spent daily budget has its own: read from its parsed headers.
@@ -518,10 +498,6 @@ export function textToHtml(text: string): string {
 
 function decodeXEntities(s: string): string {
   return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Text as compared after a lost answer: links dropped (t.co, media), entities decoded, spaces collapsed, NFC. */

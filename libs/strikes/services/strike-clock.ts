@@ -1,5 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { PinoLogger } from 'nestjs-pino';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { CLOCK, type Clock } from '#clock/clock.js';
 import { OccupationsRepository } from '../persistence/occupations.repository.js';
@@ -18,17 +17,16 @@ export class StrikeClock implements OnApplicationBootstrap, OnModuleDestroy {
   private running?: Promise<void>;
   private lastRound = -1;
 
+  private readonly logger = new Logger(StrikeClock.name);
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly strikes: StrikeLifecycleRepository,
     private readonly occupations: OccupationsRepository,
     private readonly queue: StrikeQueue,
     private readonly runner: StrikeLifecycleService,
-    private readonly logger: PinoLogger,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {
-    logger.setContext(StrikeClock.name);
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.tick();

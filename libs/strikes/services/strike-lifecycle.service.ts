@@ -1,6 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock } from '#clock/clock.js';
-import { PinoLogger } from 'nestjs-pino';
 import { StrikeLifecycleRepository } from '../persistence/strike-lifecycle.repository.js';
 import { DeliveryQueue } from '#queue/delivery-queue.js';
 import { StrikeQueue } from '#queue/strike-queue.js';
@@ -20,20 +19,19 @@ const ENQUEUE_CHUNK = 1000;
  */
 @Injectable()
 export class StrikeLifecycleService {
+  private readonly logger = new Logger(StrikeLifecycleService.name);
+
   constructor(
     private readonly strikes: StrikeLifecycleRepository,
     private readonly deliveries: DeliveryQueue,
     private readonly strikeQueue: StrikeQueue,
-    private readonly logger: PinoLogger,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {
-    logger.setContext(StrikeLifecycleService.name);
-  }
+  ) {}
 
   async start(strikeId: string): Promise<void> {
     const result = await this.strikes.start(strikeId, this.clock.now());
     if (!result.started) return;
-    this.logger.info({ strikeId, held: result.held, strikePosts: result.slots.length }, 'strike started');
+    this.logger.log({ strikeId, held: result.held, strikePosts: result.slots.length }, 'strike started');
     await this.deliveries.schedule(result.slots);
     await this.strikeQueue.occupy(strikeId, result.accountIds);
     const strike = await this.strikes.find(strikeId);
@@ -43,7 +41,7 @@ export class StrikeLifecycleService {
   async end(strikeId: string): Promise<void> {
     const result = await this.strikes.end(strikeId, this.clock.now());
     if (!result.ended) return;
-    this.logger.info({ strikeId, fates: result.fates }, 'strike ended');
+    this.logger.log({ strikeId, fates: result.fates }, 'strike ended');
     for (let i = 0; i < result.rescheduled.length; i += ENQUEUE_CHUNK) {
       await this.deliveries.schedule(result.rescheduled.slice(i, i + ENQUEUE_CHUNK));
     }

@@ -1,6 +1,5 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PinoLogger } from 'nestjs-pino';
 import { S } from '../common/openapi.js';
 import { PrismaService } from '#database/prisma.service.js';
 import { DeliveryQueue } from '#queue/delivery-queue.js';
@@ -12,13 +11,12 @@ const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger(HealthController.name);
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly queue: DeliveryQueue,
-    private readonly logger: PinoLogger,
-  ) {
-    logger.setContext(HealthController.name);
-  }
+  ) {}
 
   /** Public: says up or down for each dependency, never why (the error is logged here, redacted). */
   @ApiOperation({ summary: 'Postgres and Redis reachable (503 when not)' })

@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { PinoLogger } from 'nestjs-pino';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { AccountCapabilities } from '#networks/account-capabilities.js';
 import { AccountConnections } from '#networks/account-connections.js';
@@ -35,6 +34,8 @@ export class EngagementPoller {
   /** Instances known to lack the multi-status endpoint (a 404 on it), besides the accounts' stored capabilities. */
   private readonly singleOnly = new Set<string>();
 
+  private readonly logger = new Logger(EngagementPoller.name);
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repo: EngagementRepository,
@@ -42,10 +43,7 @@ export class EngagementPoller {
     private readonly networks: NetworkRegistry,
     private readonly connections: AccountConnections,
     private readonly capabilities: AccountCapabilities,
-    private readonly logger: PinoLogger,
-  ) {
-    logger.setContext(EngagementPoller.name);
-  }
+  ) {}
 
   async pollAccount(accountId: string, now: Date): Promise<PollResult> {
     const result: PollResult = { snapshots: 0, gone: 0, comments: { added: 0, updated: 0, deleted: 0 }, requests: 0, deferred: 0, goneIds: [] };
@@ -155,7 +153,7 @@ export class EngagementPoller {
           continue;
         } catch (err) {
           if (!(err instanceof NetworkUnsupportedError)) throw err;
-          this.logger.info({ instance }, 'no multi-status endpoint here: one request per post');
+          this.logger.log({ instance }, 'no multi-status endpoint here: one request per post');
           this.singleOnly.add(instance);
           await this.capabilities.learn(accountId, 'multiStatus', { support: 'no', detail: `${err.message}: counts are asked one post at a time` });
         }

@@ -1,11 +1,10 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Worker } from 'bullmq';
-import { PinoLogger } from 'nestjs-pino';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Worker } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { EngagementRepository } from '#database/engagement.repository.js';
 import { QueueName, type PollAccountJob } from '#queue/contracts.js';
 import { EngagementQueue } from '#queue/engagement-queue.js';
-import { createRedis } from '#queue/redis.js';
+import { createQueueWorker } from '../queue-worker.js';
 import { EngagementPoller } from './engagement.poller.js';
 
 /**
@@ -14,6 +13,7 @@ import { EngagementPoller } from './engagement.poller.js';
  */
 @Injectable()
 export class EngagementWorker implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(EngagementWorker.name);
   private worker?: Worker<PollAccountJob>;
   private timer?: NodeJS.Timeout;
   private syncing?: Promise<void>;
@@ -23,20 +23,16 @@ export class EngagementWorker implements OnApplicationBootstrap, OnModuleDestroy
     private readonly poller: EngagementPoller,
     private readonly repo: EngagementRepository,
     private readonly queue: EngagementQueue,
-    private readonly logger: PinoLogger,
-  ) {
-    logger.setContext(EngagementWorker.name);
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.worker = new Worker<PollAccountJob>(QueueName.Engagement, (job) => this.poller.pollAccount(job.data.accountId, new Date()), {
-      connection: createRedis(this.config.redis.url),
-      prefix: this.config.queue.prefix,
+    this.worker = createQueueWorker<PollAccountJob>(this.config, QueueName.Engagement, (job) => this.poller.pollAccount(job.data.accountId, new Date()), {
       concurrency: 2,
-      lockDuration: Math.max(this.config.queue.lockDurationMs, 60_000),
+      minLockMs: 60_000,
+      logger: this.logger,
+      what: 'engagement poll',
+      describe: (job) => ({ accountId: job?.data.accountId }),
     });
-    this.worker.on('failed', (job, err) => this.logger.warn({ accountId: job?.data.accountId, err: err.message }, 'engagement poll failed'));
-    this.worker.on('error', (err) => this.logger.error({ err: err.message }, 'engagement worker error'));
     await this.sync();
     this.timer = setInterval(() => void this.sync(), this.config.reconcileIntervalMs);
   }
@@ -46,7 +42,7 @@ export class EngagementWorker implements OnApplicationBootstrap, OnModuleDestroy
       .trackedAccounts()
       .then((accounts) => this.queue.sync(accounts))
       .then((added) => {
-        if (added > 0) this.logger.info({ added }, 'engagement schedulers added');
+        if (added > 0) this.logger.log({ added }, 'engagement schedulers added');
       })
       .catch((err: unknown) => this.logger.error({ err: (err as Error).message }, 'engagement scheduler sync failed; next tick retries'))
       .finally(() => (this.syncing = undefined));

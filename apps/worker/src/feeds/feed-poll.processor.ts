@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { PinoLogger } from 'nestjs-pino';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { FeedPollingRepository, type FeedTarget } from '#database/feed-polling.repository.js';
 import { MalformedFeedError, parseFeed, type FeedItemInput } from '#feeds/parse.js';
@@ -20,15 +19,15 @@ export type PollOutcome = 'gone' | 'not-modified' | 'read' | 'failed';
 export class FeedPollProcessor {
   private readonly pacer: HostPacer;
 
+  private readonly logger = new Logger(FeedPollProcessor.name);
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repo: FeedPollingRepository,
     private readonly fetcher: FeedFetcher,
     private readonly networks: NetworkRegistry,
     private readonly deliveries: DeliveryQueue,
-    private readonly logger: PinoLogger,
   ) {
-    logger.setContext(FeedPollProcessor.name);
     this.pacer = new HostPacer(config.feeds.hostGapMs);
   }
 
@@ -39,7 +38,7 @@ export class FeedPollProcessor {
     const later = (failures: number) => new Date(Date.now() + nextPollDelay(failures, timing));
     if (feed.strikePolicy === 'drop') {
       const dropped = await this.repo.dropHeld(feedId, new Date());
-      if (dropped > 0) this.logger.info({ feedId, dropped }, 'feed set to drop: held posts cancelled');
+      if (dropped > 0) this.logger.log({ feedId, dropped }, 'feed set to drop: held posts cancelled');
     }
     try {
       const fetched = await this.pacer.run(new URL(feed.url).host, () => this.fetcher.fetch(feed.url, feed.etag, feed.lastModified));
@@ -60,7 +59,7 @@ export class FeedPollProcessor {
         // The reconciler rebuilds any job lost here from Postgres.
         await this.deliveries.schedule(result.jobs).catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'queue unavailable; the reconciler will enqueue'));
       }
-      if (result.posted + result.dropped + result.backCatalogue > 0) this.logger.info({ feedId, ...result, jobs: result.jobs.length }, 'feed read');
+      if (result.posted + result.dropped + result.backCatalogue > 0) this.logger.log({ feedId, ...result, jobs: result.jobs.length }, 'feed read');
       return 'read';
     } catch (err) {
       if (!(err instanceof FeedFetchError) && !(err instanceof MalformedFeedError)) throw err;

@@ -1,11 +1,10 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Worker, type Job } from 'bullmq';
-import { PinoLogger } from 'nestjs-pino';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Job, Worker } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { FeedPollingRepository } from '#database/feed-polling.repository.js';
 import { AutomationQueues } from '#queue/automation-queues.js';
 import { JobName, QueueName, type FeedsQueueJob, type PollFeedJob } from '#queue/contracts.js';
-import { createRedis } from '#queue/redis.js';
+import { createQueueWorker } from '../queue-worker.js';
 import { FeedPollProcessor } from './feed-poll.processor.js';
 
 /** Feeds due at most per tick (the rest wait for the next one). */
@@ -15,6 +14,7 @@ const LEASE_MS = (c: AppConfig) => Math.max(60_000, c.networks.timeoutMs * 4);
 /** The feeds queue: a tick adds a poll job for each feed due (fixed ids), the polls run here. */
 @Injectable()
 export class FeedsWorker implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(FeedsWorker.name);
   private worker?: Worker<FeedsQueueJob>;
 
   constructor(
@@ -22,20 +22,16 @@ export class FeedsWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly repo: FeedPollingRepository,
     private readonly queues: AutomationQueues,
     private readonly processor: FeedPollProcessor,
-    private readonly logger: PinoLogger,
-  ) {
-    logger.setContext(FeedsWorker.name);
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.worker = new Worker<FeedsQueueJob>(QueueName.Feeds, (job) => this.handle(job), {
-      connection: createRedis(this.config.redis.url),
-      prefix: this.config.queue.prefix,
+    this.worker = createQueueWorker<FeedsQueueJob>(this.config, QueueName.Feeds, (job) => this.handle(job), {
       concurrency: 16,
-      lockDuration: Math.max(this.config.queue.lockDurationMs, this.config.networks.timeoutMs * 2),
+      minLockMs: this.config.networks.timeoutMs * 2,
+      logger: this.logger,
+      what: 'feeds',
+      describe: (job) => ({ job: job?.name, data: job?.data }),
     });
-    this.worker.on('failed', (job, err) => this.logger.warn({ job: job?.name, data: job?.data, err: err.message }, 'feeds job failed'));
-    this.worker.on('error', (err) => this.logger.error({ err: err.message }, 'feeds worker error'));
     await this.queues.startTicks();
   }
 

@@ -1,12 +1,11 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, type Job, Worker } from 'bullmq';
-import { PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { JobName, QueueName, type StrikeQueueJob } from '#queue/contracts.js';
 import { dispatchStrikeJob, type StrikeJobHandlers } from '#strikes/jobs/strike-jobs.js';
-import { createRedis } from '#queue/redis.js';
 import { OccupationService, type OccupationWait } from '#strikes/services/occupation.service.js';
 import type { Attempt } from '#strikes/services/occupation-steps.js';
+import { createQueueWorker } from '../queue-worker.js';
 import { StrikeLifecycleService } from '#strikes/services/strike-lifecycle.service.js';
 
 /** The last attempt records its failure as final (the services decide; the queue only counts). */
@@ -17,24 +16,22 @@ const attemptOf = (job: Job): Attempt => ({ last: job.attemptsMade + 1 >= (job.o
 export class StrikeWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private worker?: Worker<StrikeQueueJob, string, string>;
 
+  private readonly logger = new Logger(StrikeWorker.name);
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly lifecycle: StrikeLifecycleService,
     private readonly occupations: OccupationService,
-    private readonly logger: PinoLogger,
-  ) {
-    logger.setContext(StrikeWorker.name);
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
-    this.worker = new Worker<StrikeQueueJob, string, string>(QueueName.Strikes, (job, token) => dispatchStrikeJob(this.handlers, job, token), {
-      connection: createRedis(this.config.redis.url),
-      prefix: this.config.queue.prefix,
+    this.worker = createQueueWorker<StrikeQueueJob, string, string>(this.config, QueueName.Strikes, (job, token) => dispatchStrikeJob(this.handlers, job, token), {
       concurrency: 4,
-      lockDuration: Math.max(this.config.queue.lockDurationMs, 30_000),
+      minLockMs: 30_000,
+      logger: this.logger,
+      what: 'strike',
+      describe: (job) => ({ job: job?.id }),
     });
-    this.worker.on('failed', (job, err) => this.logger.warn({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'strike job failed'));
-    this.worker.on('error', (err) => this.logger.error({ err: err.message }, 'strike worker error'));
   }
 
   /** One handler per job name: the compiler refuses a job of the strikes queue without one. */

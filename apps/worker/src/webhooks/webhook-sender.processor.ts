@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { PinoLogger } from 'nestjs-pino';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Webhook } from 'standardwebhooks';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { SecretBox } from '#crypto/secret-box.js';
@@ -20,15 +19,14 @@ const PAGE = 50;
  */
 @Injectable()
 export class WebhookSenderProcessor {
+  private readonly logger = new Logger(WebhookSenderProcessor.name);
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repo: WebhookOutboxRepository,
     private readonly secrets: SecretBox,
     private readonly http: OutboundHttp,
-    private readonly logger: PinoLogger,
-  ) {
-    logger.setContext(WebhookSenderProcessor.name);
-  }
+  ) {}
 
   async send(endpointId: string): Promise<number> {
     const endpoint = await this.repo.endpoint(endpointId);

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
 import { ApiError } from '../../api/errors';
@@ -85,79 +85,47 @@ function Report({ report }: { report: ReportView }) {
 
       <section aria-labelledby="posts-heading">
         <h2 id="posts-heading">{t('posts.title')}</h2>
-        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="posts-heading">
-          <table data-testid="report-posts">
-            <thead>
-              <tr>
-                <th scope="col">{t('posts.rank')}</th>
-                <th scope="col">{t('posts.post')}</th>
-                {metrics.map((m) => (
-                  <th scope="col" key={m}>
-                    {t(`metric.${m}`)}
-                  </th>
-                ))}
-                <th scope="col">{t('posts.comments')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.posts.map((p) => (
-                <tr key={p.deliveryId}>
-                  <td>{p.rank}</td>
-                  <td>
-                    <span className="hint">
-                      {p.account.handle} · {t(`role.${p.role}`, { defaultValue: p.role })} · {dateTime(p.publishedAt)}
-                    </span>
-                    <br />
-                    {p.url ? (
-                      <a href={p.url} target="_blank" rel="noreferrer noopener">
-                        {p.text.slice(0, 120)}
-                      </a>
-                    ) : (
-                      p.text.slice(0, 120)
-                    )}
-                    {p.goneAt && <span className="hint"> {t('posts.gone')}</span>}
-                  </td>
-                  {metrics.map((m) => (
-                    <td key={m}>{p.counts[m] ?? '—'}</td>
-                  ))}
-                  <td>{p.comments}</td>
-                </tr>
+        <MetricTable labelledBy="posts-heading" testId="report-posts" first={[t('posts.rank'), t('posts.post')]} metrics={metrics}>
+          {report.posts.map((p) => (
+            <tr key={p.deliveryId}>
+              <td>{p.rank}</td>
+              <td>
+                <span className="hint">
+                  {p.account.handle} · {t(`role.${p.role}`, { defaultValue: p.role })} · {dateTime(p.publishedAt)}
+                </span>
+                <br />
+                {p.url ? (
+                  <a href={p.url} target="_blank" rel="noreferrer noopener">
+                    {p.text.slice(0, 120)}
+                  </a>
+                ) : (
+                  p.text.slice(0, 120)
+                )}
+                {p.goneAt && <span className="hint"> {t('posts.gone')}</span>}
+              </td>
+              {metrics.map((m) => (
+                <td key={m}>{p.counts[m] ?? '—'}</td>
               ))}
-            </tbody>
-          </table>
-        </div>
+              <td>{p.comments}</td>
+            </tr>
+          ))}
+        </MetricTable>
       </section>
 
       <section aria-labelledby="accounts-heading">
         <h2 id="accounts-heading">{t('accounts.title')}</h2>
-        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="accounts-heading">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('accounts.account')}</th>
-                <th scope="col">{t('totals.postsHeader')}</th>
-                {metrics.map((m) => (
-                  <th scope="col" key={m}>
-                    {t(`metric.${m}`)}
-                  </th>
-                ))}
-                <th scope="col">{t('posts.comments')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.totals.perAccount.map((a) => (
-                <tr key={a.account.id}>
-                  <th scope="row">{a.account.handle}</th>
-                  <td>{a.posts}</td>
-                  {metrics.map((m) => (
-                    <td key={m}>{a[m] ?? '—'}</td>
-                  ))}
-                  <td>{a.comments}</td>
-                </tr>
+        <MetricTable labelledBy="accounts-heading" first={[t('accounts.account'), t('totals.postsHeader')]} metrics={metrics}>
+          {report.totals.perAccount.map((a) => (
+            <tr key={a.account.id}>
+              <th scope="row">{a.account.handle}</th>
+              <td>{a.posts}</td>
+              {metrics.map((m) => (
+                <td key={m}>{a[m] ?? '—'}</td>
               ))}
-            </tbody>
-          </table>
-        </div>
+              <td>{a.comments}</td>
+            </tr>
+          ))}
+        </MetricTable>
       </section>
 
       <section aria-labelledby="comments-heading">
@@ -189,6 +157,33 @@ function Report({ report }: { report: ReportView }) {
         {report.comments.more && <p className="hint">{t('comments.more')}</p>}
       </section>
     </>
+  );
+}
+
+/** A scrollable table of figures: two leading columns, one per metric, then the comments. */
+function MetricTable(props: { labelledBy: string; testId?: string; first: [string, string]; metrics: Metric[]; children: ReactNode }) {
+  const { t } = useTranslation('report');
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-labelledby={props.labelledBy}>
+      <table data-testid={props.testId}>
+        <thead>
+          <tr>
+            {props.first.map((label) => (
+              <th scope="col" key={label}>
+                {label}
+              </th>
+            ))}
+            {props.metrics.map((m) => (
+              <th scope="col" key={m}>
+                {t(`metric.${m}`)}
+              </th>
+            ))}
+            <th scope="col">{t('posts.comments')}</th>
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
   );
 }
 
