@@ -46,8 +46,9 @@ describe('engagement: snapshots, batching, rate budget, comments', () => {
   async function publish(account: Connected, n: number, label: string) {
     const worker = await startWorker(t.env);
     try {
+      // A lead of a few seconds: under load, 45 simultaneous requests can take over a second to reach the API.
       const posts = await Promise.all(
-        Array.from({ length: n }, (_, i) => api.call('POST', '/v1/posts', admin, { text: `${label} ${i}`, scheduledAt: inSeconds(1), accountIds: [account.account.id] })),
+        Array.from({ length: n }, (_, i) => api.call('POST', '/v1/posts', admin, { text: `${label} ${i}`, scheduledAt: inSeconds(3), accountIds: [account.account.id] })),
       );
       const settled = await Promise.all(posts.map((p) => settledPost(api, admin, p.body.id)));
       return settled.map((p) => p.deliveries[0] as { id: string; remoteId: string; publishedAt: string });
