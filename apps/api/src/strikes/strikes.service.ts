@@ -63,16 +63,19 @@ export class StrikesService {
       throw new ConflictException(`this strike is ${current.state}: it can no longer be changed`);
     }
     const spec = await this.specs.build(caller, dto, current, now);
-    const changes = changedFields(current, spec);
+    // Sites live in libs/sites: undefined when the edit leaves them as they are.
+    const sites = await this.sites.changedSites(caller, id, dto.sites);
+    const changes = [...changedFields(current, spec), ...(sites ? ['sites'] : [])];
     if (changes.length === 0) throw invalidField('body', 'changes nothing: give at least one field with a new value');
-    const detail = { changes, ...summary(spec) };
+    const detail = { changes, ...summary(spec), ...(sites ? { sites } : {}) };
 
     if (current.state === 'proposed') {
       const result = await this.strikes.editProposed(caller.organisationId, id, caller.memberId, spec, detail);
       if (!result.ok) throw this.movedOn(id, result.refusal === 'state' ? result.state : null);
+      if (sites && !(await this.sites.replaceForProposed(caller, id, sites))) throw this.movedOn(id, null);
       return this.detail(caller, result.strike);
     }
-    const opened = await this.strikes.openMotion(caller.organisationId, id, caller.memberId, { kind: 'amend', spec }, ['approved'], detail);
+    const opened = await this.strikes.openMotion(caller.organisationId, id, caller.memberId, { kind: 'amend', spec, ...(sites ? { sites } : {}) }, ['approved'], detail);
     this.opened(opened, 'amend', id);
     return this.get(caller, id);
   }
