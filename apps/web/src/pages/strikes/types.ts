@@ -3,7 +3,8 @@
 import type { components } from '../../api/schema';
 import type { Network, StrikeState } from '../../api/views';
 
-export type StrikePreview = components['schemas']['StrikePreviewView'];
+export type StrikePreview = components['schemas']['StrikePreviewWithSitesView'];
+export type PreviewSite = StrikePreview['sites'][number];
 export type TimelineEvent = StrikePreview['timeline'][number];
 export type StrikeBody = components['schemas']['CreateStrikeDto'];
 export type StrikeEditBody = components['schemas']['UpdateStrikeDto'];
@@ -162,8 +163,15 @@ export interface OccupationView {
   lastError: string | null;
 }
 
+/** strike-sites.view.ts forLive: a website in scope and whether its form is in force now. */
+export interface LiveSite extends PreviewSite {
+  windowDecided: boolean;
+  inForce: boolean;
+}
+
 /** GET /v1/strikes/:id/live and each `live` event of GET /v1/strikes/:id/events */
 export interface LiveView {
+  sites: LiveSite[];
   strikeId: string;
   title: string;
   state: StrikeState;
