@@ -78,7 +78,7 @@ export interface MotionView {
   kind: MotionKind;
   status: MotionStatus;
   rule: RuleView;
-  proposal: null | { spec: StrikeSpecView } | { note: string | null } | { endsAt: string };
+  proposal: null | { spec: StrikeSpecView; sites?: { siteId: string; form: PreviewSite['form'] }[] | null } | { note: string | null } | { endsAt: string };
   createdBy: { id: string; name: string | null };
   createdAt: string;
   decidedAt: string | null;
