@@ -141,6 +141,13 @@ describe('the websites page', () => {
     await scope.getByText('Journal').waitFor();
     await scope.getByText(/Site closed/).waitFor();
     findings.push(...(await checkPage(page, 'sites-motion-preview')));
+    // The composer names the organisation's sites with the form chosen; changing one previews it.
+    await page.goto(`/strikes/${strike.body.id}/edit`);
+    const picker = page.getByTestId('sites-picker');
+    await expect(picker.getByLabel('Journal (https://journal.example)').inputValue()).resolves.toBe('closed');
+    await picker.getByLabel('Journal (https://journal.example)').selectOption('banner');
+    await page.getByTestId('strike-sites').getByText(/Banner/).waitFor();
+    findings.push(...(await checkPage(page, 'sites-composer')));
     await page.goto(`/strikes/${strike.body.id}/live`);
     await page.getByTestId('strike-sites').getByText('Journal').waitFor();
     await expect(page.getByTestId('site-in-force').innerText()).resolves.toBe('not in force');

@@ -98,6 +98,8 @@ export interface MotionView {
 
 export interface StrikeDetailView extends StrikeView {
   motions: MotionView[];
+  /** apps/api/src/sites/site.view.ts strikeSiteView */
+  sites: { siteId: string; name: string; origin: string; form: PreviewSite['form'] }[];
 }
 
 /** GET /v1/motions?state=open (WEB-CONTRACT.md) */
