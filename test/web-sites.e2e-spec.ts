@@ -138,7 +138,7 @@ describe('the websites page', () => {
     expect(strike.status).toBe(201);
     await page.goto(`/motions/${strike.body.motions[0]!.id}`);
     const scope = page.getByTestId('strike-sites');
-    await scope.getByText('Journal').waitFor();
+    await scope.getByText('Journal', { exact: true }).waitFor();
     await scope.getByText(/Site closed/).waitFor();
     findings.push(...(await checkPage(page, 'sites-motion-preview')));
     // The composer names the organisation's sites with the form chosen; changing one previews it.
@@ -149,7 +149,7 @@ describe('the websites page', () => {
     await page.getByTestId('strike-sites').getByText(/Banner/).waitFor();
     findings.push(...(await checkPage(page, 'sites-composer')));
     await page.goto(`/strikes/${strike.body.id}/live`);
-    await page.getByTestId('strike-sites').getByText('Journal').waitFor();
+    await page.getByTestId('strike-sites').getByText('Journal', { exact: true }).waitFor();
     await expect(page.getByTestId('site-in-force').innerText()).resolves.toBe('not in force');
     await page.getByTestId('strike-sites').getByText('once approved, over the strike window').waitFor();
     findings.push(...(await checkPage(page, 'sites-live')));
