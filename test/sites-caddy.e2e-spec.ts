@@ -62,6 +62,15 @@ describe('a strike closing a site behind Caddy', () => {
       sites: [{ siteId: site.body.id, form: 'closed' }],
     });
     const effective = Date.parse(strike.effectiveFrom);
+    // The preview and the live view name the site, its form and its window; in force only inside it.
+    const siteLine = { siteId: site.body.id, name: 'Journal', origin: 'https://journal.example', form: 'closed', removed: false };
+    const asked = Date.now();
+    const preview = await api.call('GET', `/v1/strikes/${strike.id}/preview`, admin);
+    // (Unless the machine was too slow: a running strike has no preview, only its live view.)
+    if (asked < effective - 500) expect(preview.body.sites).toEqual([{ ...siteLine, window: { from: strike.effectiveFrom, until: at(end) } }]);
+    const liveSite = async () => (await api.call('GET', `/v1/strikes/${strike.id}/live`, admin)).body.sites[0];
+    const early = await liveSite();
+    if (Date.now() < effective - 200) expect(early).toEqual({ ...siteLine, window: { from: strike.effectiveFrom, until: at(end) }, windowDecided: true, inForce: false });
 
     // Before: open (unless the machine was too slow to get here before the start).
     const before = await get('/');
@@ -82,6 +91,7 @@ describe('a strike closing a site behind Caddy', () => {
     expect(closed.text).toContain('Grève du 5 décembre');
     expect(closed.text).toContain('fermé pour cause de grève');
     expect(closed.text).not.toContain('Les nouvelles du jour');
+    if (Date.now() < end - 500) expect(await liveSite()).toMatchObject({ siteId: site.body.id, inForce: true });
     const english = await get('/other.html', 'en-GB,en;q=0.9');
     expect(english.status).toBe(503);
     expect(english.text).toContain('This site is closed');
@@ -98,6 +108,7 @@ describe('a strike closing a site behind Caddy', () => {
     expect(reopened.at).toBeGreaterThanOrEqual(end);
     expect(reopened.at - end).toBeLessThan(2_500);
     expect(reopened.text).toContain('Les nouvelles du jour');
+    expect(await liveSite()).toMatchObject({ siteId: site.body.id, inForce: false });
 
     // Piquet stopped: the proxy's 502 becomes the site again (handle_errors), with status 200.
     await api.close();
