@@ -79,7 +79,7 @@ describe("changing a strike's websites", () => {
       ]),
     );
     expect(await sitesOf()).toEqual([['Journal', 'closed']]);
-    const status = async (key: string) => (await api.call('GET', `/v1/public/sites/${key}/status`, undefined)).body;
+    const status = async (key: string) => (await api.call('GET', `/v1/public/sites/${key}/status`, null)).body;
     expect((await status(revue.publicKey)).next).toBeNull();
     expect((await status(journal.publicKey)).next).toMatchObject({ id, form: 'closed' });
     // The edit preview shows the sites as the amendment would leave them.
