@@ -1,9 +1,13 @@
+import type { SiteForm } from '#sites/access.js';
 import { effectiveFrom } from './planner.js';
 import type { StrikeRecord, StrikeSpec } from './strike.js';
 import { canMove, type StrikeMove } from './transitions.js';
 
-/** An approved motion, its payload read. */
-export type ApprovedMotion = { kind: 'approve' } | { kind: 'amend'; spec: StrikeSpec } | { kind: 'stop' } | { kind: 'extend'; endsAt: Date };
+/** The websites an amendment puts in scope, each with its form (libs/sites). */
+export type AmendedSites = readonly { siteId: string; form: SiteForm }[];
+
+/** An approved motion, its payload read. An amendment's sites: undefined leaves the strike's as they are. */
+export type ApprovedMotion = { kind: 'approve' } | { kind: 'amend'; spec: StrikeSpec; sites?: AmendedSites } | { kind: 'stop' } | { kind: 'extend'; endsAt: Date };
 
 /**
  * What an approved motion does to its strike, as data: persistence/motion-effects.ts writes these,
@@ -14,6 +18,8 @@ export type MotionEffect =
   | { kind: 'move'; move: StrikeMove; set: { endedAt?: Date; approvedAt?: Date; effectiveFrom?: Date } }
   /** An amendment's spec replaces the strike's (its accounts too). */
   | { kind: 'replace-spec'; spec: StrikeSpec }
+  /** An amendment's sites replace the strike's (libs/sites writes them). */
+  | { kind: 'replace-sites'; sites: AmendedSites }
   /** The opening (at the effective instant) and closing (at the end) posts, on every account in scope; occupation mode only. */
   | { kind: 'create-strike-posts'; opening: Date; closing: Date }
   /** Strike posts still waiting are cancelled (those due from `after` on, closing aside, when given). */
@@ -59,6 +65,7 @@ export function planMotion(strike: StrikeRecord, motion: ApprovedMotion, decided
       return [
         { kind: 'cancel-strike-posts', reason: 'Replaced by an amendment' },
         { kind: 'replace-spec', spec },
+        ...(motion.sites ? [{ kind: 'replace-sites', sites: motion.sites } as const] : []),
         ...effective(spec, 'amend'),
         { kind: 'audit', action: 'strike.amended', detail: { startsAt: spec.startsAt.toISOString(), endsAt: spec.endsAt.toISOString() } },
       ];

@@ -1,9 +1,11 @@
+import type { AmendedSites } from './motion-effects.js';
 import type { DecisionRule, MotionStatus, StrikeRecord, StrikeSpec, VoteChoice } from './strike.js';
 
 /** What a motion asks for, besides approving a proposed strike. */
 export type MotionProposal =
   | { kind: 'approve' }
-  | { kind: 'amend'; spec: StrikeSpec }
+  /** sites: the websites in scope after it (undefined: unchanged). */
+  | { kind: 'amend'; spec: StrikeSpec; sites?: AmendedSites }
   | { kind: 'stop'; note: string | null }
   | { kind: 'extend'; endsAt: Date };
 

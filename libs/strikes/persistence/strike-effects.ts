@@ -1,4 +1,5 @@
 import type { Prisma } from '#database/generated/client.js';
+import { replaceStrikeSites } from '#sites/persistence/strike-sites.js';
 import { planMotion, type ApprovedMotion, type MotionEffect } from '../domain/motion-effects.js';
 import type { StrikeRecord } from '../domain/strike.js';
 import { giveFates } from './strike-lifecycle.repository.js';
@@ -56,6 +57,9 @@ async function applyEffects(tx: Tx, initial: StrikeRecord, motionId: string, pla
         strike = await load(tx, strike.id);
         break;
       }
+      case 'replace-sites':
+        await replaceStrikeSites(tx, strike, effect.sites, { motionId });
+        break;
       case 'create-strike-posts': {
         const targets = await strikeTargets(tx, strike);
         if (strike.messages.opening) await createStrikePost(tx, strike, 'opening', strike.messages.opening, effect.opening, targets);

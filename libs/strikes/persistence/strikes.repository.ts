@@ -3,8 +3,10 @@ import { CLOCK, type Clock } from '#clock/clock.js';
 import { AuditRepository } from '#database/audit.repository.js';
 import { Prisma } from '#database/generated/client.js';
 import { PrismaService } from '#database/prisma.service.js';
+import { replaceStrikeSites } from '#sites/persistence/strike-sites.js';
 import { ballotClosesAt } from '../domain/decisions.js';
 import type { MotionProposal } from '../domain/motion.js';
+import type { AmendedSites } from '../domain/motion-effects.js';
 import type { StrikeRecord, StrikeSpec, StrikeState } from '../domain/strike.js';
 import { INITIAL_STATE } from '../domain/transitions.js';
 import { proposalToJson } from './motion-payload.js';
@@ -88,7 +90,15 @@ export class StrikesRepository {
    * old text, so their approvals cannot carry the new one. The motion row is locked first (as a
    * vote does), so a vote cannot approve the old version while it is being replaced.
    */
-  async editProposed(organisationId: string, strikeId: string, actorId: string, spec: StrikeSpec, detail: Record<string, unknown>): Promise<EditResult> {
+  /** `sites`: the websites in scope after the edit, written in the same transaction (undefined: unchanged). */
+  async editProposed(
+    organisationId: string,
+    strikeId: string,
+    actorId: string,
+    spec: StrikeSpec,
+    detail: Record<string, unknown>,
+    sites?: AmendedSites,
+  ): Promise<EditResult> {
     return this.db.$transaction(async (tx): Promise<EditResult> => {
       const [motion] = await tx.$queryRaw<{ id: string }[]>`
         SELECT id::text AS id FROM motions
@@ -107,6 +117,7 @@ export class StrikesRepository {
         },
         include: STRIKE_INCLUDE,
       });
+      if (sites) await replaceStrikeSites(tx, { id: strikeId, organisationId }, sites, { actorId });
       const { count } = await tx.vote.deleteMany({ where: { motionId: motion.id } });
       await this.audit.record(tx, { organisationId, strikeId, motionId: motion.id, actorId, action: 'strike.edited', detail });
       await this.audit.record(tx, { organisationId, strikeId, motionId: motion.id, actorId, action: 'votes.reset', detail: { votesCleared: count } });

@@ -3,6 +3,7 @@ import { CLOCK, type Clock } from '#clock/clock.js';
 import { invalidField } from '#core/errors.js';
 import type { Caller } from '#domain/models.js';
 import type { MotionDetail, MotionProposal, StrikeDetail } from '../domain/motion.js';
+import type { AmendedSites } from '../domain/motion-effects.js';
 import { MAX_STRIKE_DAYS, type StrikeRecord, type StrikeSpec, type StrikeState } from '../domain/strike.js';
 import { DecisionsRepository } from '../persistence/decisions.repository.js';
 import { StrikesRepository, type OpenMotionResult } from '../persistence/strikes.repository.js';
@@ -49,9 +50,15 @@ export class StrikesService {
   /**
    * A proposed strike is edited in place and its approvals start again. An approved one stays as
    * approved: the edit becomes an amend motion, decided by the same rule (docs/strikes.md rule 4).
-   * `specFor` builds the new spec from the current one, once the strike is known to be editable.
+   * `specFor` builds the new spec from the current one, once the strike is known to be editable;
+   * `sitesFor` gives the websites in scope after the edit, or undefined when they do not change.
    */
-  async edit(caller: Caller, id: string, specFor: (current: StrikeRecord, now: Date) => Promise<StrikeSpec>): Promise<StrikeDetail> {
+  async edit(
+    caller: Caller,
+    id: string,
+    specFor: (current: StrikeRecord, now: Date) => Promise<StrikeSpec>,
+    sitesFor?: () => Promise<AmendedSites | undefined>,
+  ): Promise<StrikeDetail> {
     const current = await this.find(caller, id);
     const now = this.clock.now();
     // An approved window already in force is running for the gate, whether or not the start job has run yet.
@@ -61,16 +68,18 @@ export class StrikesService {
       throw new ConflictException(`this strike is ${current.state}: it can no longer be changed`);
     }
     const spec = await specFor(current, now);
-    const changes = changedFields(current, spec);
+    // Sites live in libs/sites: undefined when the edit leaves them as they are.
+    const sites = sitesFor ? await sitesFor() : undefined;
+    const changes = [...changedFields(current, spec), ...(sites ? ['sites'] : [])];
     if (changes.length === 0) throw invalidField('body', 'changes nothing: give at least one field with a new value');
-    const detail = { changes, ...summary(spec) };
+    const detail = { changes, ...summary(spec), ...(sites ? { sites } : {}) };
 
     if (current.state === 'proposed') {
-      const result = await this.strikes.editProposed(caller.organisationId, id, caller.memberId, spec, detail);
+      const result = await this.strikes.editProposed(caller.organisationId, id, caller.memberId, spec, detail, sites);
       if (!result.ok) throw this.movedOn(id, result.refusal === 'state' ? result.state : null);
       return this.detail(caller, result.strike);
     }
-    const opened = await this.strikes.openMotion(caller.organisationId, id, caller.memberId, { kind: 'amend', spec }, ['approved'], detail);
+    const opened = await this.strikes.openMotion(caller.organisationId, id, caller.memberId, { kind: 'amend', spec, ...(sites ? { sites } : {}) }, ['approved'], detail);
     this.opened(opened, 'amend', id);
     return this.get(caller, id);
   }

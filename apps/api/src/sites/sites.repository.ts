@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { recordAudit } from '#database/audit.repository.js';
 import { PrismaService } from '#database/prisma.service.js';
 import type { SiteForm, SiteKind, SiteStrikeWindow } from '#sites/access.js';
+import type { StrikeSiteChoice } from '#sites/persistence/strike-sites.js';
 
 export interface SiteRecord {
   id: string;
@@ -27,6 +28,8 @@ export interface StrikeSiteRecord {
   name: string;
   origin: string;
   form: SiteForm;
+  /** Removed since the strike named it: its key no longer answers. */
+  removed: boolean;
 }
 
 /** What a site's public answers are made of: the site's rules and the windows of the strikes that name it. */
@@ -175,10 +178,22 @@ export class SitesRepository {
   async forStrike(organisationId: string, strikeId: string): Promise<StrikeSiteRecord[]> {
     const rows = await this.db.strikeSite.findMany({
       where: { strikeId, site: { organisationId } },
-      select: { siteId: true, form: true, site: { select: { name: true, origin: true } } },
+      select: { siteId: true, form: true, site: { select: { name: true, origin: true, removedAt: true } } },
       orderBy: { site: { name: 'asc' } },
     });
-    return rows.map((r) => ({ siteId: r.siteId, name: r.site.name, origin: r.site.origin, form: r.form as SiteForm }));
+    return rows.map((r) => ({ siteId: r.siteId, name: r.site.name, origin: r.site.origin, form: r.form as SiteForm, removed: r.site.removedAt !== null }));
+  }
+
+  /** Names and origins of the organisation's live sites among those given, for a preview of sites not saved yet. */
+  async describe(organisationId: string, sites: readonly StrikeSiteChoice[]): Promise<StrikeSiteRecord[]> {
+    const rows = await this.db.site.findMany({ where: { organisationId, id: { in: sites.map((s) => s.siteId) }, removedAt: null }, select: { id: true, name: true, origin: true } });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return sites
+      .flatMap((s) => {
+        const row = byId.get(s.siteId);
+        return row ? [{ siteId: s.siteId, name: row.name, origin: row.origin, form: s.form, removed: false }] : [];
+      })
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /**

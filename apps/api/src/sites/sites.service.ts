@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Caller } from '#domain/models.js';
 import { prefixProblem, siteOrigin, type SiteForm } from '#sites/access.js';
+import { sameSites, type StrikeSiteChoice } from '#sites/persistence/strike-sites.js';
 import { invalid, invalidField, type FieldError } from '../common/errors.js';
 import type { CreateSiteDto, StrikeSiteDto, UpdateSiteDto } from './dto/site.dto.js';
 import { SiteStatusCache } from './site-status.cache.js';
@@ -124,6 +125,17 @@ export class SitesService {
 
   forStrike(organisationId: string, strikeId: string): Promise<StrikeSiteRecord[]> {
     return this.sites.forStrike(organisationId, strikeId);
+  }
+
+  /**
+   * The sites an edit gives, checked, when they differ from the strike's; undefined when the edit
+   * leaves them as they are (not given, or the same sites and forms).
+   */
+  async changedSites(caller: Caller, strikeId: string, given: StrikeSiteDto[] | undefined): Promise<StrikeSiteChoice[] | undefined> {
+    if (given === undefined) return undefined;
+    const sites = await this.checkStrikeSites(caller, given);
+    const current = await this.sites.forStrike(caller.organisationId, strikeId);
+    return sameSites(current, sites) ? undefined : sites;
   }
 
   private origin(input: string, errors: FieldError[]): string | null {

@@ -3,8 +3,23 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from
 import type { Request, Response } from 'express';
 import type { Caller } from '#domain/models.js';
 import { CurrentCaller } from '../common/auth.js';
+import type { SchemaObject } from '@nestjs/swagger';
+import { S } from '../common/openapi.js';
+import { strikeSiteSchemas, StrikeSitesView } from '../sites/strike-sites.view.js';
 import { LiveStreams } from './live-streams.js';
 import { StrikeTimelineService } from './strike-timeline.service.js';
+
+/** The live view and, beside it, the websites in scope with whether their form is in force now. */
+export async function liveWithSites(service: StrikeTimelineService, sites: StrikeSitesView, caller: Caller, id: string) {
+  const live = await service.live(caller, id);
+  return { ...live, sites: await sites.forLive(caller, live) };
+}
+
+export const liveSchema: SchemaObject = {
+  ...S.live,
+  properties: { ...S.live.properties, sites: strikeSiteSchemas.live },
+  required: [...(S.live.required ?? []), 'sites'],
+};
 
 @ApiTags('strikes')
 @ApiBearerAuth()
@@ -13,6 +28,7 @@ export class StrikeEventsController {
   constructor(
     private readonly service: StrikeTimelineService,
     private readonly streams: LiveStreams,
+    private readonly sites: StrikeSitesView,
   ) {}
 
   @Get('strikes/:id/events')
@@ -20,6 +36,6 @@ export class StrikeEventsController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'A text/event-stream; each `live` event carries the same JSON as GET /v1/strikes/:id/live', schema: { type: 'string' } })
   async events(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.streams.stream(req, res, () => this.service.live(caller, id));
+    await this.streams.stream(req, res, () => liveWithSites(this.service, this.sites, caller, id));
   }
 }

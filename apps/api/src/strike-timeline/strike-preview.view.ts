@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FEATURES } from '#networks/network-adapter.js';
 import { HELD_POLICIES, STRIKE_STATES } from '#strikes/domain/strike.js';
+import { strikeSiteSchemas } from '../sites/strike-sites.view.js';
 
 /**
  * The shape of a strike preview, for the OpenAPI document (the web app's types are generated from
@@ -152,4 +153,10 @@ export class StrikePreviewView {
 
   @ApiProperty({ type: [TimelineEventView], description: 'In time order' })
   timeline!: TimelineEventView[];
+}
+
+/** The preview as the API answers it: the timeline, and the websites in scope with their form and window. */
+export class StrikePreviewWithSitesView extends StrikePreviewView {
+  @ApiProperty({ ...strikeSiteSchemas.preview, description: 'Websites in scope: the form the strike takes on each, over the window' } as never)
+  sites!: unknown[];
 }

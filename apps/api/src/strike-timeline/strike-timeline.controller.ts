@@ -4,7 +4,9 @@ import { S } from '../common/openapi.js';
 import type { Caller } from '#domain/models.js';
 import { CurrentCaller, Roles } from '../common/auth.js';
 import { CreateStrikeDto, UpdateStrikeDto } from '../strikes/dto/strike.dto.js';
-import { StrikePreviewView } from './strike-preview.view.js';
+import { StrikeSitesView } from '../sites/strike-sites.view.js';
+import { StrikePreviewWithSitesView, type StrikePreviewView } from './strike-preview.view.js';
+import { liveSchema, liveWithSites } from './strike-events.controller.js';
 import { DropHoldDto, ListHoldsQuery, ResumeHoldDto } from './strike-timeline.dto.js';
 import { StrikeTimelineService } from './strike-timeline.service.js';
 
@@ -12,38 +14,46 @@ import { StrikeTimelineService } from './strike-timeline.service.js';
 @ApiBearerAuth()
 @Controller('v1')
 export class StrikeTimelineController {
-  constructor(private readonly service: StrikeTimelineService) {}
+  constructor(
+    private readonly service: StrikeTimelineService,
+    private readonly sites: StrikeSitesView,
+  ) {}
+
+  /** The sites in scope, beside the timeline (sites code; the timeline knows no site). */
+  private async withSites(caller: Caller, preview: StrikePreviewView, given?: UpdateStrikeDto['sites']) {
+    return { ...preview, sites: await this.sites.forPreview(caller, preview.strikeId, given, preview.window) };
+  }
 
   /** The exact timeline a proposed or approved strike will produce. */
   @Get('strikes/:id/preview')
   @ApiOperation({ summary: 'What the strike will do, minute by minute: held posts, strike posts, profile changes, fates' })
-  @ApiOkResponse({ type: StrikePreviewView })
-  preview(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
-    return this.service.preview(caller, id);
+  @ApiOkResponse({ type: StrikePreviewWithSitesView })
+  async preview(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
+    return this.withSites(caller, await this.service.preview(caller, id));
   }
 
   /** The strike composer previews as its author types: same checks and planner as POST /v1/strikes, nothing saved. */
   @Post('strikes/preview')
   @HttpCode(200)
   @ApiOperation({ summary: 'Preview a strike not saved yet: the body of POST /v1/strikes, checked the same way; nothing is written' })
-  @ApiOkResponse({ type: StrikePreviewView })
-  previewDraft(@CurrentCaller() caller: Caller, @Body() body: CreateStrikeDto) {
-    return this.service.previewDraft(caller, body);
+  @ApiOkResponse({ type: StrikePreviewWithSitesView })
+  async previewDraft(@CurrentCaller() caller: Caller, @Body() body: CreateStrikeDto) {
+    return this.withSites(caller, await this.service.previewDraft(caller, body), body.sites ?? []);
   }
 
   @Post('strikes/:id/preview')
   @HttpCode(200)
   @ApiOperation({ summary: 'Preview a saved proposal as an edit would change it: the body of PATCH /v1/strikes/:id; nothing is written' })
-  @ApiOkResponse({ type: StrikePreviewView })
-  previewEdit(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateStrikeDto) {
-    return this.service.previewDraft(caller, body, id);
+  @ApiOkResponse({ type: StrikePreviewWithSitesView })
+  async previewEdit(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateStrikeDto) {
+    return this.withSites(caller, await this.service.previewDraft(caller, body, id), body.sites);
   }
 
   @ApiOperation({ summary: 'The strike as it runs and after: holds and their fates, strike posts, profile occupation and restoration' })
-  @ApiOkResponse({ schema: S.live })
+  @ApiOkResponse({ schema: liveSchema })
   @Get('strikes/:id/live')
   live(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string) {
-    return this.service.live(caller, id);
+    return liveWithSites(this.service, this.sites, caller, id);
   }
 
   @ApiOperation({ summary: 'Every held post and its fate, page by page' })

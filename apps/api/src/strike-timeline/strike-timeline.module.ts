@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module.js';
 import { MediaModule } from '../media/media.module.js';
+import { SitesModule } from '../sites/sites.module.js';
 import { StrikeSpecBuilder } from '../strikes/strike-spec.service.js';
 import { LiveStreams } from './live-streams.js';
 import { StrikeEventsController } from './strike-events.controller.js';
@@ -10,7 +11,7 @@ import { StrikeTimelineService } from './strike-timeline.service.js';
 
 /** Preview, live view and review of held posts: what a strike does to the timeline. */
 @Module({
-  imports: [AccountsModule, MediaModule],
+  imports: [AccountsModule, MediaModule, SitesModule],
   controllers: [StrikeTimelineController, StrikeEventsController],
   // StrikeSpecBuilder: a draft is previewed after the same checks as a proposal.
   providers: [LiveStreams, StrikeTimelineService, StrikeTimelineRepository, StrikeSpecBuilder],

@@ -59,7 +59,7 @@ function proposalView(p: MotionProposal) {
     case 'approve':
       return null;
     case 'amend':
-      return { spec: specView(p.spec) };
+      return { spec: specView(p.spec), sites: p.sites ? p.sites.map((s) => ({ siteId: s.siteId, form: s.form })) : null };
     case 'stop':
       return { note: p.note };
     case 'extend':

@@ -60,7 +60,12 @@ export class StrikesController {
   @Patch(':id')
   @Roles('admin', 'community_manager', 'member')
   async edit(@CurrentCaller() caller: Caller, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateStrikeDto) {
-    const detail = await this.service.edit(caller, id, (current, now) => this.specs.build(caller, body, current, now));
+    const detail = await this.service.edit(
+      caller,
+      id,
+      (current, now) => this.specs.build(caller, body, current, now),
+      () => this.sites.changedSites(caller, id, body.sites),
+    );
     return this.withSites(caller, strikeDetailView(detail));
   }
 

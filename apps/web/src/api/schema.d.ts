@@ -1518,6 +1518,15 @@ export interface components {
         CancelPostDto: {
             reason?: string;
         };
+        StrikeSiteDto: {
+            /** Format: uuid */
+            siteId: string;
+            /**
+             * @description banner, full page (page), full page with a link on (page-continue), or closed by the reverse proxy
+             * @enum {string}
+             */
+            form: "banner" | "page" | "page-continue" | "closed";
+        };
         PerNetworkTextDto: {
             mastodon?: string;
             /** @description Counted as X counts: URLs 23, some characters 2 */
@@ -1568,16 +1577,9 @@ export interface components {
             /** @description Pin the opening post while the strike runs */
             pinOpening?: boolean;
         };
-        StrikeSiteDto: {
-            /** Format: uuid */
-            siteId: string;
-            /**
-             * @description banner, full page (page), full page with a link on (page-continue), or closed by the reverse proxy
-             * @enum {string}
-             */
-            form: "banner" | "page" | "page-continue" | "closed";
-        };
         CreateStrikeDto: {
+            /** @description Websites in scope (see /v1/sites) and the form the strike takes on each. On an edit: the whole new list ([] for none); left out, unchanged */
+            sites?: components["schemas"]["StrikeSiteDto"][];
             /** @description The accounts on strike (or allAccounts: true) */
             accountIds?: string[];
             /** @description Every connected account of the organisation (instead of accountIds) */
@@ -1611,10 +1613,10 @@ export interface components {
             endsAt: string;
             /** @enum {string} */
             mode: "silence" | "occupation";
-            /** @description Websites in scope (see /v1/sites) and the form the strike takes on each */
-            sites?: components["schemas"]["StrikeSiteDto"][];
         };
         UpdateStrikeDto: {
+            /** @description Websites in scope (see /v1/sites) and the form the strike takes on each. On an edit: the whole new list ([] for none); left out, unchanged */
+            sites?: components["schemas"]["StrikeSiteDto"][];
             /** @description The accounts on strike (or allAccounts: true) */
             accountIds?: string[];
             /** @description Every connected account of the organisation (instead of accountIds) */
@@ -1763,7 +1765,7 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        StrikePreviewView: {
+        StrikePreviewWithSitesView: {
             /**
              * Format: uuid
              * @description null for a strike not saved yet
@@ -1783,6 +1785,24 @@ export interface components {
             nativeScheduled: string;
             /** @description In time order */
             timeline: components["schemas"]["TimelineEventView"][];
+            /** @description Websites in scope: the form the strike takes on each, over the window */
+            sites: {
+                /** Format: uuid */
+                siteId: string;
+                name: string;
+                origin: string;
+                /** @enum {string} */
+                form: "banner" | "page" | "page-continue" | "closed";
+                /** @description Removed since the strike named it: its key no longer answers */
+                removed: boolean;
+                /** @description When the form applies: the strike window */
+                window: {
+                    /** Format: date-time */
+                    from: string;
+                    /** Format: date-time */
+                    until: string;
+                };
+            }[];
         };
         ResumeHoldDto: {
             /**
@@ -4586,7 +4606,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StrikePreviewView"];
+                    "application/json": components["schemas"]["StrikePreviewWithSitesView"];
                 };
             };
         };
@@ -4611,7 +4631,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StrikePreviewView"];
+                    "application/json": components["schemas"]["StrikePreviewWithSitesView"];
                 };
             };
         };
@@ -4634,7 +4654,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StrikePreviewView"];
+                    "application/json": components["schemas"]["StrikePreviewWithSitesView"];
                 };
             };
         };
@@ -4718,6 +4738,27 @@ export interface operations {
                         }[];
                         nativeScheduled: {
                             [key: string]: unknown;
+                        }[];
+                        sites: {
+                            /** Format: uuid */
+                            siteId: string;
+                            name: string;
+                            origin: string;
+                            /** @enum {string} */
+                            form: "banner" | "page" | "page-continue" | "closed";
+                            /** @description Removed since the strike named it: its key no longer answers */
+                            removed: boolean;
+                            /** @description When the form applies: the strike window */
+                            window: {
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                until: string;
+                            };
+                            /** @description false until the strike is approved (its window then is not yet in effect) */
+                            windowDecided: boolean;
+                            /** @description The form applies now: the strike is approved or running and now is inside its effective window */
+                            inForce: boolean;
                         }[];
                     };
                 };

@@ -31,6 +31,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/strikes/:id/report', page: lazy(() => import('../pages/strikes/ReportPage')) },
   { path: '/strikes/:id', page: lazy(() => import('../pages/strikes/StrikePage')) },
   { path: '/motions/:id', page: lazy(() => import('../pages/strikes/MotionPage')) },
+  { path: '/sites', page: lazy(() => import('../pages/sites/SitesPage')), nav: 'sites' },
   { path: '/organisation', page: lazy(() => import('../pages/organisation/OrganisationPage')), nav: 'organisation' },
   { path: '/me', page: lazy(() => import('../pages/me/MePage')) },
 ];

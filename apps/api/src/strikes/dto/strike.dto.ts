@@ -143,6 +143,15 @@ export class StrikeProfileDto {
 
 /** The fields of a strike; creation requires some, an edit none. */
 class StrikeFieldsDto {
+  @ApiPropertyOptional({ type: [StrikeSiteDto], maxItems: 100, description: 'Websites in scope (see /v1/sites) and the form the strike takes on each. On an edit: the whole new list ([] for none); left out, unchanged' })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsObject({ each: true, message: 'must hold objects' })
+  @ValidateNested({ each: true })
+  @Type(() => StrikeSiteDto)
+  sites?: StrikeSiteDto[];
+
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'The accounts on strike (or allAccounts: true)' })
   @Optional()
   @IsArray()
@@ -215,15 +224,6 @@ export class CreateStrikeDto extends StrikeFieldsDto {
   @ApiProperty({ enum: STRIKE_MODES })
   @IsIn(STRIKE_MODES, { message: `must be one of: ${STRIKE_MODES.join(', ')}` })
   mode!: StrikeMode;
-
-  @ApiPropertyOptional({ type: [StrikeSiteDto], maxItems: 100, description: 'Websites in scope (see /v1/sites) and the form the strike takes on each' })
-  @Optional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsObject({ each: true, message: 'must hold objects' })
-  @ValidateNested({ each: true })
-  @Type(() => StrikeSiteDto)
-  sites?: StrikeSiteDto[];
 }
 
 /** Every field optional. `messages` and `profile`, when given, replace the whole object. */

@@ -7,6 +7,7 @@ import { useLoad } from '../../ui/useLoad';
 import { usePageTitle } from '../../ui/usePageTitle';
 import { strikesApi } from './api';
 import { formatCountdown, StrikeStateBadge, StrikeTabs, useNow } from './bits';
+import { SitesInScope } from './SitesInScope';
 import type { LiveView, StrikeDetailView } from './types';
 import { useLiveStrike } from './useLiveStrike';
 import './strikes.css';
@@ -91,6 +92,7 @@ function Live({ live, strike, accounts }: { live: LiveView; strike: StrikeDetail
         <li>{t('totals.scheduled', { count: (live.strikePosts.counts['scheduled'] ?? 0) + (live.strikePosts.counts['publishing'] ?? 0) })}</li>
         <li>{t('totals.failed', { count: failures.length })}</li>
       </ul>
+      {live.sites.length > 0 && <SitesInScope sites={live.sites} live headingLevel={2} />}
       {review > 0 && (
         <p className="notice">
           {t('reviewWaiting', { count: review })} <Link href={`/strikes/${strike.id}/held`}>{t('reviewLink')}</Link>

@@ -178,7 +178,8 @@ function MotionPreview({ motion, strike }: { motion: MotionView; strike: StrikeD
     const p = motion.proposal;
     if (motion.kind === 'amend' && p && 'spec' in p) {
       const body = toEditBody(draftFromStrike(strike, timeZone), draftFromStrike({ ...strike, ...p.spec }, timeZone), timeZone);
-      return strikesApi.previewEdit(strike.id, body);
+      // An amendment that changes the websites previews them as it would leave them.
+      return strikesApi.previewEdit(strike.id, p.sites ? { ...body, sites: p.sites } : body);
     }
     return strikesApi.preview(strike.id);
   }, [motion.id, strike.updatedAt]);

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useOrgTime } from '../../app/useOrgTime';
+import { SitesInScope } from './SitesInScope';
 import type { StrikePreview, TimelineEvent } from './types';
 
 const SHOWN = 150;
@@ -78,6 +79,7 @@ export function PreviewTimeline({ preview, headingLevel = 3 }: { preview: Strike
       </p>
       <PreviewCounts preview={preview} />
       <FeatureGaps preview={preview} />
+      {preview.sites.length > 0 && <SitesInScope sites={preview.sites} headingLevel={headingLevel === 2 ? 3 : 4} />}
       {preview.timeline.length === 0 ? (
         <p className="state state-empty">{t('preview.nothing')}</p>
       ) : (

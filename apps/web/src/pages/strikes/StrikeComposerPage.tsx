@@ -14,6 +14,7 @@ import { counters } from '../composer/counters';
 import { openMotionOf, strikesApi } from './api';
 import { draftFromStrike, emptyMessage, newDraft, toBody, toEditBody, type Draft, type MessageDraft } from './draft';
 import { PreviewTimeline } from './PreviewTimeline';
+import { SitesPicker } from './SitesPicker';
 import { HELD_POLICIES, NETWORKS, type StrikeDetailView, type StrikePreview } from './types';
 import './strikes.css';
 
@@ -93,7 +94,7 @@ function Composer({ accounts, saved, initial }: { accounts: Account[]; saved: St
     const found = exact ? (error.fields[field] ?? []) : error.forField(field);
     return found.length ? found : undefined;
   };
-  const shownFields = ['title', 'reason', 'startsAt', 'endsAt', 'accountIds', 'allAccounts', 'mode', 'messages', 'profile', 'heldPolicy', 'resumeSpacingSeconds', 'occupationSpacingSeconds'];
+  const shownFields = ['title', 'reason', 'startsAt', 'endsAt', 'accountIds', 'allAccounts', 'mode', 'messages', 'profile', 'heldPolicy', 'resumeSpacingSeconds', 'occupationSpacingSeconds', 'sites'];
 
   const inScope = draft.scope === 'all' ? accounts : accounts.filter((a) => draft.accountIds.includes(a.id));
   const networks = NETWORKS.filter((n) => inScope.some((a) => a.network === n));
@@ -154,6 +155,8 @@ function Composer({ accounts, saved, initial }: { accounts: Account[]; saved: St
               </ul>
             )}
           </ChoiceGroup>
+
+          <SitesPicker value={draft.sites} onChange={(sites) => set('sites', sites)} errors={(field) => errs(field)} />
 
           <ChoiceGroup legend={t('field.mode')} errors={errs('mode')}>
             {(['occupation', 'silence'] as const).map((m) => (

@@ -77,4 +77,14 @@ describe('strike composer form', () => {
     expect(Object.keys(rotated)).toEqual(['messages']);
     expect(rotated['messages']).toMatchObject({ rotation: [{ text: 'R1' }] });
   });
+
+  it('names the websites in scope, and an edit sends them whole when they change ([] to remove them all)', () => {
+    const base = draftFromStrike({ ...saved, sites: [{ siteId: 'b', form: 'banner' }] }, ZONE);
+    expect(toBody(base, ZONE).sites).toEqual([{ siteId: 'b', form: 'banner' }]);
+    expect(toEditBody(base, base, ZONE)).toEqual({});
+    const more = { ...base, sites: [...base.sites, { siteId: 'a', form: 'closed' as const }] };
+    expect(toEditBody(base, more, ZONE)).toEqual({ sites: [{ siteId: 'a', form: 'closed' }, { siteId: 'b', form: 'banner' }] });
+    expect(toEditBody(base, { ...base, sites: [] }, ZONE)).toEqual({ sites: [] });
+    expect(toBody(newDraft(new Date('2027-01-01T00:00:00Z'), ZONE), ZONE)).not.toHaveProperty('sites');
+  });
 });

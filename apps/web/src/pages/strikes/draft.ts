@@ -11,6 +11,12 @@ export interface MessageDraft {
   variants: Partial<Record<Network, string>>;
 }
 
+/** A website in the strike's scope and the form the strike takes there. */
+export interface SiteChoice {
+  siteId: string;
+  form: 'banner' | 'page' | 'page-continue' | 'closed';
+}
+
 export interface Draft {
   title: string;
   reason: string;
@@ -33,6 +39,8 @@ export interface Draft {
   /** Minutes, as typed (decimals allowed: 0.5 is 30 seconds). */
   resumeSpacingMinutes: string;
   occupationSpacingMinutes: string;
+  /** Websites in scope (libs/sites); none by default. */
+  sites: SiteChoice[];
 }
 
 export const emptyMessage = (): MessageDraft => ({ text: '', contentWarning: '', variants: {} });
@@ -60,6 +68,7 @@ export function newDraft(now: Date, timeZone: string): Draft {
     heldPolicy: 'resume',
     resumeSpacingMinutes: '5',
     occupationSpacingMinutes: '15',
+    sites: [],
   };
 }
 
@@ -69,7 +78,7 @@ const fromView = (m: StrikeMessageView | null): MessageDraft =>
 const minutes = (seconds: number) => String(Math.round((seconds / 60) * 100) / 100);
 
 /** The form showing a saved strike (to edit it, or propose an amendment). */
-export function draftFromStrike(s: StrikeView, timeZone: string): Draft {
+export function draftFromStrike(s: StrikeView & { sites?: SiteChoice[] }, timeZone: string): Draft {
   const opening = s.messages.opening ? JSON.stringify(s.messages.opening) : null;
   // A rotation that is just the opening (the default) stays empty in the form.
   const rotation = s.messages.rotation.filter((m) => JSON.stringify(m) !== opening);
@@ -93,6 +102,7 @@ export function draftFromStrike(s: StrikeView, timeZone: string): Draft {
     heldPolicy: s.heldPolicy,
     resumeSpacingMinutes: minutes(s.resumeSpacingSeconds),
     occupationSpacingMinutes: minutes(s.occupationSpacingSeconds),
+    sites: (s.sites ?? []).map((x) => ({ siteId: x.siteId, form: x.form })),
   };
 }
 
@@ -145,6 +155,7 @@ export function toBody(d: Draft, timeZone: string): StrikeBody {
         }
       : {}),
     ...(profile ? { profile } : {}),
+    ...(d.sites.length ? { sites: [...d.sites].sort((a, b) => (a.siteId < b.siteId ? -1 : 1)) } : {}),
   } as StrikeBody;
 }
 
@@ -160,6 +171,7 @@ export function toEditBody(saved: Draft, d: Draft, timeZone: string): StrikeEdit
     if (JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
     if (after[key] !== undefined) body[key] = after[key];
     else if (key === 'profile') body[key] = null;
+    else if (key === 'sites') body[key] = [];
   }
   // A change of scope names the new one whole.
   if ('allAccounts' in body || 'accountIds' in body) {

@@ -3,7 +3,8 @@
 import type { components } from '../../api/schema';
 import type { Network, StrikeState } from '../../api/views';
 
-export type StrikePreview = components['schemas']['StrikePreviewView'];
+export type StrikePreview = components['schemas']['StrikePreviewWithSitesView'];
+export type PreviewSite = StrikePreview['sites'][number];
 export type TimelineEvent = StrikePreview['timeline'][number];
 export type StrikeBody = components['schemas']['CreateStrikeDto'];
 export type StrikeEditBody = components['schemas']['UpdateStrikeDto'];
@@ -77,7 +78,7 @@ export interface MotionView {
   kind: MotionKind;
   status: MotionStatus;
   rule: RuleView;
-  proposal: null | { spec: StrikeSpecView } | { note: string | null } | { endsAt: string };
+  proposal: null | { spec: StrikeSpecView; sites?: { siteId: string; form: PreviewSite['form'] }[] | null } | { note: string | null } | { endsAt: string };
   createdBy: { id: string; name: string | null };
   createdAt: string;
   decidedAt: string | null;
@@ -97,6 +98,8 @@ export interface MotionView {
 
 export interface StrikeDetailView extends StrikeView {
   motions: MotionView[];
+  /** apps/api/src/sites/site.view.ts strikeSiteView */
+  sites: { siteId: string; name: string; origin: string; form: PreviewSite['form'] }[];
 }
 
 /** GET /v1/motions?state=open (WEB-CONTRACT.md) */
@@ -162,8 +165,15 @@ export interface OccupationView {
   lastError: string | null;
 }
 
+/** strike-sites.view.ts forLive: a website in scope and whether its form is in force now. */
+export interface LiveSite extends PreviewSite {
+  windowDecided: boolean;
+  inForce: boolean;
+}
+
 /** GET /v1/strikes/:id/live and each `live` event of GET /v1/strikes/:id/events */
 export interface LiveView {
+  sites: LiveSite[];
   strikeId: string;
   title: string;
   state: StrikeState;
