@@ -8,13 +8,44 @@ const bool = z
 
 const int = (min: number) => z.coerce.number().int().min(min);
 
+const isRedisUrl = (v: string): boolean => /^rediss?:\/\/[^\s,]+$/.test(v.trim()) && URL.canParse(v.trim());
+
+/**
+ * The Redis connection string every part of Piquet hands to createRedis: one URL, or (a cluster)
+ * one URL per seed node, separated by commas. REDIS_CLUSTER_NODES takes REDIS_URL's credentials.
+ */
+function redisConnection(url: string | undefined, clusterNodes: string | undefined): { url: string; cluster: boolean } | null {
+  if (clusterNodes) {
+    const base = new URL(url?.split(',')[0]?.trim() ?? 'redis://localhost');
+    const urls = clusterNodes.split(',').map((n) => {
+      const u = new URL(base.toString());
+      const [host = '', port = ''] = n.trim().split(':');
+      u.hostname = host;
+      u.port = port;
+      return u.toString().replace(/\/$/, '');
+    });
+    // createRedis opens a Cluster when it sees several URLs: a lone seed is listed twice.
+    return { url: (urls.length === 1 ? [...urls, ...urls] : urls).join(','), cluster: true };
+  }
+  if (!url) return null;
+  const urls = url.split(',').map((u) => u.trim());
+  return { url: urls.join(','), cluster: urls.length > 1 };
+}
+
 const schema = z.object({
   DATABASE_URL: z
     .string({ error: 'is required (a postgresql:// URL)' })
     .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'must be a postgresql:// URL'),
+  // One redis:// URL, or several separated by commas: the seed nodes of a Redis Cluster.
   REDIS_URL: z
-    .string({ error: 'is required (a redis:// URL)' })
-    .refine((v) => /^rediss?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'must be a redis:// or rediss:// URL'),
+    .string()
+    .refine((v) => v.split(',').every(isRedisUrl), 'must be a redis:// or rediss:// URL, or several separated by commas (a Redis Cluster)')
+    .optional(),
+  // A Redis Cluster's seed nodes as host:port,host:port (credentials and TLS from REDIS_URL, if set).
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .refine((v) => v.split(',').every((n) => /^[^\s:/,@]+:\d{1,5}$/.test(n.trim())), 'must be host:port pairs separated by commas')
+    .optional(),
   ENCRYPTION_KEY: z
     .string({ error: 'is required (32 bytes, as 64 hex characters or base64)' })
     .transform((v, ctx) => {
@@ -103,7 +134,8 @@ export type Env = Record<string, string | undefined>;
 
 export interface AppConfig {
   database: { url: string; schema: string };
-  redis: { url: string };
+  /** `url` lists several nodes (comma-separated) when `cluster`: see createRedis. */
+  redis: { url: string; cluster: boolean };
   encryptionKey: Buffer;
   http: { host: string; port: number; publicUrl: string; trustProxy: string | number | null };
   authThrottle: { limit: number; windowMs: number };
@@ -157,6 +189,8 @@ export function loadConfig(env: Env): AppConfig {
   if (c.PUBLISH_LEASE_MS < 3 * 1000) {
     throw new ConfigError('Invalid configuration:\n  PUBLISH_LEASE_MS: must be at least 3000 (it is renewed every third of it)');
   }
+  const redis = redisConnection(c.REDIS_URL, c.REDIS_CLUSTER_NODES);
+  if (!redis) throw new ConfigError('Invalid configuration:\n  REDIS_URL: is required (a redis:// URL) unless REDIS_CLUSTER_NODES is set');
   const dbUrl = new URL(c.DATABASE_URL);
   const dbSchema = dbUrl.searchParams.get('schema') ?? 'public';
   // Quoted everywhere (search_path included), so capitals are kept as Prisma keeps them; other
@@ -168,7 +202,7 @@ export function loadConfig(env: Env): AppConfig {
   }
   return {
     database: { url: c.DATABASE_URL, schema: dbSchema },
-    redis: { url: c.REDIS_URL },
+    redis,
     encryptionKey: c.ENCRYPTION_KEY,
     http: {
       host: c.HOST,
@@ -178,7 +212,9 @@ export function loadConfig(env: Env): AppConfig {
     },
     authThrottle: { limit: c.AUTH_FAILURE_LIMIT, windowMs: c.AUTH_FAILURE_WINDOW_MS },
     queue: {
-      prefix: c.QUEUE_PREFIX,
+      // A hash tag, so that every key of every queue lives in one slot: BullMQ's scripts touch
+      // several keys at once, which a Redis Cluster allows only within one slot. Same on one node.
+      prefix: `{${c.QUEUE_PREFIX}}`,
       concurrency: c.WORKER_CONCURRENCY,
       attempts: c.PUBLISH_ATTEMPTS,
       backoffMs: c.PUBLISH_BACKOFF_MS,

@@ -1,9 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { createRedis, type RedisConnection } from './redis.js';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { deliveryJobId, JobName, QueueName, type PublishDeliveryJob } from './contracts.js';
-import { createRedis } from './redis.js';
 
 export interface ScheduledJob {
   deliveryId: string;
@@ -18,7 +17,7 @@ const ORDINARY_PRIORITY = 10;
 /** Producer side of the deliveries queue, used by the API and by the worker's reconciler. */
 @Injectable()
 export class DeliveryQueue implements OnApplicationShutdown {
-  readonly connection: Redis;
+  readonly connection: RedisConnection;
   readonly queue: Queue<PublishDeliveryJob>;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
