@@ -51,6 +51,21 @@ export class DeliveryQueue implements OnApplicationShutdown {
   }
 
   /**
+   * Queues many deliveries at once (the end step's resumed posts): addBulk in chunks with the fixed
+   * job ids, then, since adding an existing id is a no-op, the ids whose job is missing or dead (a
+   * failed job kept from before the strike) are replaced. Returns how many jobs it queued.
+   */
+  async scheduleAll(jobs: ScheduledJob[], chunk = 2000): Promise<number> {
+    for (let i = 0; i < jobs.length; i += chunk) {
+      const part = jobs.slice(i, i + chunk);
+      await this.schedule(part);
+      const dead = new Set(await this.missing(part.map((j) => j.deliveryId)));
+      if (dead.size > 0) await this.reschedule(part.filter((j) => dead.has(j.deliveryId)));
+    }
+    return jobs.length;
+  }
+
+  /**
    * Moves a delivery's job to a new time: remove then add, since adding an existing id is a no-op.
    * A job that is running cannot be removed; the worker re-reads the time and defers itself.
    */
