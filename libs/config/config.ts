@@ -77,6 +77,9 @@ const schema = z.object({
   HTTP_TIMEOUT_MS: int(100).default(30_000),
   // /metrics: with a token, answered to `Authorization: Bearer <token>` from anywhere; without one,
   // only to direct requests from the machine itself (loopback, no proxy header).
+  // The queue dashboard (Bull Board) for admins: off unless set, as it shows the jobs of every
+  // organisation on this installation (ids, errors), not only the admin's own.
+  QUEUE_DASHBOARD: bool.default(false),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   // X: the OAuth 2.0 app Piquet signs in with (a confidential client has a secret), and its API.
   X_CLIENT_ID: z.string().min(1).optional(),
@@ -169,6 +172,7 @@ export interface AppConfig {
   feeds: { pollIntervalMs: number; maxBackoffMs: number; maxBytes: number; hostGapMs: number; tickMs: number };
   webhooks: { tickMs: number; backoffMs: number; maxBackoffMs: number; disableAfterMs: number; secretOverlapMs: number };
   metrics: { token: string | null };
+  queueDashboard: boolean;
   sessions: { idleMs: number; maxMs: number };
   webDir: string;
   logLevel: string;
@@ -254,6 +258,7 @@ export function loadConfig(env: Env): AppConfig {
       secretOverlapMs: c.WEBHOOK_SECRET_OVERLAP_MS,
     },
     metrics: { token: c.METRICS_TOKEN ?? null },
+    queueDashboard: c.QUEUE_DASHBOARD,
     sessions: { idleMs: c.SESSION_IDLE_MINUTES * 60_000, maxMs: c.SESSION_MAX_DAYS * 86_400_000 },
     // Built, this file is dist/libs/config/config.js: the app is dist/web.
     webDir: c.WEB_DIR ?? fileURLToPath(new URL('../../web', import.meta.url)),
