@@ -10,7 +10,7 @@ const valid = {
 describe('configuration', () => {
   it('reads a valid environment into a typed object, with defaults', () => {
     const c = loadConfig(valid);
-    expect(c.database).toEqual({ url: valid.DATABASE_URL, schema: 's1' });
+    expect(c.database).toEqual({ url: valid.DATABASE_URL, directUrl: valid.DATABASE_URL, schema: 's1' });
     expect(c.encryptionKey).toHaveLength(32);
     expect(c.http.port).toBe(3000);
     expect(c.networks.allowPrivateInstances).toBe(false);

@@ -36,6 +36,12 @@ const schema = z.object({
   DATABASE_URL: z
     .string({ error: 'is required (a postgresql:// URL)' })
     .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'must be a postgresql:// URL'),
+  // Migrations only (a session advisory lock, SET search_path): a direct connection to Postgres when
+  // DATABASE_URL goes through a transaction-mode pooler such as PgBouncer. Defaults to DATABASE_URL.
+  DATABASE_DIRECT_URL: z
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'must be a postgresql:// URL')
+    .optional(),
   // One redis:// URL, or several separated by commas: the seed nodes of a Redis Cluster.
   REDIS_URL: z
     .string()
@@ -136,7 +142,8 @@ const schema = z.object({
 export type Env = Record<string, string | undefined>;
 
 export interface AppConfig {
-  database: { url: string; schema: string };
+  /** `directUrl`: for migrations (DATABASE_DIRECT_URL, else `url`); the schema is `url`'s. */
+  database: { url: string; directUrl: string; schema: string };
   /** `url` lists several nodes (comma-separated) when `cluster`: see createRedis. */
   redis: { url: string; cluster: boolean };
   encryptionKey: Buffer;
@@ -205,7 +212,7 @@ export function loadConfig(env: Env): AppConfig {
     );
   }
   return {
-    database: { url: c.DATABASE_URL, schema: dbSchema },
+    database: { url: c.DATABASE_URL, directUrl: c.DATABASE_DIRECT_URL ?? c.DATABASE_URL, schema: dbSchema },
     redis,
     encryptionKey: c.ENCRYPTION_KEY,
     http: {
