@@ -78,19 +78,20 @@ export async function createBenchEnv(defer: Defer, overrides: Record<string, str
   if (!existsSync(MIGRATIONS)) throw new Error(`No migrations at ${MIGRATIONS}: set PIQUET_ROOT to the repository`);
   const id = randomBytes(5).toString('hex');
   const schema = `bench_${id}`;
-  const prefix = `piquet-bench-${id}`;
   const dbUrl = new URL(BASE_DB);
   dbUrl.searchParams.set('schema', schema);
   const env = {
     DATABASE_URL: dbUrl.toString(),
     REDIS_URL,
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    QUEUE_PREFIX: prefix,
+    QUEUE_PREFIX: `piquet-bench-${id}`,
     ALLOW_PRIVATE_INSTANCES: 'true',
     LOG_LEVEL: 'warn',
     ...overrides,
   };
   const config = loadConfig(env);
+  // The keys' prefix as Piquet writes it (hash-tagged: `{piquet-bench-…}`).
+  const prefix = config.queue.prefix;
   defer(() => dropSchemaAndKeys(schema, prefix));
   await migrate({ url: config.database.url, schema, dir: MIGRATIONS });
   return { id, schema, prefix, env, config };

@@ -8,13 +8,50 @@ const bool = z
 
 const int = (min: number) => z.coerce.number().int().min(min);
 
+const isRedisUrl = (v: string): boolean => /^rediss?:\/\/[^\s,]+$/.test(v.trim()) && URL.canParse(v.trim());
+
+/**
+ * The Redis connection string every part of Piquet hands to createRedis: one URL, or (a cluster)
+ * one URL per seed node, separated by commas. REDIS_CLUSTER_NODES takes REDIS_URL's credentials.
+ */
+function redisConnection(url: string | undefined, clusterNodes: string | undefined): { url: string; cluster: boolean } | null {
+  if (clusterNodes) {
+    const base = new URL(url?.split(',')[0]?.trim() ?? 'redis://localhost');
+    const urls = clusterNodes.split(',').map((n) => {
+      const u = new URL(base.toString());
+      const [host = '', port = ''] = n.trim().split(':');
+      u.hostname = host;
+      u.port = port;
+      return u.toString().replace(/\/$/, '');
+    });
+    // createRedis opens a Cluster when it sees several URLs: a lone seed is listed twice.
+    return { url: (urls.length === 1 ? [...urls, ...urls] : urls).join(','), cluster: true };
+  }
+  if (!url) return null;
+  const urls = url.split(',').map((u) => u.trim());
+  return { url: urls.join(','), cluster: urls.length > 1 };
+}
+
 const schema = z.object({
   DATABASE_URL: z
     .string({ error: 'is required (a postgresql:// URL)' })
     .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'must be a postgresql:// URL'),
+  // Migrations only (a session advisory lock, SET search_path): a direct connection to Postgres when
+  // DATABASE_URL goes through a transaction-mode pooler such as PgBouncer. Defaults to DATABASE_URL.
+  DATABASE_DIRECT_URL: z
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'must be a postgresql:// URL')
+    .optional(),
+  // One redis:// URL, or several separated by commas: the seed nodes of a Redis Cluster.
   REDIS_URL: z
-    .string({ error: 'is required (a redis:// URL)' })
-    .refine((v) => /^rediss?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'must be a redis:// or rediss:// URL'),
+    .string()
+    .refine((v) => v.split(',').every(isRedisUrl), 'must be a redis:// or rediss:// URL, or several separated by commas (a Redis Cluster)')
+    .optional(),
+  // A Redis Cluster's seed nodes as host:port,host:port (credentials and TLS from REDIS_URL, if set).
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .refine((v) => v.split(',').every((n) => /^[^\s:/,@]+:\d{1,5}$/.test(n.trim())), 'must be host:port pairs separated by commas')
+    .optional(),
   ENCRYPTION_KEY: z
     .string({ error: 'is required (32 bytes, as 64 hex characters or base64)' })
     .transform((v, ctx) => {
@@ -46,6 +83,9 @@ const schema = z.object({
   HTTP_TIMEOUT_MS: int(100).default(30_000),
   // /metrics: with a token, answered to `Authorization: Bearer <token>` from anywhere; without one,
   // only to direct requests from the machine itself (loopback, no proxy header).
+  // The queue dashboard (Bull Board) for admins: off unless set, as it shows the jobs of every
+  // organisation on this installation (ids, errors), not only the admin's own.
+  QUEUE_DASHBOARD: bool.default(false),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   // X: the OAuth 2.0 app Piquet signs in with (a confidential client has a secret), and its API.
   X_CLIENT_ID: z.string().min(1).optional(),
@@ -102,8 +142,10 @@ const schema = z.object({
 export type Env = Record<string, string | undefined>;
 
 export interface AppConfig {
-  database: { url: string; schema: string };
-  redis: { url: string };
+  /** `directUrl`: for migrations (DATABASE_DIRECT_URL, else `url`); the schema is `url`'s. */
+  database: { url: string; directUrl: string; schema: string };
+  /** `url` lists several nodes (comma-separated) when `cluster`: see createRedis. */
+  redis: { url: string; cluster: boolean };
   encryptionKey: Buffer;
   http: { host: string; port: number; publicUrl: string; trustProxy: string | number | null };
   authThrottle: { limit: number; windowMs: number };
@@ -137,6 +179,7 @@ export interface AppConfig {
   feeds: { pollIntervalMs: number; maxBackoffMs: number; maxBytes: number; hostGapMs: number; tickMs: number };
   webhooks: { tickMs: number; backoffMs: number; maxBackoffMs: number; disableAfterMs: number; secretOverlapMs: number };
   metrics: { token: string | null };
+  queueDashboard: boolean;
   sessions: { idleMs: number; maxMs: number };
   webDir: string;
   logLevel: string;
@@ -157,6 +200,8 @@ export function loadConfig(env: Env): AppConfig {
   if (c.PUBLISH_LEASE_MS < 3 * 1000) {
     throw new ConfigError('Invalid configuration:\n  PUBLISH_LEASE_MS: must be at least 3000 (it is renewed every third of it)');
   }
+  const redis = redisConnection(c.REDIS_URL, c.REDIS_CLUSTER_NODES);
+  if (!redis) throw new ConfigError('Invalid configuration:\n  REDIS_URL: is required (a redis:// URL) unless REDIS_CLUSTER_NODES is set');
   const dbUrl = new URL(c.DATABASE_URL);
   const dbSchema = dbUrl.searchParams.get('schema') ?? 'public';
   // Quoted everywhere (search_path included), so capitals are kept as Prisma keeps them; other
@@ -167,8 +212,8 @@ export function loadConfig(env: Env): AppConfig {
     );
   }
   return {
-    database: { url: c.DATABASE_URL, schema: dbSchema },
-    redis: { url: c.REDIS_URL },
+    database: { url: c.DATABASE_URL, directUrl: c.DATABASE_DIRECT_URL ?? c.DATABASE_URL, schema: dbSchema },
+    redis,
     encryptionKey: c.ENCRYPTION_KEY,
     http: {
       host: c.HOST,
@@ -178,7 +223,9 @@ export function loadConfig(env: Env): AppConfig {
     },
     authThrottle: { limit: c.AUTH_FAILURE_LIMIT, windowMs: c.AUTH_FAILURE_WINDOW_MS },
     queue: {
-      prefix: c.QUEUE_PREFIX,
+      // A hash tag, so that every key of every queue lives in one slot: BullMQ's scripts touch
+      // several keys at once, which a Redis Cluster allows only within one slot. Same on one node.
+      prefix: `{${c.QUEUE_PREFIX}}`,
       concurrency: c.WORKER_CONCURRENCY,
       attempts: c.PUBLISH_ATTEMPTS,
       backoffMs: c.PUBLISH_BACKOFF_MS,
@@ -218,6 +265,7 @@ export function loadConfig(env: Env): AppConfig {
       secretOverlapMs: c.WEBHOOK_SECRET_OVERLAP_MS,
     },
     metrics: { token: c.METRICS_TOKEN ?? null },
+    queueDashboard: c.QUEUE_DASHBOARD,
     sessions: { idleMs: c.SESSION_IDLE_MINUTES * 60_000, maxMs: c.SESSION_MAX_DAYS * 86_400_000 },
     // Built, this file is dist/libs/config/config.js: the app is dist/web.
     webDir: c.WEB_DIR ?? fileURLToPath(new URL('../../web', import.meta.url)),

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { AccountRecord, AccountStatus, DeliveryRecord, DeliveryState, Visibility } from '#domain/models.js';
-// The column's own type: libs/database does not import libs/strikes (its domain's StrikeState is the same union).
-import type { StrikeState } from './generated/client.js';
 import { toAccount, toDelivery } from './mappers.js';
 import { PrismaService } from './prisma.service.js';
 
@@ -12,16 +10,8 @@ export interface PublishWork {
   media: { mediaId: string; altText: string; mimeType: string }[];
 }
 
-/** What the gate answered when the delivery was claimed (see claimWork). */
-export interface ClaimGate {
-  /** An ordinary delivery: the effective strike covering its account, if any. */
-  coveringStrikeId: string | null;
-  /** A strike post: its own strike's state and end, null when that strike is gone. */
-  ownStrike: { state: StrikeState; endsAt: Date } | null;
-}
-
 export type ClaimResult =
-  | { claimed: true; work: PublishWork; gate: ClaimGate }
+  | { claimed: true; work: PublishWork }
   /** Not claimed: the delivery as it stands after the attempt (null when it does not exist), and its holder's lease. */
   | { claimed: false; delivery: DeliveryRecord | null; leaseUntil: Date | null };
 
@@ -36,7 +26,6 @@ interface ClaimRow {
   a_status: string; a_status_reason: string | null; a_rate_limited_until: Date | null; a_created_at: Date; a_disconnected_at: Date | null;
   post_text: string; post_content_warning: string | null; post_visibility: string; post_language: string | null; post_strike_role: string | null;
   media: { mediaId: string; altText: string; mimeType: string }[];
-  covering_strike_id: string | null; own_strike_state: string | null; own_strike_ends_at: Date | null;
 }
 
 const rowDelivery = (r: ClaimRow): DeliveryRecord => ({
@@ -117,14 +106,13 @@ export class DeliveriesRepository {
 
   /**
    * The publish path's one round trip (SQL function claim_delivery): takes the publish right as
-   * claim() does and, only if it got it, loads the work and answers the gate with a snapshot taken
-   * after the claim, so an edit or a decision that committed before the claim is seen. The gate
-   * covers [now, now + gateMarginMs] as the gate's coveringStrike does (libs/strikes/persistence/gate.repository.ts).
+   * claim() does and, only if it got it, loads the work with a snapshot taken after the claim, so an
+   * edit that committed before the claim is seen. It does not answer the gate: that is asked right
+   * before each network call (GateRepository.answer).
    */
-  async claimWork(id: string, token: string, now: Date, leaseMs: number, gateMarginMs: number): Promise<ClaimResult> {
+  async claimWork(id: string, token: string, now: Date, leaseMs: number): Promise<ClaimResult> {
     const leaseUntil = new Date(now.getTime() + leaseMs);
-    const gateUntil = new Date(now.getTime() + gateMarginMs);
-    const { rows } = await this.prisma.hot.query<ClaimRow>('SELECT * FROM claim_delivery($1::uuid, $2, $3, $4, $5)', [id, token, now, leaseUntil, gateUntil]);
+    const { rows } = await this.prisma.hot.query<ClaimRow>('SELECT * FROM claim_delivery($1::uuid, $2, $3, $4)', [id, token, now, leaseUntil]);
     const r = rows[0];
     if (!r) return { claimed: false, delivery: null, leaseUntil: null };
     if (!r.claimed) return { claimed: false, delivery: rowDelivery(r), leaseUntil: r.d_lease_until };
@@ -141,10 +129,6 @@ export class DeliveriesRepository {
           strikeRole: r.post_strike_role,
         },
         media: r.media,
-      },
-      gate: {
-        coveringStrikeId: r.covering_strike_id,
-        ownStrike: r.own_strike_state && r.own_strike_ends_at ? { state: r.own_strike_state as StrikeState, endsAt: r.own_strike_ends_at } : null,
       },
     };
   }

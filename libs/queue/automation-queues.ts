@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { createRedis, type RedisConnection } from './redis.js';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import {
   FEEDS_TICK_ID,
@@ -12,7 +12,6 @@ import {
   type FeedsQueueJob,
   type WebhooksQueueJob,
 } from './contracts.js';
-import { createRedis } from './redis.js';
 
 /**
  * The feeds and webhooks queues. A job scheduler ticks each; the tick reads from Postgres what is
@@ -21,7 +20,7 @@ import { createRedis } from './redis.js';
  */
 @Injectable()
 export class AutomationQueues implements OnApplicationShutdown {
-  readonly connection: Redis;
+  readonly connection: RedisConnection;
   readonly feeds: Queue<FeedsQueueJob>;
   readonly webhooks: Queue<WebhooksQueueJob>;
 

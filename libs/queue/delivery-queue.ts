@@ -1,9 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { createRedis, type RedisConnection } from './redis.js';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { deliveryJobId, JobName, QueueName, type PublishDeliveryJob } from './contracts.js';
-import { createRedis } from './redis.js';
 
 export interface ScheduledJob {
   deliveryId: string;
@@ -18,7 +17,7 @@ const ORDINARY_PRIORITY = 10;
 /** Producer side of the deliveries queue, used by the API and by the worker's reconciler. */
 @Injectable()
 export class DeliveryQueue implements OnApplicationShutdown {
-  readonly connection: Redis;
+  readonly connection: RedisConnection;
   readonly queue: Queue<PublishDeliveryJob>;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
@@ -49,6 +48,21 @@ export class DeliveryQueue implements OnApplicationShutdown {
         },
       })),
     );
+  }
+
+  /**
+   * Queues many deliveries at once (the end step's resumed posts): addBulk in chunks with the fixed
+   * job ids, then, since adding an existing id is a no-op, the ids whose job is missing or dead (a
+   * failed job kept from before the strike) are replaced. Returns how many jobs it queued.
+   */
+  async scheduleAll(jobs: ScheduledJob[], chunk = 2000): Promise<number> {
+    for (let i = 0; i < jobs.length; i += chunk) {
+      const part = jobs.slice(i, i + chunk);
+      await this.schedule(part);
+      const dead = new Set(await this.missing(part.map((j) => j.deliveryId)));
+      if (dead.size > 0) await this.reschedule(part.filter((j) => dead.has(j.deliveryId)));
+    }
+    return jobs.length;
   }
 
   /**

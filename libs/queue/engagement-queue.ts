@@ -1,9 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { createRedis, type RedisConnection } from './redis.js';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { JobName, pollSchedulerId, QueueName, type PollAccountJob } from './contracts.js';
-import { createRedis } from './redis.js';
 
 /**
  * The engagement queue: a BullMQ job scheduler per account polls it every tick. Which accounts
@@ -12,7 +11,7 @@ import { createRedis } from './redis.js';
 @Injectable()
 export class EngagementQueue implements OnApplicationShutdown {
   readonly queue: Queue<PollAccountJob>;
-  private readonly connection: Redis;
+  private readonly connection: RedisConnection;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.connection = createRedis(config.redis.url);

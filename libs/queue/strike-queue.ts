@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
-import type { Redis } from 'ioredis';
-import { createRedis } from './redis.js';
+import { createRedis, type RedisConnection } from './redis.js';
 import { endJobId, JobName, occupyJobId, QueueName, rescanJobId, restoreJobId, startJobId, type StrikeQueueJob } from './contracts.js';
 
 /**
@@ -12,7 +11,7 @@ import { endJobId, JobName, occupyJobId, QueueName, rescanJobId, restoreJobId, s
 @Injectable()
 export class StrikeQueue implements OnApplicationShutdown {
   readonly queue: Queue<StrikeQueueJob>;
-  private readonly connection: Redis;
+  private readonly connection: RedisConnection;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.connection = createRedis(config.redis.url);

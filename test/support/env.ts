@@ -21,14 +21,14 @@ export interface TestEnv {
 export async function createTestEnv(overrides: Record<string, string> = {}, opts: { schemaPrefix?: string } = {}): Promise<TestEnv> {
   const id = randomBytes(5).toString('hex');
   const schema = `${opts.schemaPrefix ?? 't_'}${id}`;
-  const prefix = `piquet-test-${id}`;
+  const queuePrefix = `piquet-test-${id}`;
   const url = new URL(BASE_DB);
   url.searchParams.set('schema', schema);
   const env: Record<string, string> = {
     DATABASE_URL: url.toString(),
     REDIS_URL: BASE_REDIS,
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    QUEUE_PREFIX: prefix,
+    QUEUE_PREFIX: queuePrefix,
     ALLOW_PRIVATE_INSTANCES: 'true',
     PUBLISH_BACKOFF_MS: '200',
     PUBLISH_ATTEMPTS: '5',
@@ -42,6 +42,8 @@ export async function createTestEnv(overrides: Record<string, string> = {}, opts
     ...overrides,
   };
   const config = loadConfig(env);
+  // The keys' prefix as Piquet writes it (hash-tagged: `{piquet-test-…}`).
+  const prefix = config.queue.prefix;
   await migrate({ url: config.database.url, schema, dir: `${ROOT}prisma/migrations` });
   return {
     env,
@@ -53,6 +55,8 @@ export async function createTestEnv(overrides: Record<string, string> = {}, opts
       await client.connect();
       await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
       await client.end();
+      // A cluster's test removes the whole cluster.
+      if (config.redis.cluster) return;
       const redis = new Redis(config.redis.url);
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length) await redis.del(...keys);

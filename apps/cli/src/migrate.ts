@@ -7,7 +7,8 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../../prisma/migratio
 
 const config = loadConfigOrExit(process.env);
 const applied = await migrate({
-  url: config.database.url,
+  // Direct, not through a transaction-mode pooler: the migrator holds a session advisory lock.
+  url: config.database.directUrl,
   schema: config.database.schema,
   dir: MIGRATIONS_DIR,
   log: (m) => process.stdout.write(`${m}\n`),

@@ -3,7 +3,7 @@ import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { AccountConnections } from '#networks/account-connections.js';
-import { type ClaimGate, DeliveriesRepository, type PublishWork } from '#database/deliveries.repository.js';
+import { DeliveriesRepository, type PublishWork } from '#database/deliveries.repository.js';
 import type { PublishDeliveryJob } from '#queue/contracts.js';
 import { NetworkError, NetworkRateLimitedError } from '#networks/errors.js';
 import type { AccountConnection } from '#networks/network-adapter.js';
@@ -17,10 +17,6 @@ import { PublishMetrics } from '#queue/metrics.js';
 const TERMINAL = new Set(['published', 'failed', 'cancelled', 'held']);
 const VOID_STRIKE_STATES = new Set(['proposed', 'rejected', 'cancelled']);
 
-// How long the gate's answer read with the claim stands in for a fresh one (it is as fresh as a
-// read made just before the call would be when only decrypting the token came between).
-const GATE_ANSWER_FRESH_MS = 250;
-
 // A deferred look at someone else's claim comes this long after its lease ends.
 const LEASE_LOOK_AGAIN_MS = 100;
 
@@ -28,8 +24,9 @@ export type PublishOutcome = 'published' | 'skipped' | 'held';
 
 /**
  * Publishes one delivery. Every run claims it in Postgres (one holder at a time) and, in the same
- * round trip, reloads it and asks the gate, and publishes with the delivery id as idempotency key, so neither a
- * retry, a second worker nor a crash between the network call and the database write can post twice.
+ * round trip, reloads it; asks the gate right before each network call; and publishes with the
+ * delivery id as idempotency key, so neither a retry, a second worker nor a crash between the
+ * network call and the database write can post twice.
  */
 @Injectable()
 export class PublishProcessor implements OnModuleDestroy {
@@ -98,8 +95,8 @@ export class PublishProcessor implements OnModuleDestroy {
     const { deliveryId } = job.data;
     const leaseMs = this.config.queue.publishLeaseMs;
     const now = new Date();
-    // One round trip: the claim, then (after it) the work and the gate's answer.
-    const result = await this.deliveries.claimWork(deliveryId, claim, now, leaseMs, this.config.networks.timeoutMs);
+    // One round trip: the claim, then (after it) the work. The gate is asked later, right before the call.
+    const result = await this.deliveries.claimWork(deliveryId, claim, now, leaseMs);
     if (!result.claimed) {
       const delivery = result.delivery;
       if (!delivery || TERMINAL.has(delivery.state)) return 'skipped';
@@ -114,7 +111,7 @@ export class PublishProcessor implements OnModuleDestroy {
       return 'skipped';
     }
 
-    const { work, gate } = result;
+    const { work } = result;
     this.held.set(deliveryId, claim);
     const claimedAt = Date.now();
     const limitedUntil = work.account.rateLimitedUntil;
@@ -124,7 +121,7 @@ export class PublishProcessor implements OnModuleDestroy {
     }
 
     try {
-      return await this.publish(work, claim, gate, claimedAt);
+      return await this.publish(work, claim, claimedAt);
     } catch (err) {
       return this.onFailure(job, token, work, claim, err);
     }
@@ -133,12 +130,14 @@ export class PublishProcessor implements OnModuleDestroy {
   /**
    * The gate, for an ordinary delivery: an effective strike covering its account holds it. A strike
    * post goes through while its strike stands, and is cancelled when its strike will never run.
-   * `answered` is the gate's answer read with the claim; without it, Postgres is asked now.
+   * Postgres is asked now, in one query, every time: an answer read even a moment earlier could
+   * miss a strike approved since (PRODUCT.md rule 1).
    */
-  private async stoppedByStrike(work: PublishWork, claim: string, answered?: ClaimGate): Promise<PublishOutcome | null> {
+  private async stoppedByStrike(work: PublishWork, claim: string): Promise<PublishOutcome | null> {
     const { delivery } = work;
+    const answer = await this.gate.answer(delivery, new Date(), this.config.networks.timeoutMs);
     if (delivery.strikeId) {
-      const strike = answered ? answered.ownStrike : await this.gate.strikeOfPost(delivery.strikeId);
+      const strike = answer.ownStrike;
       const late = work.post.strikeRole !== 'closing' && strike && strike.endsAt.getTime() <= Date.now();
       if (!strike || VOID_STRIKE_STATES.has(strike.state) || late) {
         await this.gate.cancelStrikePost(delivery.id, claim, late ? 'The strike ended before this strike post could go out' : 'Its strike is not in force');
@@ -147,9 +146,7 @@ export class PublishProcessor implements OnModuleDestroy {
       }
       return null;
     }
-    const strikeId = answered
-      ? answered.coveringStrikeId
-      : await this.gate.coveringStrike(delivery.organisationId, delivery.accountId, new Date(), this.config.networks.timeoutMs);
+    const strikeId = answer.coveringStrikeId;
     if (!strikeId) return null;
     this.metrics.gate('hold');
     const slots = await this.gate.hold(delivery.id, claim, strikeId, new Date());
@@ -167,7 +164,7 @@ export class PublishProcessor implements OnModuleDestroy {
     }
   }
 
-  private async publish(work: PublishWork, claim: string, gate: ClaimGate, claimedAt: number): Promise<PublishOutcome> {
+  private async publish(work: PublishWork, claim: string, claimedAt: number): Promise<PublishOutcome> {
     const { delivery, account, post } = work;
     if (account.status !== 'active') {
       throw new UnrecoverableError(`Account ${account.handle} needs reconnecting: ${account.statusReason ?? 'credentials refused'}`);
@@ -176,10 +173,9 @@ export class PublishProcessor implements OnModuleDestroy {
     const conn: AccountConnection = await this.connections.open(account);
     // Uploaded media ids are kept, so a retry does not upload the same images again.
     const remoteMediaIds = [...delivery.remoteMediaIds];
-    // No uploads for a post the gate would stop anyway.
-    const uploads = work.media.length > remoteMediaIds.length;
-    if (uploads) {
-      const held = await this.stoppedByStrike(work, claim, gate);
+    // Uploads are network calls too, and none for a post the gate would stop anyway.
+    if (work.media.length > remoteMediaIds.length) {
+      const held = await this.stoppedByStrike(work, claim);
       if (held) return held;
     }
     for (const m of work.media.slice(remoteMediaIds.length)) {
@@ -187,10 +183,8 @@ export class PublishProcessor implements OnModuleDestroy {
       remoteMediaIds.push(await adapter.uploadMedia(conn, { data, mimeType: m.mimeType, altText: m.altText }));
       await this.deliveries.saveRemoteMediaIds(delivery.id, claim, remoteMediaIds);
     }
-    // Right before the call: the claim's answer when nothing slow came between (no uploads, no
-    // credentials renewal); otherwise asked again, as a window may have opened meanwhile.
-    const fresh = !uploads && Date.now() - claimedAt < GATE_ANSWER_FRESH_MS;
-    const held = await this.stoppedByStrike(work, claim, fresh ? gate : undefined);
+    // Right before the call, asked again even after an upload: a window may have opened meanwhile.
+    const held = await this.stoppedByStrike(work, claim);
     if (held) return held;
     this.metrics.gate('pass');
     const published = await adapter.publish(conn, { ...post, remoteMediaIds }, delivery.id);

@@ -1,14 +1,13 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
-import { createRedis } from '#queue/redis.js';
+import { createRedis, type RedisConnection } from '#queue/redis.js';
 
 const TTL_S = 5 * 60;
 
 /** WebAuthn challenges wait in Redis for five minutes and are taken once (GETDEL). */
 @Injectable()
 export class WebAuthnChallenges implements OnModuleDestroy {
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly prefix: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {

@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus, Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Request } from 'express';
-import { Redis } from 'ioredis';
+import { createRedis, type RedisConnection } from '#queue/redis.js';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 
 /** A 429 that tells when to try again; the exception filter turns `retryAfterSeconds` into `Retry-After`. */
@@ -36,11 +36,11 @@ export const clientAddressKey = (req: Request): string => `ip:${req.ip ?? req.so
 @Injectable()
 export class AuthThrottleService implements OnApplicationShutdown {
   private readonly logger = new Logger(AuthThrottleService.name);
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly prefix: string;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false });
+    this.redis = createRedis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false });
     this.redis.on('error', () => undefined); // reported where a command fails
     this.prefix = `${config.queue.prefix}:auth-throttle:`;
   }
