@@ -159,4 +159,25 @@ describe('engagement: replies from notifications', () => {
     const moved = await db.replyCursor.findUniqueOrThrow({ where: { accountId: a.account.id } });
     expect(BigInt(moved.cursor)).toBeGreaterThan(BigInt(kept.cursor));
   }, 60_000);
+
+  it('reads whole threads on a server without the notifications route', async () => {
+    const a = await connectAccount(api, admin, mastodon, 'ancien');
+    const post = await strikePost(a, 'Grève sur un vieux serveur');
+    const reply = mastodon.addReply(post.remoteId, { username: 'fidele' }, '<p>toujours là</p>');
+    mastodon.notificationsApi = false;
+    try {
+      const since = Date.now();
+      const round = await poller.pollAccount(a.account.id, plus(post.publishedAt, 5 * MIN));
+      expect(round).toMatchObject({ snapshots: 1, comments: { added: 1, updated: 0, deleted: 0 } });
+      expect(round.stopped).toBeUndefined();
+      expect(calls(a.remote.id, since).map((r) => [r.path, r.status])).toEqual([
+        ['/api/v1/notifications', 404],
+        ['/api/v1/statuses', 200],
+        [`/api/v1/statuses/${post.remoteId}/context`, 200],
+      ]);
+      expect((await comments(post.deliveryId)).map((c) => c.remoteId)).toEqual([reply.id]);
+    } finally {
+      mastodon.notificationsApi = true;
+    }
+  }, 60_000);
 });

@@ -125,6 +125,8 @@ export class FakeMastodon {
   scheduledStatuses = true;
   /** false: no `POST /api/v1/statuses/:id/pin` or `/unpin`. */
   pin = true;
+  /** false: no `GET /api/v1/notifications` (a server that does not speak that part of the API). */
+  notificationsApi = true;
   /** true: each account's avatar and header live at one fixed URL, the image overwritten in place. */
   fixedImageUrls = false;
   /** false: no x-ratelimit-* headers on answers. */
@@ -595,6 +597,7 @@ export class FakeMastodon {
     if (!this.multiStatus && method === 'GET' && path === '/api/v1/statuses') return true;
     if (!this.scheduledStatuses && path.startsWith('/api/v1/scheduled_statuses')) return true;
     if (!this.pin && method === 'POST' && /^\/api\/v1\/statuses\/[^/]+\/(pin|unpin)$/.test(path)) return true;
+    if (!this.notificationsApi && path === '/api/v1/notifications') return true;
     return false;
   }
 

@@ -82,12 +82,18 @@ export class EngagementPoller {
     };
     const polled: DuePost[] = [];
     const counted = new Map<string, PostCounts>();
-    const feed = this.config.engagement.replies === 'notifications' && adapter.fetchIncomingReplies !== undefined;
+    let feed = this.config.engagement.replies === 'notifications' && adapter.fetchIncomingReplies !== undefined;
     try {
       // Notifications before counts: a reply arriving in between then shows in the count as unexplained
       // (the thread is read) rather than counted twice.
       if (feed && due.some((p) => p.strikeId)) {
-        const got = await this.incoming.collect(adapter, conn, accountId, call, now);
+        const got = await this.incoming.collect(adapter, conn, accountId, call, now).catch((err: unknown) => {
+          // A server without the notifications route (or refusing it): this round reads every thread instead.
+          if (!(err instanceof NetworkError) || err.kind !== 'permanent') throw err;
+          this.logger.warn({ accountId, err: err.message }, 'notifications unavailable: reading whole threads this round');
+          feed = false;
+          return { added: 0, updated: 0 };
+        });
         if (got === OUT_OF_BUDGET) return { ...result, stopped: 'budget' };
         result.comments.added += got.added;
         result.comments.updated += got.updated;
