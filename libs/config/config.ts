@@ -107,6 +107,10 @@ const schema = z.object({
     }),
   // How often each account's engagement poller looks for due snapshots.
   ENGAGEMENT_TICK_MS: int(100).default(60_000),
+  // Where new replies under strike posts come from: the account's notifications (mentions), with
+  // whole threads read only when a count moves or on ENGAGEMENT_THREAD_EVERY_MS; or every thread, every round.
+  ENGAGEMENT_REPLIES: z.enum(['notifications', 'threads']).default('notifications'),
+  ENGAGEMENT_THREAD_EVERY_MS: int(60_000).default(3_600_000),
   // Mastodon's documented limit: 300 requests per 5 minutes per account.
   RATE_LIMIT_REQUESTS: int(1).default(300),
   RATE_LIMIT_WINDOW_MS: int(1000).default(300_000),
@@ -162,6 +166,9 @@ export interface AppConfig {
   engagement: {
     schedule: ScheduleStep[];
     tickMs: number;
+    replies: 'notifications' | 'threads';
+    /** The slow schedule on which a strike post's whole thread is read again (edits, deletions). */
+    threadEveryMs: number;
     /** Piquet's own calls allowed per account in any window: its share of the account's rate limit. */
     budget: number;
     windowMs: number;
@@ -237,6 +244,8 @@ export function loadConfig(env: Env): AppConfig {
     engagement: {
       schedule: c.ENGAGEMENT_SCHEDULE,
       tickMs: c.ENGAGEMENT_TICK_MS,
+      replies: c.ENGAGEMENT_REPLIES,
+      threadEveryMs: c.ENGAGEMENT_THREAD_EVERY_MS,
       budget: Math.max(1, Math.floor(c.RATE_LIMIT_REQUESTS * c.RATE_BUDGET_SHARE)),
       windowMs: c.RATE_LIMIT_WINDOW_MS,
     },

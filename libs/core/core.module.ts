@@ -11,6 +11,7 @@ import { StrikeQueue } from '#queue/strike-queue.js';
 import { EngagementQueue } from '#queue/engagement-queue.js';
 import { PublishMetrics } from '#queue/metrics.js';
 import { EngagementRepository } from '#database/engagement.repository.js';
+import { ReplyThreadsRepository } from '#database/reply-threads.repository.js';
 import { GateRepository } from '#strikes/persistence/gate.repository.js';
 import { OccupationsRepository } from '#strikes/persistence/occupations.repository.js';
 import { StrikeLifecycleRepository } from '#strikes/persistence/strike-lifecycle.repository.js';
@@ -58,6 +59,7 @@ const SHARED = [
   StrikeLifecycleRepository,
   OccupationsRepository,
   EngagementRepository,
+  ReplyThreadsRepository,
   StrikeScheduler,
   MastodonAdapter,
   XAdapter,

@@ -134,15 +134,21 @@ export class EngagementRepository {
   /**
    * Brings the stored comments of one strike post in line with the network: new replies added,
    * edited ones updated, ones no longer there marked deleted (kept, so the record shows they existed).
+   * `partial`: only some of the thread's replies (from notifications), so none is taken as deleted.
    */
-  async syncComments(post: DuePost & { strikeId: string }, replies: KeptReply[], at: Date): Promise<{ added: number; updated: number; deleted: number }> {
+  async syncComments(
+    post: Pick<DuePost, 'deliveryId' | 'organisationId'> & { strikeId: string },
+    replies: KeptReply[],
+    at: Date,
+    { partial = false }: { partial?: boolean } = {},
+  ): Promise<{ added: number; updated: number; deleted: number; addedIds: string[] }> {
     return this.db.$transaction(async (tx) => {
       const existing = await tx.comment.findMany({
         where: { deliveryId: post.deliveryId },
         select: { remoteId: true, text: true, editedAt: true, deletedAt: true },
       });
       const known = new Map(existing.map((c) => [c.remoteId, c]));
-      let added = 0;
+      const addedIds: string[] = [];
       let updated = 0;
       for (const r of replies) {
         const before = known.get(r.remoteId);
@@ -161,7 +167,8 @@ export class EngagementRepository {
           await tx.comment.create({
             data: { organisationId: post.organisationId, strikeId: post.strikeId, deliveryId: post.deliveryId, remoteId: r.remoteId, firstSeenAt: at, ...fields },
           });
-          added++;
+          addedIds.push(r.remoteId);
+          known.set(r.remoteId, { remoteId: r.remoteId, text: r.text, editedAt: r.editedAt, deletedAt: null });
         } else if (before.text !== r.text || before.editedAt?.getTime() !== r.editedAt?.getTime() || before.deletedAt) {
           await tx.comment.update({
             where: { deliveryId_remoteId: { deliveryId: post.deliveryId, remoteId: r.remoteId } },
@@ -170,6 +177,7 @@ export class EngagementRepository {
           updated++;
         }
       }
+      if (partial) return { added: addedIds.length, updated, deleted: 0, addedIds };
       const present = new Set(replies.map((r) => r.remoteId));
       const gone = existing.filter((c) => !c.deletedAt && !present.has(c.remoteId)).map((c) => c.remoteId);
       if (gone.length > 0) {
@@ -179,7 +187,7 @@ export class EngagementRepository {
           data: { deletedAt: at, text: '', authorName: '', authorUrl: null, url: null, language: null },
         });
       }
-      return { added, updated, deleted: gone.length };
+      return { added: addedIds.length, updated, deleted: gone.length, addedIds };
     });
   }
 }

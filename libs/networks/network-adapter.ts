@@ -94,6 +94,21 @@ export interface RemoteReply {
   editedAt: Date | null;
 }
 
+/** A reply the network addressed to the account (a mention or reply notification). */
+export interface IncomingReply extends RemoteReply {
+  /** The thread's first post when the network tells it (Bluesky's reply root, X's conversation); null: only the parent is known. */
+  rootRemoteId: string | null;
+}
+
+/** One page of the account's incoming replies. */
+export interface IncomingRepliesPage {
+  replies: IncomingReply[];
+  /** Pass back as `page` for the next page; null when this was the last. Opaque to callers. */
+  nextPage: string | null;
+  /** What to store once this page is the last one read: where the next read starts. Opaque to callers. */
+  cursor: string | null;
+}
+
 export interface NetworkCapabilities {
   pin: boolean;
   nativeScheduling: boolean;
@@ -177,6 +192,18 @@ export interface NetworkAdapter {
   fetchCounts(conn: AccountConnection, remoteId: string): Promise<PostCounts | null>;
   /** Every reply below the post (the whole tree), in one request; null when the post is gone. */
   fetchReplies(conn: AccountConnection, remoteId: string): Promise<RemoteReply[] | null>;
+  /**
+   * One page (one request) of the replies and mentions the network gathered for the account since
+   * `cursor`, oldest or newest first as the network pages. Without a cursor (a first read) only the
+   * latest page: what came before is found by the reply counts. Left out: no such feed, replies come
+   * from whole threads only.
+   */
+  fetchIncomingReplies?(conn: AccountConnection, cursor: string | null, page: string | null): Promise<IncomingRepliesPage>;
+  /**
+   * The posts above one, from the thread's first post down to its parent, in one request; null when
+   * the post is gone. Used for a reply whose parent Piquet has never seen.
+   */
+  fetchAncestors?(conn: AccountConnection, remoteId: string): Promise<RemoteReply[] | null>;
 }
 
 export const NETWORK_ADAPTERS = Symbol('NETWORK_ADAPTERS');

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml } from '#html/escape.js';
 import { LocalHttpServer, readBody } from './local-server.js';
 import { routeEngagement } from './mastodon-engagement-routes.js';
+import { mentionedBy, routeNotifications, type FakeNotification } from './mastodon-notification-routes.js';
 import { routeProfileAndScheduling, type RouteContext } from './mastodon-profile-routes.js';
 import { routeStatuses } from './mastodon-status-routes.js';
 
@@ -101,6 +102,8 @@ export class FakeMastodon {
   readonly remoteAccounts = new Map<string, FakeAccount>();
   readonly statuses: FakeStatus[] = [];
   readonly requests: RequestRecord[] = [];
+  /** Mentions, newest last (`GET /api/v1/notifications`). */
+  readonly notifications: FakeNotification[] = [];
   readonly media = new Map<string, { accountId: string; description: string; bytes: number }>();
   /** Posts scheduled natively on the instance (`POST /api/v1/statuses` with `scheduled_at`). */
   readonly scheduled: FakeScheduledStatus[] = [];
@@ -123,6 +126,8 @@ export class FakeMastodon {
   scheduledStatuses = true;
   /** false: no `POST /api/v1/statuses/:id/pin` or `/unpin`. */
   pin = true;
+  /** false: no `GET /api/v1/notifications` (a server that does not speak that part of the API). */
+  notificationsApi = true;
   /** true: each account's avatar and header live at one fixed URL, the image overwritten in place. */
   fixedImageUrls = false;
   /** false: no x-ratelimit-* headers on answers. */
@@ -165,7 +170,12 @@ export class FakeMastodon {
    * Someone replies to a status (a reply to a reply too), from another account of this instance or
    * from a remote one. The parent's replies count follows unless a test has set it.
    */
-  addReply(parentStatusId: string, author: ReplyAuthor, html: string, opts: { visibility?: FakeVisibility; language?: string | null } = {}): FakeStatus {
+  addReply(
+    parentStatusId: string,
+    author: ReplyAuthor,
+    html: string,
+    opts: { visibility?: FakeVisibility; language?: string | null; /** Account ids it mentions; left out: the thread's participants. */ mentions?: string[] } = {},
+  ): FakeStatus {
     const parent = this.statusById(parentStatusId);
     if (!parent) throw new Error(`No fake status ${parentStatusId}`);
     const account = this.replyAuthor(author);
@@ -175,6 +185,7 @@ export class FakeMastodon {
     reply.inReplyToAccountId = parent.accountId;
     this.statuses.push(reply);
     if (parent.replies !== null && countsAsReply(reply)) parent.replies++;
+    this.notifyMentions(reply, opts.mentions);
     return reply;
   }
 
@@ -193,6 +204,7 @@ export class FakeMastodon {
     const index = this.statuses.findIndex((s) => s.id === id);
     if (index < 0) throw new Error(`No fake status ${id}`);
     const [s] = this.statuses.splice(index, 1);
+    for (let i = this.notifications.length - 1; i >= 0; i--) if (this.notifications[i]!.statusId === id) this.notifications.splice(i, 1);
     const parent = s?.inReplyToId ? this.statusById(s.inReplyToId) : undefined;
     if (s && parent && parent.replies !== null && countsAsReply(s)) parent.replies = Math.max(0, parent.replies - 1);
   }
@@ -206,6 +218,13 @@ export class FakeMastodon {
     if (counts.replies !== undefined) s.replies = counts.replies;
     if (counts.quotes !== undefined) s.quotes = counts.quotes;
     return s;
+  }
+
+  /** A mention notification for each account the new status mentions. */
+  notifyMentions(status: FakeStatus, explicit?: string[]): void {
+    for (const accountId of mentionedBy(this, status, explicit)) {
+      this.notifications.push({ id: this.newId(), accountId, type: 'mention', statusId: status.id, fromAccountId: status.accountId, createdAt: new Date() });
+    }
   }
 
   repliesCount(s: FakeStatus): number {
@@ -443,6 +462,7 @@ export class FakeMastodon {
         sendBytes,
       };
       if (routeEngagement(ctx)) return;
+      if (routeNotifications(ctx)) return;
       if (await routeProfileAndScheduling(ctx)) return;
       if (routeStatuses(ctx, res)) return;
       await this.route(req.method ?? 'GET', url, body, account, req, send, res, record, rateHeaders);
@@ -552,6 +572,7 @@ export class FakeMastodon {
       });
       this.statuses.push(status);
       if (parent && parent.replies !== null && countsAsReply(status)) parent.replies++;
+      if (parent) this.notifyMentions(status);
       if (idemKey) this.idempotency.set(idemKey, status);
       if (this.statusResponseDelayMs) await sleep(this.statusResponseDelayMs);
       return send(200, this.statusJson(status, account, account));
@@ -572,6 +593,7 @@ export class FakeMastodon {
     if (!this.multiStatus && method === 'GET' && path === '/api/v1/statuses') return true;
     if (!this.scheduledStatuses && path.startsWith('/api/v1/scheduled_statuses')) return true;
     if (!this.pin && method === 'POST' && /^\/api\/v1\/statuses\/[^/]+\/(pin|unpin)$/.test(path)) return true;
+    if (!this.notificationsApi && path === '/api/v1/notifications') return true;
     return false;
   }
 

@@ -281,6 +281,8 @@ export class FakeX {
       const found = this.tweets.filter((t) => t.conversationId === match[1] && t.id !== match[1]).sort(newestFirst);
       return this.sendPage(send, found, q, 100);
     }
+    const mentions = /^\/2\/users\/(\d+)\/mentions$/.exec(path);
+    if (method === 'GET' && mentions) return this.mentionTimeline(mentions[1]!, q, send);
     const timeline = /^\/2\/users\/(\d+)\/tweets$/.exec(path);
     if (method === 'GET' && timeline) {
       const since = q.get('start_time') ? Date.parse(q.get('start_time')!) : -Infinity;
@@ -389,6 +391,29 @@ export class FakeX {
       return send(200, { data: { id: target.id, associated_metadata: { alt_text: { text: target.altText ?? '' } } } });
     }
     send(404, { title: 'Not Found Error', detail: `Sorry, that page does not exist: ${method} ${path}`, status: 404 });
+  }
+
+  /**
+   * `GET /2/users/:id/mentions`: posts by others that mention the account, newest first, after
+   * `since_id` and before `until_id`, paged with `pagination_token`. A reply mentions everyone
+   * above it in its thread (X puts their handles before the text), and a post mentions whoever's
+   * @handle it contains.
+   */
+  private mentionTimeline(userId: string, q: URLSearchParams, send: Send): void {
+    const user = this.accounts.get(userId);
+    if (!user) return send(404, { title: 'Not Found Error', detail: `Could not find user with id: [${userId}].`, status: 404 });
+    const since = q.get('since_id') ? BigInt(q.get('since_id')!) : null;
+    const until = q.get('until_id') ? BigInt(q.get('until_id')!) : null;
+    const mentioned = (t: FakeTweet): boolean => {
+      if (t.accountId === userId) return false;
+      if (new RegExp(`(^|\\W)@${user.username}\\b`, 'i').test(t.text)) return true;
+      for (let up = t.inReplyToId ? this.tweetById(t.inReplyToId) : undefined; up; up = up.inReplyToId ? this.tweetById(up.inReplyToId) : undefined) {
+        if (up.accountId === userId) return true;
+      }
+      return false;
+    };
+    const found = this.tweets.filter((t) => mentioned(t) && (since === null || BigInt(t.id) > since) && (until === null || BigInt(t.id) < until)).sort(newestFirst);
+    return this.sendPage(send, found, q, 100);
   }
 
   /** One page (newest first), with X's meta and next_token; expansions=author_id adds includes.users. */

@@ -16,9 +16,24 @@ import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { escapeHtml } from '#html/escape.js';
 import { BlockedDestinationError, NetworkAuthError, NetworkError, NetworkPermanentError, NetworkTransientError } from '../errors.js';
 import { errorForStatus, libraryError, transportError, translate } from '../http-errors.js';
-import type { AccountConnection, NetworkAdapter, NetworkCapabilities, NetworkLimits, DetectedCapabilities, VerifiedAccount } from '../network-adapter.js';
-import type { OutgoingMedia, OutgoingPost, PublishedPost, PostCounts, RemoteReply, NativeScheduledPost } from '../network-adapter.js';
-import type { ProfileImage, ProfileState, ProfileUpdate } from '../network-adapter.js';
+import type {
+  AccountConnection,
+  DetectedCapabilities,
+  IncomingRepliesPage,
+  NativeScheduledPost,
+  NetworkAdapter,
+  NetworkCapabilities,
+  NetworkLimits,
+  OutgoingMedia,
+  OutgoingPost,
+  PostCounts,
+  ProfileImage,
+  ProfileState,
+  ProfileUpdate,
+  PublishedPost,
+  RemoteReply,
+  VerifiedAccount,
+} from '../network-adapter.js';
 import { downloadImage, requireImage } from '../image-download.js';
 import { OutboundHttp } from '../http/outbound-http.js';
 import { blueskyPostLength, blueskyText } from './bluesky-text.js';
@@ -33,6 +48,9 @@ const PROFILE_RKEY = 'self';
 const WEB_APP = 'https://bsky.app';
 // getPostThread's lexicon allows depth up to 1000: the whole tree below the post.
 const THREAD_DEPTH = 1000;
+// listNotifications answers at most 100 a page; a first read takes the latest 50.
+const NOTIFICATIONS_PAGE = 100;
+const FIRST_READ_PAGE = 50;
 const MAX_CACHED_SESSIONS = 1000;
 const PROFILE_SWAP_RETRIES = 5;
 // How long a PDS endpoint found acceptable is trusted before its name is checked again (the
@@ -336,6 +354,40 @@ export class BlueskyAdapter implements NetworkAdapter {
       };
       walk(thread);
       return replies;
+    });
+  }
+
+  /**
+   * Replies and mentions from the account's notifications, newest first as Bluesky pages them, back
+   * to the cursor (the newest notification's index time read before). A reply record names its
+   * thread's root, so no reply needs its ancestors looked up.
+   */
+  async fetchIncomingReplies(conn: AccountConnection, cursor: string | null, page: string | null): Promise<IncomingRepliesPage> {
+    return this.withAgent(conn, async (agent) => {
+      const token = page ? (JSON.parse(page) as { page: string; newest: string | null }) : null;
+      const res = await agent.app.bsky.notification.listNotifications({
+        limit: cursor === null ? FIRST_READ_PAGE : NOTIFICATIONS_PAGE,
+        reasons: ['reply', 'mention'],
+        ...(token && { cursor: token.page }),
+      });
+      const all = res.data.notifications;
+      const since = cursor === null ? null : Date.parse(cursor);
+      // The one read last comes again (same index time): harmless, replies already kept stay as they are.
+      const fresh = all.filter((n) => since === null || Date.parse(n.indexedAt) >= since);
+      const newest = token ? token.newest : (all[0]?.indexedAt ?? cursor);
+      const more = since !== null && res.data.cursor !== undefined && all.length > 0 && fresh.length === all.length;
+      const replies = fresh
+        .filter((n) => n.reason === 'reply' || n.reason === 'mention')
+        .map((n) => {
+          const reply = (n.record as { reply?: { root?: { uri?: unknown }; parent?: { uri?: unknown } } }).reply;
+          const view = { uri: n.uri, cid: n.cid, author: n.author, record: n.record, indexedAt: n.indexedAt } as AppBskyFeedDefs.PostView;
+          return {
+            ...toRemoteReply(view, ''),
+            inReplyToRemoteId: typeof reply?.parent?.uri === 'string' ? reply.parent.uri : null,
+            rootRemoteId: typeof reply?.root?.uri === 'string' ? reply.root.uri : null,
+          };
+        });
+      return { replies, nextPage: more ? JSON.stringify({ page: res.data.cursor, newest }) : null, cursor: newest };
     });
   }
 

@@ -5,9 +5,24 @@ import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { NetworkError, NetworkPermanentError, NetworkTransientError, NetworkUnsupportedError, statusOf } from '../errors.js';
 import { errorForStatus, libraryError, transportError, translate, unexpectedBody } from '../http-errors.js';
 import { recordResponses, type RecordedResponse } from '../response-recorder.js';
-import type { AccountConnection, NetworkAdapter, NetworkCapabilities, NetworkLimits, DetectedCapabilities, VerifiedAccount } from '../network-adapter.js';
-import type { OutgoingMedia, OutgoingPost, PublishedPost, PostCounts, RemoteReply, NativeScheduledPost } from '../network-adapter.js';
-import type { ProfileImage, ProfileState, ProfileUpdate } from '../network-adapter.js';
+import type {
+  AccountConnection,
+  DetectedCapabilities,
+  IncomingRepliesPage,
+  NativeScheduledPost,
+  NetworkAdapter,
+  NetworkCapabilities,
+  NetworkLimits,
+  OutgoingMedia,
+  OutgoingPost,
+  PostCounts,
+  ProfileImage,
+  ProfileState,
+  ProfileUpdate,
+  PublishedPost,
+  RemoteReply,
+  VerifiedAccount,
+} from '../network-adapter.js';
 import { downloadImage } from '../image-download.js';
 import { OutboundHttp } from '../http/outbound-http.js';
 import { detectMastodonCapabilities } from './capabilities.js';
@@ -19,6 +34,9 @@ const OAUTH_SCOPES = 'read write';
 const DEFAULT_LIMITS: NetworkLimits = { maxCharacters: 500, maxMedia: 4, charactersPerUrl: 23 };
 // Mastodon 4.3+ answers GET /api/v1/statuses?id[]= for at most 20 ids (422 above).
 const MULTI_STATUS_LIMIT = 20;
+// Mastodon answers at most 80 notifications a page; a first read takes its default page of 40.
+const NOTIFICATIONS_PAGE = 80;
+const FIRST_READ_PAGE = 40;
 // Mastodon's image processing goes by the file name as well as the declared type.
 const IMAGE_EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' };
 
@@ -227,6 +245,33 @@ export class MastodonAdapter implements NetworkAdapter {
     }
     const host = new URL(conn.instanceUrl).host;
     return context.descendants.map((s) => toRemoteReply(s, host));
+  }
+
+  /**
+   * Mentions (a reply mentions whom it answers) after `cursor`, a notification id, read forward with
+   * `min_id` so the page just after it comes first and a round cut short resumes where it stopped.
+   */
+  async fetchIncomingReplies(conn: AccountConnection, cursor: string | null, page: string | null): Promise<IncomingRepliesPage> {
+    const after = page ?? cursor;
+    const limit = after === null ? FIRST_READ_PAGE : NOTIFICATIONS_PAGE;
+    const list = await this.call(conn, async (client) => await client.v1.notifications.list({ types: ['mention'], limit, ...(after !== null && { minId: after }) }));
+    const host = new URL(conn.instanceUrl).host;
+    const replies = list.flatMap((n) => (n.type === 'mention' && 'status' in n && n.status ? [{ ...toRemoteReply(n.status, host), rootRemoteId: null }] : []));
+    // Newest first, as Mastodon answers every page.
+    const newest = list[0]?.id ?? after;
+    return { replies, nextPage: after !== null && list.length >= limit ? newest : null, cursor: newest };
+  }
+
+  async fetchAncestors(conn: AccountConnection, remoteId: string): Promise<RemoteReply[] | null> {
+    let context: mastodon.v1.Context;
+    try {
+      context = await this.call(conn, (client) => client.v1.statuses.$select(remoteId).context.fetch());
+    } catch (err) {
+      if (isGone(err)) return null;
+      throw err;
+    }
+    const host = new URL(conn.instanceUrl).host;
+    return context.ancestors.map((s) => toRemoteReply(s, host));
   }
 
   /** OAuth: registers Piquet as an app on the instance (one registration per connection attempt). */

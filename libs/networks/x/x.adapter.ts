@@ -23,9 +23,24 @@ import {
   RedirectRefusedError,
 } from '../errors.js';
 import { errorForStatus, libraryError, transportError, translate } from '../http-errors.js';
-import type { AccountConnection, NetworkAdapter, NetworkCapabilities, NetworkLimits, DetectedCapabilities, VerifiedAccount } from '../network-adapter.js';
-import type { OutgoingMedia, OutgoingPost, PublishedPost, PostCounts, RemoteReply, NativeScheduledPost } from '../network-adapter.js';
-import type { ProfileImage, ProfileState, ProfileUpdate } from '../network-adapter.js';
+import type {
+  AccountConnection,
+  DetectedCapabilities,
+  IncomingRepliesPage,
+  NativeScheduledPost,
+  NetworkAdapter,
+  NetworkCapabilities,
+  NetworkLimits,
+  OutgoingMedia,
+  OutgoingPost,
+  PostCounts,
+  ProfileImage,
+  ProfileState,
+  ProfileUpdate,
+  PublishedPost,
+  RemoteReply,
+  VerifiedAccount,
+} from '../network-adapter.js';
 import { OutboundHttp } from '../http/outbound-http.js';
 import { X_CHARACTERS_PER_URL, X_MAX_CHARACTERS, xPostLength, xPostText } from './x-text.js';
 
@@ -45,6 +60,12 @@ const REPLY_FIELDS = {
   expansions: ['author_id'],
   'user.fields': ['name', 'username'],
 } as const;
+
+/** Where an X account's mentions were read up to (X's since_id), and whose they are. */
+interface MentionsCursor {
+  user: string;
+  newest: string | null;
+}
 
 /**
  * What `AccountConnection.accessToken` holds for an X account: OAuth 2.0 user tokens, opaque JSON to
@@ -308,6 +329,41 @@ export class XAdapter implements NetworkAdapter {
         if (!lookup.data?.some((t) => t.id === remoteId)) return null;
       }
       return replies;
+    });
+  }
+
+  /**
+   * Mentions of the account (every reply in a thread it posted in mentions it) after the cursor, newest
+   * first as X pages them; a reply's thread is its conversation. The cursor keeps the account's user
+   * id, so only a first read asks who the account is (and reads nothing else).
+   */
+  async fetchIncomingReplies(conn: AccountConnection, cursor: string | null, page: string | null): Promise<IncomingRepliesPage> {
+    return translate(toNetworkError, async () => {
+      const client = this.client(conn);
+      const at = cursor ? (JSON.parse(cursor) as MentionsCursor) : null;
+      if (!at) {
+        const { data: me } = await client.v2.me();
+        return { replies: [], nextPage: null, cursor: JSON.stringify({ user: me.id, newest: null } satisfies MentionsCursor) };
+      }
+      const token = page ? (JSON.parse(page) as { token: string; newest: string | null }) : null;
+      const timeline = await client.v2.userMentionTimeline(at.user, {
+        ...REPLY_FIELDS,
+        'tweet.fields': [...REPLY_FIELDS['tweet.fields']],
+        expansions: [...REPLY_FIELDS.expansions],
+        'user.fields': [...REPLY_FIELDS['user.fields']],
+        ...(at.newest && { since_id: at.newest }),
+        ...(token && { pagination_token: token.token }),
+      });
+      // The newest mention is on the first page: where the next read starts once every page is read.
+      const newest = token ? token.newest : (timeline.meta.newest_id ?? at.newest);
+      const replies = timeline.tweets.map((t) => ({ ...toRemoteReply(t, timeline.includes.author(t)), rootRemoteId: t.conversation_id ?? null }));
+      // A first read takes the latest page only: older replies are found by the reply counts.
+      const next = at.newest !== null ? timeline.meta.next_token : undefined;
+      return {
+        replies,
+        nextPage: next ? JSON.stringify({ token: next, newest }) : null,
+        cursor: JSON.stringify({ user: at.user, newest } satisfies MentionsCursor),
+      };
     });
   }
 

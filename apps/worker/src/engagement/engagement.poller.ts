@@ -3,12 +3,15 @@ import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { AccountCapabilities } from '#networks/account-capabilities.js';
 import { AccountConnections } from '#networks/account-connections.js';
 import { DeliveriesRepository } from '#database/deliveries.repository.js';
-import { EngagementRepository, type DuePost, type KeptReply, type TakenSnapshot } from '#database/engagement.repository.js';
-import { replyText } from '#engagement/reply-text.js';
+import { EngagementRepository, type DuePost, type TakenSnapshot } from '#database/engagement.repository.js';
+import { ReplyThreadsRepository } from '#database/reply-threads.repository.js';
 import { nextSnapshotAt } from '#engagement/schedule.js';
+import { threadCheck } from '#engagement/thread-check.js';
 import { NetworkError, NetworkRateLimitedError, NetworkUnsupportedError } from '#networks/errors.js';
-import type { AccountConnection, NetworkAdapter, PostCounts, RemoteReply } from '#networks/network-adapter.js';
+import type { AccountConnection, NetworkAdapter, PostCounts } from '#networks/network-adapter.js';
 import { NetworkRegistry } from '#networks/network-registry.js';
+import { keep, kept, OUT_OF_BUDGET, type BudgetedCall } from './budgeted-call.js';
+import { IncomingReplies } from './incoming-replies.js';
 
 export interface PollResult {
   snapshots: number;
@@ -21,18 +24,19 @@ export interface PollResult {
   stopped?: 'rate-limited' | 'budget' | 'account';
 }
 
-// Replies the collective may read: public ones. Direct and followers-only replies are never kept.
-const KEPT_VISIBILITIES = new Set(['public', 'unlisted']);
-
 /**
  * One round for one account: snapshots of every due post (in batches where the server allows),
- * the replies under due strike posts, each call taken from the account's budget first. `now` is
- * a parameter so tests drive the schedule with a clock of their own.
+ * the replies under due strike posts, each call taken from the account's budget first. New replies
+ * come from the account's notifications where the network has them (ENGAGEMENT_REPLIES), and a
+ * strike post's whole thread is read only when its reply count moved otherwise or on the slow
+ * schedule; else every due strike post's thread is read. `now` is a parameter so tests drive the
+ * schedule with a clock of their own.
  */
 @Injectable()
 export class EngagementPoller {
   /** Instances known to lack the multi-status endpoint (a 404 on it), besides the accounts' stored capabilities. */
   private readonly singleOnly = new Set<string>();
+  private readonly incoming: IncomingReplies;
 
   private readonly logger = new Logger(EngagementPoller.name);
 
@@ -43,7 +47,10 @@ export class EngagementPoller {
     private readonly networks: NetworkRegistry,
     private readonly connections: AccountConnections,
     private readonly capabilities: AccountCapabilities,
-  ) {}
+    private readonly threads: ReplyThreadsRepository,
+  ) {
+    this.incoming = new IncomingReplies(threads, repo);
+  }
 
   async pollAccount(accountId: string, now: Date): Promise<PollResult> {
     const result: PollResult = { snapshots: 0, gone: 0, comments: { added: 0, updated: 0, deleted: 0 }, requests: 0, deferred: 0, goneIds: [] };
@@ -65,7 +72,7 @@ export class EngagementPoller {
       await this.deliveries.markAccountNeedsReconnection(accountId, err.message);
       return { ...result, stopped: 'account' };
     }
-    const call = async <T>(fn: () => Promise<T>): Promise<T | typeof OUT_OF_BUDGET> => {
+    const call: BudgetedCall = async <T>(fn: () => Promise<T>): Promise<T | typeof OUT_OF_BUDGET> => {
       // Stamped when the call is made (a test's clock may run ahead of the real one: then its time).
       const at = new Date(Math.max(now.getTime(), Date.now()));
       if (!(await this.repo.reserveCall(accountId, at, budget, windowMs))) return OUT_OF_BUDGET;
@@ -73,17 +80,38 @@ export class EngagementPoller {
       return fn();
     };
     const polled: DuePost[] = [];
+    const counted = new Map<string, PostCounts>();
+    let feed = this.config.engagement.replies === 'notifications' && adapter.fetchIncomingReplies !== undefined;
     try {
+      // Notifications before counts: a reply arriving in between then shows in the count as unexplained
+      // (the thread is read) rather than counted twice.
+      if (feed && due.some((p) => p.strikeId)) {
+        const got = await this.incoming.collect(adapter, conn, accountId, call, now).catch((err: unknown) => {
+          // A server without the notifications route (or refusing it): this round reads every thread instead.
+          if (!(err instanceof NetworkError) || err.kind !== 'permanent') throw err;
+          this.logger.warn({ accountId, err: err.message }, 'notifications unavailable: reading whole threads this round');
+          feed = false;
+          return { added: 0, updated: 0 };
+        });
+        if (got === OUT_OF_BUDGET) return { ...result, stopped: 'budget' };
+        result.comments.added += got.added;
+        result.comments.updated += got.updated;
+      }
       // Known at connect (or learned on an earlier round): no multi-status route, one request per post.
       if ((await this.capabilities.get(accountId)).multiStatus?.support === 'no') this.singleOnly.add(account.instanceUrl);
-      await this.snapshots(adapter, conn, { id: accountId, instance: account.instanceUrl }, due, now, call, result, polled);
+      await this.snapshots(adapter, conn, { id: accountId, instance: account.instanceUrl }, due, now, call, result, polled, counted);
       if (result.deferred > 0) result.stopped = 'budget';
-      for (const post of polled) {
-        if (!post.strikeId) continue;
+      const strikePosts = polled.filter((p) => p.strikeId);
+      const records = feed ? await this.threads.threads(strikePosts.map((p) => p.deliveryId)) : null;
+      for (const post of strikePosts) {
+        const replyCount = counted.get(post.deliveryId)!.replies;
+        const record = records?.get(post.deliveryId);
+        if (record && threadCheck({ replies: replyCount, ...record, publishedAt: post.publishedAt }, now, this.config.engagement.threadEveryMs) === null) continue;
         const replies = await call(() => adapter.fetchReplies(conn, post.remoteId));
         if (replies === OUT_OF_BUDGET) return { ...result, stopped: 'budget' };
         if (replies === null) continue;
-        const counts = await this.repo.syncComments({ ...post, strikeId: post.strikeId }, replies.filter(kept).map(keep), now);
+        const counts = await this.repo.syncComments({ ...post, strikeId: post.strikeId! }, replies.filter(kept).map(keep), now);
+        await this.threads.threadRead(post.deliveryId, replyCount, now);
         result.comments.added += counts.added;
         result.comments.updated += counts.updated;
         result.comments.deleted += counts.deleted;
@@ -114,9 +142,10 @@ export class EngagementPoller {
     { id: accountId, instance }: { id: string; instance: string },
     due: DuePost[],
     now: Date,
-    call: <T>(fn: () => Promise<T>) => Promise<T | typeof OUT_OF_BUDGET>,
+    call: BudgetedCall,
     result: PollResult,
     polled: DuePost[],
+    counted: Map<string, PostCounts>,
   ): Promise<void> {
     const record = async (batch: DuePost[], counts: (PostCounts | null)[]) => {
       const byRemote = new Map(counts.filter((c): c is PostCounts => c !== null).map((c) => [c.remoteId, c]));
@@ -128,6 +157,7 @@ export class EngagementPoller {
         else {
           taken.push({ deliveryId: p.deliveryId, counts: c, nextAt: nextSnapshotAt(p.publishedAt, now, this.config.engagement.schedule) });
           polled.push(p);
+          counted.set(p.deliveryId, c);
         }
       }
       await this.repo.saveSnapshots(taken, now);
@@ -168,23 +198,5 @@ export class EngagementPoller {
   }
 }
 
-const OUT_OF_BUDGET = Symbol('out of budget');
 // Longer than any round takes; a crashed round's posts are due again after it.
 const LEASE_MS = 10 * 60_000;
-
-const kept = (r: RemoteReply): boolean => KEPT_VISIBILITIES.has(r.visibility);
-
-function keep(r: RemoteReply): KeptReply {
-  return {
-    remoteId: r.remoteId,
-    inReplyToRemoteId: r.inReplyToRemoteId,
-    authorHandle: r.authorHandle,
-    authorName: r.authorName,
-    authorUrl: r.authorUrl,
-    text: replyText(r.html),
-    language: r.language,
-    url: r.url,
-    postedAt: r.postedAt,
-    editedAt: r.editedAt,
-  };
-}
