@@ -96,4 +96,24 @@ describe('an amendment changing the sites of an approved strike', () => {
     await m.decisions.castVote(org.organisationId, none.motionId, org.admin.memberId, 'reject');
     expect(await rows(id)).toEqual([{ siteId: journal.id, form: 'banner' }]);
   });
+  it('a site removed while the amendment was open is left out, and the audit names it', async () => {
+    const org = await seedOrganisation(m, { voters: 1, rule: { quorumCount: 1, quorumPercent: 0 } });
+    const journal = await site(org, 'journal');
+    const revue = await site(org, 'revue');
+    const t0 = m.clock.now().getTime();
+    const spec = strikeSpec(org, { startsAt: new Date(t0 + 60 * MIN), endsAt: new Date(t0 + 120 * MIN) });
+    const id = await approvedStrike(m, org, spec);
+    const amended = [
+      { siteId: revue.id, form: 'banner' as const },
+      { siteId: journal.id, form: 'closed' as const },
+    ];
+    const opened = await m.strikes.openMotion(org.organisationId, id, org.admin.memberId, { kind: 'amend', spec, sites: amended }, ['approved'], {});
+    if (!opened.ok) throw new Error(`motion refused: ${opened.refusal}`);
+    await m.db.site.update({ where: { id: revue.id }, data: { removedAt: m.clock.now() } });
+
+    await m.decisions.castVote(org.organisationId, opened.motionId, org.admin.memberId, 'approve');
+    expect(await rows(id)).toEqual([{ siteId: journal.id, form: 'closed' }]);
+    const audit = await m.db.auditEntry.findMany({ where: { strikeId: id, action: 'strike.sites' } });
+    expect(audit.map((a) => a.detail)).toEqual([{ sites: [{ siteId: journal.id, form: 'closed' }], leftOut: [revue.id] }]);
+  });
 });

@@ -41,7 +41,9 @@ export async function replaceStrikeSites(
 ): Promise<void> {
   const live = await tx.site.findMany({ where: { organisationId: strike.organisationId, id: { in: sites.map((s) => s.siteId) }, removedAt: null }, select: { id: true } });
   const ids = new Set(live.map((s) => s.id));
-  const kept = sites.filter((s) => ids.has(s.siteId));
+  // Sorted so the audit trail reads the same whatever order the request named them in.
+  const kept = sites.filter((s) => ids.has(s.siteId)).sort((a, b) => (a.siteId < b.siteId ? -1 : a.siteId > b.siteId ? 1 : 0));
+  const leftOut = sites.filter((s) => !ids.has(s.siteId)).map((s) => s.siteId);
   await tx.strikeSite.deleteMany({ where: { strikeId: strike.id } });
   if (kept.length) await tx.strikeSite.createMany({ data: kept.map((s) => ({ strikeId: strike.id, siteId: s.siteId, form: s.form })), skipDuplicates: true });
   await tx.auditEntry.create({
@@ -51,7 +53,8 @@ export async function replaceStrikeSites(
       motionId: by.motionId ?? null,
       actorId: by.actorId ?? null,
       action: 'strike.sites',
-      detail: { sites: kept.map((s) => ({ siteId: s.siteId, form: s.form })) },
+      // A site removed while the amendment was open is named, so its absence is never silent.
+      detail: { sites: kept.map((s) => ({ siteId: s.siteId, form: s.form })), ...(leftOut.length ? { leftOut } : {}) },
     },
   });
 }
