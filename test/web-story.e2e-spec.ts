@@ -157,12 +157,12 @@ describe('a strike run from the browser, end to end', () => {
     const sam = await browserFor('fr-FR');
     await join(sam, samLink, 'sam@example.org', PASS.sam, true);
 
-    // ------------------------------------------------------------------ the window: whole minutes, two ahead, half an hour long
+    // ------------------------------------------------------------------ the window, half an hour long
     // The posts are due well inside it: the start holds them whenever the decision lands (a decision
-    // after the start takes effect at once), and the strike is ended early by a stop motion.
-    const start = new Date(Math.ceil((Date.now() + 120_000) / MIN) * MIN);
-    const heldAt = new Date(start.getTime() + 10 * MIN);
-    const end = new Date(start.getTime() + 30 * MIN);
+    // after the start takes effect at once), and the strike is ended early by a stop motion. Its start
+    // (whole minutes: the form's precision) is chosen as the composer is filled, just far enough ahead
+    // to be proposed in time, so the story waits as little as it can for it.
+    const heldAt = new Date(Math.ceil(Date.now() / MIN) * MIN + 15 * MIN);
 
     // Three posts written in the composer: two due inside the window, one over the limit refused at its field.
     await writePost(admin, 'Le point sur la réforme, épisode 1', heldAt);
@@ -185,6 +185,9 @@ describe('a strike run from the browser, end to end', () => {
     await ana.getByTestId('preview-needs').waitFor();
     await fill(ana, 'Title', 'Grève du numérique');
     await fill(ana, 'Reason', 'Contre la réforme des retraites');
+    const start = new Date(Math.ceil((Date.now() + 45_000) / MIN) * MIN);
+    const end = new Date(start.getTime() + 30 * MIN);
+    expect(heldAt > start && heldAt < end).toBe(true);
     await fill(ana, 'Starts', localInput(start));
     await fill(ana, 'Ends', localInput(end));
     // A message too long for the account: the API's error lands at its field, from the preview.
