@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { AccountConnections } from '#networks/account-connections.js';
 import { DeliveriesRepository, type PublishWork } from '#database/deliveries.repository.js';
@@ -91,7 +92,7 @@ export class PublishProcessor implements OnModuleDestroy {
     }
   }
 
-  private async processClaimed(job: Job<PublishDeliveryJob>, token: string | undefined, claim: string): Promise<PublishOutcome> {
+  private async processClaimed(job: Job<PublishDeliveryJob>, token: string | undefined, claim: string, waited = false): Promise<PublishOutcome> {
     const { deliveryId } = job.data;
     const leaseMs = this.config.queue.publishLeaseMs;
     const now = new Date();
@@ -105,8 +106,15 @@ export class PublishProcessor implements OnModuleDestroy {
       // Someone else holds it (or a crashed holder's lease has not run out yet): look again when
       // its lease ends (a live holder renews it; a dead one's lapses then).
       if (delivery.state === 'publishing') {
-        const until = result.leaseUntil && result.leaseUntil.getTime() > Date.now() ? result.leaseUntil.getTime() : Date.now();
-        return this.deferUntil(job, token, new Date(Math.min(until, Date.now() + leaseMs) + LEASE_LOOK_AGAIN_MS));
+        const until = Math.min(Math.max(result.leaseUntil?.getTime() ?? 0, Date.now()), Date.now() + leaseMs) + LEASE_LOOK_AGAIN_MS;
+        // The first time, wait here with the job: a job the stalled check handed back after a crash
+        // is at the head of the queue, and moving it to the delayed set would send it behind every
+        // job queued meanwhile (seconds, in a burst). A live holder renews its lease: then defer.
+        if (!waited) {
+          await sleep(until - Date.now());
+          return this.processClaimed(job, token, claim, true);
+        }
+        return this.deferUntil(job, token, new Date(until));
       }
       return 'skipped';
     }
