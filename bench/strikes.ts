@@ -1,6 +1,7 @@
 /**
  * Strike figures (issue 3, "Benchmark"): the cost of making a strike effective against the size of
- * the queue, a burst of deliveries around a strike's start with two real worker processes, and the
+ * the queue, a burst of deliveries around a strike's start with real worker processes (three by
+ * default; some accounts out of the strike's scope, whose posts must stay on time), and the
  * cost of giving their fate to a large number of held deliveries at the end. Prints figures only;
  * asserts nothing about time. It does stop with an error when the setup did not do what it should
  * (a job missing, a strike that did not end), since the figures would then mean nothing.
@@ -32,6 +33,9 @@ const { values: args } = parseArgs({
     'margin-ms': { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '20' },
     held: { type: 'string', default: '100000' },
+    workers: { type: 'string', default: '3' },
+    accounts: { type: 'string', default: '15' },
+    'out-of-scope': { type: 'string', default: '5' },
   },
 });
 const FIGURES = new Set(args.figures.split(',').map((f) => f.trim()));
@@ -41,6 +45,9 @@ const BURST = positiveInt('burst', args.burst);
 const MARGIN_MS = positiveInt('margin-ms', args['margin-ms'], 100);
 const CONCURRENCY = positiveInt('concurrency', args.concurrency);
 const HELD = positiveInt('held', args.held);
+const WORKERS = positiveInt('workers', args.workers);
+const IN_SCOPE = positiveInt('accounts', args.accounts);
+const OUT_OF_SCOPE = positiveInt('out-of-scope', args['out-of-scope'], 0);
 const ENQUEUE_CHUNK = 1000; // as apps/worker/src/strikes/strike-runner.ts
 const HOUR = 3600_000;
 
@@ -139,7 +146,6 @@ async function discardStrike(s: Services, strikeId: string): Promise<void> {
 // ---------------------------------------------------------------- 2. a burst around the start
 
 async function figureBurst(defer: Defer): Promise<void> {
-  const ACCOUNTS = 10;
   const { config, env } = await createBenchEnv(defer, {
     RECONCILE_INTERVAL_MS: '1000',
     HTTP_TIMEOUT_MS: String(MARGIN_MS),
@@ -149,18 +155,24 @@ async function figureBurst(defer: Defer): Promise<void> {
   await server.start();
   defer(() => server.stop());
   const s = services(config, defer);
-  const org = await seedOrganisation(s.db, config, ACCOUNTS, server);
+  const org = await seedOrganisation(s.db, config, IN_SCOPE + OUT_OF_SCOPE, server);
+  const inScope = new Set(org.accountIds.slice(0, IN_SCOPE));
 
-  const workers = [startChild([WORKER_MAIN], env, defer), startChild([WORKER_MAIN], env, defer)];
+  const workers = Array.from({ length: WORKERS }, () => startChild([WORKER_MAIN], env, defer));
   const alive = () => workers.forEach((w) => w.alive());
-  await waitFor(async () => (alive(), (await s.deliveries.queue.getWorkersCount()) >= 2), 'both workers to start');
+  await waitFor(async () => (alive(), (await s.deliveries.queue.getWorkersCount()) >= WORKERS), `the ${WORKERS} workers to start`);
 
   const start = Math.ceil((Date.now() + 15_000) / 1000) * 1000;
   const end = start + 20_000;
-  const { strikeId, motionId } = await proposeStrike(s.db, org, {
-    startsAt: new Date(start), endsAt: new Date(end), mode: 'occupation', heldPolicy: 'resume', resumeSpacingSeconds: 1, occupationSpacingSeconds: 60,
-    messages: { opening: strikeMessage('We are on strike.'), rotation: [], closing: null },
-  });
+  const { strikeId, motionId } = await proposeStrike(
+    s.db,
+    org,
+    {
+      startsAt: new Date(start), endsAt: new Date(end), mode: 'occupation', heldPolicy: 'resume', resumeSpacingSeconds: 1, occupationSpacingSeconds: 60,
+      messages: { opening: strikeMessage('We are on strike.'), rotation: [], closing: null },
+    },
+    [...inScope],
+  );
   await approve(s.db, org, strikeId, motionId, MARGIN_MS);
   await s.scheduler.kick(strikeId);
   await checkScheduled(s, strikeId);
@@ -169,10 +181,14 @@ async function figureBurst(defer: Defer): Promise<void> {
   progress(`${BURST} deliveries queued; the strike starts in ${((start - Date.now()) / 1000).toFixed(1)} s and ends 20 s later`);
 
   const ordinary = new Set(rows.map((r) => r.deliveryId));
-  await waitFor(async () => (alive(), settled(s, strikeId, ACCOUNTS)), 'the strike to end and settle', end - Date.now() + 120_000);
+  await waitFor(async () => (alive(), settled(s, strikeId, IN_SCOPE)), 'the strike to end and settle', end - Date.now() + 120_000);
   await sleep(200); // a response in flight when the last row changed
 
-  const statuses = server.statuses.filter((st) => st.idempotencyKey && ordinary.has(st.idempotencyKey));
+  const accountOf = new Map((await s.db.delivery.findMany({ where: { id: { in: [...ordinary] } }, select: { id: true, accountId: true } })).map((d) => [d.id, d.accountId]));
+  const dueAt = new Map(rows.map((r) => [r.deliveryId, r.scheduledAt.getTime()]));
+  const all = server.statuses.filter((st) => st.idempotencyKey && ordinary.has(st.idempotencyKey));
+  const statuses = all.filter((st) => inScope.has(accountOf.get(st.idempotencyKey!)!));
+  const outside = all.filter((st) => !inScope.has(accountOf.get(st.idempotencyKey!)!));
   const at = (st: { createdAt: Date }) => st.createdAt.getTime();
   const before = statuses.filter((st) => at(st) < start);
   const inside = statuses.filter((st) => at(st) >= start && at(st) < end);
@@ -180,20 +196,30 @@ async function figureBurst(defer: Defer): Promise<void> {
   const holds = await s.db.hold.findMany({ where: { strikeId }, select: { deliveryId: true, heldAt: true, fate: true } });
   const heldIds = new Set(holds.map((h) => h.deliveryId));
   const publishedBefore = new Set(before.map((st) => st.idempotencyKey!));
-  const neither = rows.filter((r) => !heldIds.has(r.deliveryId) && !publishedBefore.has(r.deliveryId));
+  const inScopeRows = rows.filter((r) => inScope.has(accountOf.get(r.deliveryId)!));
+  const neither = inScopeRows.filter((r) => !heldIds.has(r.deliveryId) && !publishedBefore.has(r.deliveryId));
   const both = [...heldIds].filter((id) => publishedBefore.has(id));
 
-  console.log(`ordinary posts received inside [start, end): ${inside.length}`);
+  console.log(`${IN_SCOPE} accounts in scope, ${OUT_OF_SCOPE} out of it, ${WORKERS} worker processes at concurrency ${CONCURRENCY}`);
+  console.log(`ordinary posts of accounts in scope received inside [start, end): ${inside.length}`);
   for (const st of inside.slice(0, 10)) {
-    const row = rows.find((r) => r.deliveryId === st.idempotencyKey)!;
-    console.log(`  LEAK: delivery ${st.idempotencyKey} due ${row.scheduledAt.getTime() - start} ms from the start, received ${at(st) - start} ms after it`);
+    console.log(`  LEAK: delivery ${st.idempotencyKey} due ${dueAt.get(st.idempotencyKey!)! - start} ms from the start, received ${at(st) - start} ms after it`);
   }
   const last = before.length ? `, the last ${ms(start - Math.max(...before.map(at)))} before it` : '';
   const early = holds.filter((h) => h.heldAt.getTime() < start).length;
   console.log(`published before the start: ${before.length}${last}; held: ${holds.length} (${early} by the gate before the start)`);
-  console.log(`accounted for: ${BURST - neither.length} of ${BURST}` + (both.length ? `, ${both.length} both published and held` : ''));
+  console.log(`accounted for: ${inScopeRows.length - neither.length} of ${inScopeRows.length}` + (both.length ? `, ${both.length} both published and held` : ''));
   const fates = Object.entries(Object.groupBy(holds, (h) => h.fate)).map(([fate, list]) => `${list!.length} ${fate}`);
   console.log(`fates at the end: ${fates.join(', ') || 'none'}; resumed posts received so far: ${after.length} (1 s apart per account, not waited for)`);
+  if (OUT_OF_SCOPE > 0) {
+    const late = outside.map((st) => Math.max(0, at(st) - dueAt.get(st.idempotencyKey!)!));
+    const expected = rows.length - inScopeRows.length;
+    console.log(
+      late.length
+        ? `posts of accounts out of scope: ${outside.length} of ${expected} received, late by median ${ms(median(late))}, worst ${ms(Math.max(...late))}`
+        : `posts of accounts out of scope: none of ${expected} received`,
+    );
+  }
 
   const openings = await s.db.delivery.findMany({ where: { strikeId, post: { strikeRole: 'opening' } }, select: { id: true, state: true } });
   const byKey = new Map(server.statuses.map((st) => [st.idempotencyKey, st]));
@@ -278,7 +304,7 @@ async function main(): Promise<void> {
   }
   if (FIGURES.has('2')) {
     console.log(
-      `\n2. ${BURST} deliveries due within ±2 s of a strike's start, 10 accounts, two worker processes` +
+      `\n2. ${BURST} deliveries due within ±2 s of a strike's start, ${IN_SCOPE} accounts in scope and ${OUT_OF_SCOPE} out, ${WORKERS} worker processes` +
         ` (concurrency ${CONCURRENCY} each, HTTP_TIMEOUT_MS ${MARGIN_MS}: the gate's margin before the start)`,
     );
     await withCleanup(figureBurst);

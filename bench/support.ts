@@ -242,12 +242,17 @@ export interface StrikeShape {
 export const strikeMessage = (text: string) => ({ text, contentWarning: null, media: [] });
 
 /** A proposed strike on the organisation's accounts (listed, as StrikeAccount rows) and its open approve motion. */
-export async function proposeStrike(db: PrismaClient, org: Organisation, shape: StrikeShape): Promise<{ strikeId: string; motionId: string }> {
+export async function proposeStrike(
+  db: PrismaClient,
+  org: Organisation,
+  shape: StrikeShape,
+  scope: string[] = org.accountIds,
+): Promise<{ strikeId: string; motionId: string }> {
   const strike = await db.strike.create({
     data: {
       organisationId: org.organisationId, createdById: org.memberId, title: 'Benchmark strike', reason: 'Measuring the picket line',
       allAccounts: false, ...shape, messages: shape.messages as unknown as Prisma.InputJsonValue,
-      accounts: { create: org.accountIds.map((accountId) => ({ accountId })) },
+      accounts: { create: scope.map((accountId) => ({ accountId })) },
     },
   });
   const motion = await db.motion.create({

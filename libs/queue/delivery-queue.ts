@@ -84,6 +84,20 @@ export class DeliveryQueue implements OnApplicationShutdown {
   }
 
   /**
+   * Removes the jobs of deliveries that no longer need one (held by a strike's start), in chunks
+   * sent without waiting for each answer. A job running now is locked and stays: its run re-reads
+   * the delivery and stops. Returns how many jobs were removed.
+   */
+  async discard(deliveryIds: string[], chunk = 1000): Promise<number> {
+    let removed = 0;
+    for (let i = 0; i < deliveryIds.length; i += chunk) {
+      const codes = await Promise.all(deliveryIds.slice(i, i + chunk).map((id) => this.queue.remove(deliveryJobId(id), { removeChildren: false })));
+      removed += codes.filter((c) => c === 1).length;
+    }
+    return removed;
+  }
+
+  /**
    * Ids (of those given) with no live job: missing from Redis, or left failed/completed by a run
    * that ended without the delivery reaching a final state (a stall limit, a crash).
    */

@@ -18,6 +18,8 @@ export interface Rescheduled {
 export interface StartResult {
   started: boolean;
   held: number;
+  /** The deliveries this start held: their jobs in Redis have nothing left to do. */
+  heldIds: string[];
   slots: Rescheduled[];
   accountIds: string[];
 }
@@ -81,10 +83,10 @@ export class StrikeLifecycleRepository {
   async start(strikeId: string, now: Date): Promise<StartResult> {
     return this.db.$transaction(
       async (tx) => {
-        if (!(await moveStrike(tx, strikeId, 'start', { startedAt: now }, { effectiveFrom: { lte: now } }))) return { started: false, held: 0, slots: [], accountIds: [] };
+        if (!(await moveStrike(tx, strikeId, 'start', { startedAt: now }, { effectiveFrom: { lte: now } }))) return { started: false, held: 0, heldIds: [], slots: [], accountIds: [] };
         const strike = toStrike(await tx.strike.findUniqueOrThrow({ where: { id: strikeId }, include: STRIKE_INCLUDE }));
         const accountIds = await strikeTargets(tx, strike);
-        const held = await tx.$executeRaw`
+        const heldRows = await tx.$queryRaw<{ id: string }[]>`
           WITH held AS (
             UPDATE deliveries d SET state = 'held', updated_at = now()
             WHERE d.organisation_id = ${strike.organisationId}::uuid
@@ -92,9 +94,13 @@ export class StrikeLifecycleRepository {
               AND d.scheduled_at < ${strike.endsAt}
               AND d.account_id = ANY(${accountIds}::uuid[])
             RETURNING d.id, d.account_id, d.scheduled_at)
-          INSERT INTO holds (id, organisation_id, strike_id, delivery_id, account_id, original_scheduled_at)
-          SELECT gen_random_uuid(), ${strike.organisationId}::uuid, ${strike.id}::uuid, id, account_id, scheduled_at FROM held
-          ON CONFLICT (strike_id, delivery_id) DO NOTHING`;
+          , recorded AS (
+            INSERT INTO holds (id, organisation_id, strike_id, delivery_id, account_id, original_scheduled_at)
+            SELECT gen_random_uuid(), ${strike.organisationId}::uuid, ${strike.id}::uuid, id, account_id, scheduled_at FROM held
+            ON CONFLICT (strike_id, delivery_id) DO NOTHING)
+          SELECT id::text AS id FROM held`;
+        const heldIds = heldRows.map((r) => r.id);
+        const held = heldIds.length;
         const slots = await this.occupyAll(tx, strike, accountIds, now);
         await tx.accountOccupation.createMany({
           data: accountIds.map((accountId) => ({ strikeId, accountId })),
@@ -108,7 +114,7 @@ export class StrikeLifecycleRepository {
             detail: { held, strikePosts: slots.length, accounts: accountIds.length },
           },
         });
-        return { started: true, held, slots, accountIds };
+        return { started: true, held, heldIds, slots, accountIds };
       },
       { timeout: 120_000 },
     );

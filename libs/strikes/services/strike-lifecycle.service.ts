@@ -34,6 +34,11 @@ export class StrikeLifecycleService {
     await this.strikeQueue.occupy(strikeId, result.accountIds);
     const strike = await this.strikes.find(strikeId);
     if (strike) await this.strikeQueue.endAt(strikeId, strike.endsAt);
+    // Last, once the strike's own work is queued: the held posts' jobs would only find them held.
+    // In a burst at the start, thousands of such runs would stand between the workers and the
+    // posts of accounts out of scope. The end step queues the returning ones again.
+    const removed = await this.deliveries.discard(result.heldIds);
+    this.logger.log({ strikeId, removed }, 'held posts taken out of the queue');
   }
 
   async end(strikeId: string): Promise<void> {
