@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { FakeMastodon, type FakeStatus } from '../apps/sandbox/src/mastodon-server.js';
 import { createPollerContext } from '../apps/worker/src/engagement/poller-context.js';
 import { PrismaService } from '#database/prisma.service.js';
-import { createBenchEnv, exit, positiveInt, progress, seedOrganisation, withCleanup, type Defer } from './support.js';
+import { createBenchEnv, exit, figure, positiveInt, progress, seedOrganisation, withCleanup, type Defer } from './support.js';
 
 const { values: args } = parseArgs({
   options: { posts: { type: 'string', default: '1000' }, accounts: { type: 'string', default: '5' }, rounds: { type: 'string', default: '24' } },
@@ -145,6 +145,7 @@ async function main(): Promise<void> {
   console.log(line('every thread, every round (before)  ', old));
   const now = await withCleanup((defer) => run('notifications', true, defer));
   console.log(line('notifications + threads on change   ', now));
+  figure({ name: 'engagement requests per post per round', value: now.perPost, unit: 'requests', goal: { atMost: 0.1 }, before: old.perPost.toFixed(3) });
   console.log(`ratio now / before: ${(now.perPost / old.perPost).toFixed(3)} (goal: at most 0.1 requests per post per round)`);
   // A reply's text names it (`r<round>-<post> …`); an edit appends to it. Edits made since a post's
   // last whole-thread read are not seen yet by the notifications way: they come within ENGAGEMENT_THREAD_EVERY_MS.

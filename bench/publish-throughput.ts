@@ -14,7 +14,7 @@ import { FakeMastodon } from '../apps/sandbox/src/mastodon-server.js';
 import { createPrismaClient } from '#database/prisma.service.js';
 import { deliveryJobId, JobName, QueueName, type PublishDeliveryJob } from '#queue/contracts.js';
 import {
-  createBenchEnv, dropKeys, positiveInt, REDIS_URL, seedOrganisation, sleep, startChild, waitFor, withCleanup, WORKER_MAIN, type Defer,
+  createBenchEnv, dropKeys, figure, positiveInt, REDIS_URL, seedOrganisation, sleep, startChild, waitFor, withCleanup, WORKER_MAIN, type Defer,
 } from './support.js';
 
 const { values: args } = parseArgs({
@@ -51,6 +51,13 @@ async function main(): Promise<void> {
       const piquet = await withCleanup((defer) => runPiquet(concurrency, latency, defer));
       const bare = await withCleanup((defer) => runBare(concurrency, latency, defer));
       const before = latency === 0 && BEFORE[concurrency] ? `   (before: ${BEFORE[concurrency]})` : '';
+      figure({
+        name: `publish ratio, ${latency} ms server latency, concurrency ${concurrency}`,
+        value: piquet / bare,
+        unit: 'ratio',
+        goal: { atLeast: latency === 0 ? 0.5 : 0.9 },
+        ...(latency === 0 && BEFORE[concurrency] ? { before: BEFORE[concurrency].replace(/.*ratio /, '') } : {}),
+      });
       console.log(
         `latency ${latency} ms, concurrency ${concurrency}: piquet ${Math.round(piquet)} deliveries/s, bare ${Math.round(bare)} jobs/s, ratio ${(piquet / bare).toFixed(2)}${before}`,
       );

@@ -7,7 +7,7 @@
  *   npm run build && node dist/bench/scale.js --n 3000 --latency 200 --concurrency 10 --workers 1,2,4
  */
 import { parseArgs } from 'node:util';
-import { exit, positiveInt, progress, waitFor, withCleanup, type Defer } from './support.js';
+import { exit, figure, positiveInt, progress, waitFor, withCleanup, type Defer } from './support.js';
 import { startPublishRig } from './publish-rig.js';
 
 const { values: args } = parseArgs({
@@ -47,10 +47,12 @@ async function main(): Promise<void> {
     progress(`${w} worker(s)`);
     const rate = await withCleanup((defer) => run(w, defer));
     rates.set(w, rate);
+    figure({ name: `${w} worker process${w > 1 ? 'es' : ''}, ${LATENCY} ms latency`, value: rate, unit: '/s', ...(BEFORE[w] ? { before: `${BEFORE[w]}/s` } : {}) });
     console.log(`  ${w} worker${w > 1 ? 's' : ''}: ${rate.toFixed(1)} deliveries/s${BEFORE[w] ? `   (before: ${BEFORE[w]}/s)` : ''}`);
   }
   const one = rates.get(1);
   const four = rates.get(4);
+  if (one && four) figure({ name: 'workers 4/1', value: four / one, unit: 'ratio', goal: { atLeast: 3 }, before: '2.54' });
   if (one && four) console.log(`  4/1 = ${(four / one).toFixed(2)}   (before: 2.54)`);
 }
 

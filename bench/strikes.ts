@@ -20,7 +20,7 @@ import { DeliveryQueue, type ScheduledJob } from '#queue/delivery-queue.js';
 import { StrikeQueue } from '#queue/strike-queue.js';
 import { StrikeScheduler } from '#strikes/services/strike-scheduler.js';
 import {
-  approve, BASE_DB, createBenchEnv, exit, median, ms, positiveInt, progress, proposeStrike, REDIS_URL, seedDeliveries, seedOrganisation,
+  approve, BASE_DB, createBenchEnv, exit, figure, median, ms, positiveInt, progress, proposeStrike, REDIS_URL, seedDeliveries, seedOrganisation,
   sleep, startChild, strikeMessage, waitFor, withCleanup, WORKER_MAIN, type Defer, type Organisation,
 } from './support.js';
 
@@ -211,8 +211,12 @@ async function figureBurst(defer: Defer): Promise<void> {
   console.log(`accounted for: ${inScopeRows.length - neither.length} of ${inScopeRows.length}` + (both.length ? `, ${both.length} both published and held` : ''));
   const fates = Object.entries(Object.groupBy(holds, (h) => h.fate)).map(([fate, list]) => `${list!.length} ${fate}`);
   console.log(`fates at the end: ${fates.join(', ') || 'none'}; resumed posts received so far: ${after.length} (1 s apart per account, not waited for)`);
+  figure({ name: `start burst: posts of accounts in scope published inside the strike`, value: inside.length, unit: 'posts', goal: { atMost: 0 }, before: '0' });
   if (OUT_OF_SCOPE > 0) {
     const late = outside.map((st) => Math.max(0, at(st) - dueAt.get(st.idempotencyKey!)!));
+    if (late.length) figure({ name: 'start burst: posts out of scope, worst lateness', value: Math.max(...late), unit: 'ms', goal: { atMost: 5000 }, before: '42 s (median 17.6 s)' });
+    const notReceived = rows.length - inScopeRows.length - new Set(outside.map((st) => st.idempotencyKey)).size;
+    if (notReceived > 0) figure({ name: 'start burst: posts out of scope not received', value: notReceived, unit: 'posts', goal: { atMost: 0 } });
     const expected = rows.length - inScopeRows.length;
     console.log(
       late.length
@@ -230,6 +234,8 @@ async function figureBurst(defer: Defer): Promise<void> {
       ? `opening post after the start: median ${ms(median(delays))}, worst ${ms(Math.max(...delays))}, earliest ${ms(Math.min(...delays))} (${delays.length} accounts)`
       : 'opening post after the start: none received',
   );
+  if (delays.length) figure({ name: 'start burst: opening posts, worst delay after the start', value: Math.max(...delays), unit: 'ms', goal: { atMost: 1000 }, before: '1.9 s (median 1.6 s)' });
+  if (missing.length) figure({ name: 'start burst: opening posts not received', value: missing.length, unit: 'posts', goal: { atMost: 0 } });
   if (missing.length) console.log(`opening posts not received: ${missing.length} (states: ${missing.join(', ')})`);
   const { startedAt, endedAt } = await s.db.strike.findUniqueOrThrow({ where: { id: strikeId }, select: { startedAt: true, endedAt: true } });
   console.log(`strike started ${ms(startedAt!.getTime() - start)} after its start time, ended ${ms(endedAt!.getTime() - end)} after its end time`);
@@ -287,6 +293,9 @@ async function figureFates(policy: 'resume' | 'drop', defer: Defer): Promise<voi
   const queued = await s.deliveries.queue.getJobCountByTypes('delayed', 'waiting', 'prioritized');
   if (queued !== result.rescheduled.length) throw new Error(`${queued} jobs queued, expected ${result.rescheduled.length}`);
   const fates = Object.entries(result.fates).map(([fate, n]) => `${n} ${fate}`).join(', ');
+  if (policy === 'resume') {
+    figure({ name: `end of a strike, ${HELD} held posts resumed: all queued after`, value: (t2 - t0) / 1000, unit: 's', before: '8.2 s + 6.4 s = 14.6 s' });
+  }
   console.log(
     `${policy}: end transaction ${ms(t1 - t0)}, enqueue ${result.rescheduled.length} jobs ${ms(t2 - t1)} (${fates})` +
       `; time from the end to all ${result.rescheduled.length} resumed jobs queued: ${ms(t2 - t0)}`,

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -30,6 +30,25 @@ export type Cleanup = () => Promise<unknown>;
 export type Defer = (c: Cleanup) => void;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const progress = (line: string) => process.stderr.write(`  … ${line}\n`);
+
+/** One headline figure, for the closing table of `npm run bench` (bench/all.ts). */
+export interface Figure {
+  name: string;
+  value: number;
+  unit: 'ms' | 's' | '/s' | 'ratio' | 'requests' | 'posts';
+  goal?: { atMost?: number; atLeast?: number };
+  /** The figure this replaces, as measured before (issue 15's table), in words. */
+  before?: string;
+}
+
+/**
+ * Records a headline figure when bench/all.ts asked for them (it names a file); a bench run alone
+ * prints its own lines only. Appended as one JSON line, so benches in separate processes add up.
+ */
+export function figure(f: Figure): void {
+  const file = process.env['PIQUET_BENCH_FIGURES'];
+  if (file) appendFileSync(file, `${JSON.stringify(f)}\n`);
+}
 
 // ---------------------------------------------------------------- cleanup, processes, environment
 
