@@ -176,6 +176,34 @@ describe('engagement: replies from notifications', () => {
         [`/api/v1/statuses/${post.remoteId}/context`, 200],
       ]);
       expect((await comments(post.deliveryId)).map((c) => c.remoteId)).toEqual([reply.id]);
+      // Learned for the account (shown with it), so the next rounds do not ask again.
+      const learned = await db.accountCapability.findUniqueOrThrow({ where: { accountId_feature: { accountId: a.account.id, feature: 'replyNotifications' } } });
+      expect(learned).toMatchObject({ support: 'no', source: 'use' });
+      expect(learned.detail).toMatch(/every strike post's thread is read instead/);
+
+      const second = mastodon.addReply(post.remoteId, { username: 'fidele' }, '<p>encore là</p>');
+      const again = Date.now();
+      const next = await poller.pollAccount(a.account.id, plus(post.publishedAt, 10 * MIN));
+      expect(next).toMatchObject({ snapshots: 1, comments: { added: 1 } });
+      expect(calls(a.remote.id, again).map((r) => r.path)).toEqual(['/api/v1/statuses', `/api/v1/statuses/${post.remoteId}/context`]);
+      expect((await comments(post.deliveryId)).map((c) => c.remoteId)).toEqual([reply.id, second.id]);
+    } finally {
+      mastodon.notificationsApi = true;
+    }
+  }, 60_000);
+
+  it('knows at connect that a server has no notifications route, and never asks it', async () => {
+    mastodon.notificationsApi = false;
+    try {
+      const a = await connectAccount(api, admin, mastodon, 'sans-notifs');
+      const known = await db.accountCapability.findUniqueOrThrow({ where: { accountId_feature: { accountId: a.account.id, feature: 'replyNotifications' } } });
+      expect(known).toMatchObject({ support: 'no', source: 'connect' });
+      const post = await strikePost(a, 'Grève sans notifications');
+      const reply = mastodon.addReply(post.remoteId, { username: 'lecteur' }, '<p>vu</p>');
+      const since = Date.now();
+      await poller.pollAccount(a.account.id, plus(post.publishedAt, 5 * MIN));
+      expect(calls(a.remote.id, since).map((r) => r.path)).toEqual(['/api/v1/statuses', `/api/v1/statuses/${post.remoteId}/context`]);
+      expect((await comments(post.deliveryId)).map((c) => c.remoteId)).toEqual([reply.id]);
     } finally {
       mastodon.notificationsApi = true;
     }

@@ -36,6 +36,7 @@ describe('servers that speak Mastodon in part: errors and capabilities', () => {
     pin: false,
     fixedImageUrls: true,
     rateLimitHeaders: false,
+    notificationsApi: false,
     version: '4.0.0 (compatible; Partial)',
   });
   let odd: Server;
@@ -100,8 +101,9 @@ describe('servers that speak Mastodon in part: errors and capabilities', () => {
     const support = (d: typeof f) => Object.fromEntries(Object.entries(d.features).map(([k, v]) => [k, v.support]));
     expect(support(f)).toEqual({
       multiStatus: 'yes', scheduledStatuses: 'yes', pin: 'yes', profileFields: 'yes', profileImages: 'yes', avatarRemoval: 'yes', headerRemoval: 'yes', rateLimitHeaders: 'yes',
+      replyNotifications: 'yes',
     });
-    expect(support(p)).toMatchObject({ multiStatus: 'no', scheduledStatuses: 'no', pin: 'no', profileFields: 'yes', avatarRemoval: 'unknown', rateLimitHeaders: 'no' });
+    expect(support(p)).toMatchObject({ multiStatus: 'no', scheduledStatuses: 'no', pin: 'no', profileFields: 'yes', avatarRemoval: 'unknown', rateLimitHeaders: 'no', replyNotifications: 'no' });
     expect(p.features.scheduledStatuses.detail).toMatch(/404 \(text\/plain\)/);
     // Nothing was changed on either server by asking.
     expect(full.statuses).toHaveLength(1);

@@ -128,6 +128,7 @@ export const FEATURES = [
   'avatarRemoval', // the avatar can be removed (back to the default)
   'headerRemoval', // the header can be removed
   'rateLimitHeaders', // answers say how much of the rate limit is left
+  'replyNotifications', // new replies can be read from the account's notifications, not thread by thread
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 /** `unknown`: the server's answer did not tell (an error, an odd body); the feature is still tried. */

@@ -89,6 +89,7 @@ const EN = {
     avatarRemoval: 'removing an avatar',
     headerRemoval: 'removing a header',
     rateLimitHeaders: 'rate-limit headers',
+    replyNotifications: 'new replies from notifications',
   } as Record<string, string>,
 };
 
@@ -179,6 +180,7 @@ const FR: StoryStrings = {
     avatarRemoval: 'la suppression d’un avatar',
     headerRemoval: 'la suppression d’une bannière',
     rateLimitHeaders: 'les en-têtes de limite de débit',
+    replyNotifications: 'les nouvelles réponses par les notifications',
   },
 };
 

@@ -400,7 +400,7 @@ export class FakeMastodon {
   }
 
   /** Plays a server that speaks Mastodon's API only in part (see the switches above). */
-  behave(switches: Partial<Pick<FakeMastodon, 'multiStatus' | 'jsonNotFound' | 'scheduledStatuses' | 'pin' | 'fixedImageUrls' | 'rateLimitHeaders' | 'version'>>): this {
+  behave(switches: Partial<Pick<FakeMastodon, 'multiStatus' | 'jsonNotFound' | 'scheduledStatuses' | 'pin' | 'fixedImageUrls' | 'rateLimitHeaders' | 'notificationsApi' | 'version'>>): this {
     Object.assign(this, switches);
     return this;
   }

@@ -166,6 +166,7 @@ export class BlueskyAdapter implements NetworkAdapter {
           rateLimitHeaders: limit
             ? { support: 'yes', detail: `answers carry ratelimit-limit: ${limit}` }
             : { support: 'no', detail: 'answers carry no ratelimit-* headers: Piquet keeps to its own budget' },
+          replyNotifications: { support: 'yes', detail: 'app.bsky.notification.listNotifications names replies with their thread root' },
         },
       };
     });

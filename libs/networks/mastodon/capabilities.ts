@@ -46,6 +46,11 @@ export async function detectMastodonCapabilities(
     rateLimitHeaders: rateLimit
       ? yes(`answers carry x-ratelimit-limit: ${rateLimit}`)
       : no('answers carry no x-ratelimit-* headers: Piquet keeps to its own budget (RATE_LIMIT_REQUESTS)'),
+    replyNotifications: routeCheck(
+      await probe(last, async () => await client.v1.notifications.list({ types: ['mention'], limit: 1 })),
+      'GET /api/v1/notifications?types[]=mention',
+      'new replies come from the account’s mentions; whole threads are read only when a count moves',
+    ),
   };
   return { features, limits: await limits(client).catch(() => limitsFallback) };
 }

@@ -198,6 +198,7 @@ export class XAdapter implements NetworkAdapter {
             typeof limit === 'number'
               ? { support: 'yes', detail: `answers carry x-rate-limit-limit: ${limit}` }
               : { support: 'no', detail: 'answers carry no x-rate-limit-* headers: Piquet keeps to its own budget' },
+          replyNotifications: { support: 'yes', detail: 'GET /2/users/:id/mentions names replies with their conversation' },
         },
       };
     });

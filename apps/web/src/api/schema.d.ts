@@ -1706,7 +1706,7 @@ export interface components {
         };
         FeatureGapView: {
             /** @enum {string} */
-            feature: "multiStatus" | "scheduledStatuses" | "pin" | "profileFields" | "profileImages" | "avatarRemoval" | "headerRemoval" | "rateLimitHeaders";
+            feature: "multiStatus" | "scheduledStatuses" | "pin" | "profileFields" | "profileImages" | "avatarRemoval" | "headerRemoval" | "rateLimitHeaders" | "replyNotifications";
             /** @description What the server answered when asked */
             detail: string;
         };

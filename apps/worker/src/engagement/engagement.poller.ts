@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
-import { AccountCapabilities } from '#networks/account-capabilities.js';
+import { AccountCapabilities, mayUse } from '#networks/account-capabilities.js';
 import { AccountConnections } from '#networks/account-connections.js';
 import { DeliveriesRepository } from '#database/deliveries.repository.js';
 import { EngagementRepository, type DuePost, type TakenSnapshot } from '#database/engagement.repository.js';
@@ -81,15 +81,20 @@ export class EngagementPoller {
     };
     const polled: DuePost[] = [];
     const counted = new Map<string, PostCounts>();
-    let feed = this.config.engagement.replies === 'notifications' && adapter.fetchIncomingReplies !== undefined;
     try {
+      const capabilities = await this.capabilities.get(accountId);
+      // A server known to lack the notifications route (learned on an earlier round, or at connect)
+      // is not asked again each round: its threads are read, until the next check says otherwise.
+      let feed = this.config.engagement.replies === 'notifications' && adapter.fetchIncomingReplies !== undefined && mayUse(capabilities, 'replyNotifications');
       // Notifications before counts: a reply arriving in between then shows in the count as unexplained
       // (the thread is read) rather than counted twice.
       if (feed && due.some((p) => p.strikeId)) {
-        const got = await this.incoming.collect(adapter, conn, accountId, call, now).catch((err: unknown) => {
-          // A server without the notifications route (or refusing it): this round reads every thread instead.
+        const got = await this.incoming.collect(adapter, conn, accountId, call, now).catch(async (err: unknown) => {
+          // A server without the notifications route (or refusing it): every thread is read instead,
+          // and the account's capabilities say so (shown with the account; asked again at the next check).
           if (!(err instanceof NetworkError) || err.kind !== 'permanent') throw err;
-          this.logger.warn({ accountId, err: err.message }, 'notifications unavailable: reading whole threads this round');
+          this.logger.warn({ accountId, err: err.message }, 'notifications unavailable: reading whole threads');
+          await this.capabilities.learn(accountId, 'replyNotifications', { support: 'no', detail: `${err.message}: every strike post's thread is read instead` });
           feed = false;
           return { added: 0, updated: 0 };
         });
@@ -98,7 +103,7 @@ export class EngagementPoller {
         result.comments.updated += got.updated;
       }
       // Known at connect (or learned on an earlier round): no multi-status route, one request per post.
-      if ((await this.capabilities.get(accountId)).multiStatus?.support === 'no') this.singleOnly.add(account.instanceUrl);
+      if (capabilities.multiStatus?.support === 'no') this.singleOnly.add(account.instanceUrl);
       await this.snapshots(adapter, conn, { id: accountId, instance: account.instanceUrl }, due, now, call, result, polled, counted);
       if (result.deferred > 0) result.stopped = 'budget';
       const strikePosts = polled.filter((p) => p.strikeId);
