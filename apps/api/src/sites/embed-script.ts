@@ -95,14 +95,22 @@ export const EMBED_SCRIPT = `/* Piquet: the display form of a strike (AGPL-3.0-o
     return null;
   }
   function sleep(ms) { clearTimeout(timer); timer = setTimeout(tick, Math.max(1000, Math.min(ms, 2147483000))); }
+  // The next instant a known window opens or closes.
+  function edge(s, t) {
+    var wake = Infinity, list = [s.strike, s.next];
+    for (var i = 0; i < list.length; i++) {
+      var w = list[i];
+      if (!w) continue;
+      var from = Date.parse(w.effectiveFrom), to = Date.parse(w.endsAt);
+      if (from > t) wake = Math.min(wake, from);
+      if (to > t) wake = Math.min(wake, to);
+    }
+    return wake;
+  }
   function apply(s) {
-    var t = now(s), cur = inForce(s);
-    render(cur);
-    var wake = Date.parse(s.checkAfter);
-    if (cur) wake = Math.min(wake, Date.parse(cur.endsAt));
-    if (s.next && Date.parse(s.next.effectiveFrom) > t) wake = Math.min(wake, Date.parse(s.next.effectiveFrom));
-    if (s.strike && Date.parse(s.strike.endsAt) > t) wake = Math.min(wake, Date.parse(s.strike.endsAt));
-    sleep(wake - t);
+    var t = now(s);
+    render(inForce(s));
+    sleep(Math.min(Date.parse(s.checkAfter), edge(s, t)) - t);
   }
   function fetchStatus() {
     var sent = Date.now();
@@ -115,13 +123,17 @@ export const EMBED_SCRIPT = `/* Piquet: the display form of a strike (AGPL-3.0-o
         return s;
       }, function () { return null; });
   }
+  // The kept status decides only while it is fresh; past its checkAfter, the page waits for the
+  // fresh one before changing anything, so an estimate of the server's clock a little ahead cannot
+  // show the notice a moment early and take it down again (a flicker at the start).
   function tick() {
     var s = read();
-    if (s) render(inForce(s));
     if (s && now(s) < Date.parse(s.checkAfter)) { apply(s); return; }
     fetchStatus().then(function (fresh) {
-      if (fresh) apply(fresh);
-      else sleep(5 * 60000);
+      if (fresh) { apply(fresh); return; }
+      // Piquet out of reach: the kept status still knows the windows; ask again later.
+      if (s) render(inForce(s));
+      sleep(s ? Math.min(5 * 60000, edge(s, now(s)) - now(s)) : 5 * 60000);
     });
   }
   if (document.body) tick();
