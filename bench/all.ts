@@ -19,6 +19,7 @@ const BENCHES: Record<string, string[]> = {
   publish: ['publish-throughput.js', '--concurrency', '10'],
   strikes: ['strikes.js', '--figures', '2,3'],
   takeover: ['takeover.js'],
+  'takeover-spaced': ['takeover.js', '--n', '4000', '--kills', '5', '--every', '8-10'],
   scale: ['scale.js'],
   engagement: ['engagement.js'],
   report: ['report.js'],
