@@ -150,7 +150,8 @@ export class ReportsRepository {
         own: {
           count: own.reduce((n, p) => n + p.count, 0),
           perPost: own,
-          first: await this.commentPage(tx, strike.id, { includeDeleted: false, onlyAuthors: ownHandles }, undefined, firstComments),
+          // No own reply counted: no need to look for the first ones (a case-insensitive scan of every comment).
+          first: own.length === 0 ? [] : await this.commentPage(tx, strike.id, { includeDeleted: false, onlyAuthors: ownHandles }, undefined, firstComments),
         },
         story: await this.stories.rows(tx, strike.id, strike.organisationId, firstComments),
       };
