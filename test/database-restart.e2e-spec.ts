@@ -29,7 +29,20 @@ describe('the database going away for a moment', () => {
 
   it('answers 503 with Retry-After while Postgres restarts, never 500, and serves again after', async () => {
     const answers: { status: number; retryAfter: string | null }[] = [];
+    // A site's proxy asks on every request: it must hear "open" meanwhile, never a 503 that reads as a strike.
+    const site = await api.call('POST', '/v1/sites', token, { name: 'Journal', origin: 'https://journal.example' });
+    expect(site.status).toBe(201);
+    const siteKey = (site.body as { publicKey: string }).publicKey;
+    const access: { status: number }[] = [];
     let running = true;
+    const proxy = (async () => {
+      while (running) {
+        const res = await fetch(`${api.url}/v1/public/sites/${siteKey}/access`, { headers: { 'x-original-uri': '/' } });
+        await res.arrayBuffer();
+        access.push({ status: res.status });
+        await sleep(20);
+      }
+    })();
     const load = (async () => {
       while (running) {
         const res = await fetch(`${api.url}/v1/posts`, { headers: { authorization: `Bearer ${token}` } });
@@ -44,6 +57,9 @@ describe('the database going away for a moment', () => {
     await waitFor(async () => answers.slice(afterRestart).some((a) => a.status === 200), 'the API to serve again', 60_000);
     running = false;
     await load;
+    await proxy;
+    expect(access.length).toBeGreaterThan(0);
+    expect(access.filter((a) => a.status !== 200)).toEqual([]);
 
     expect(answers.filter((a) => a.status !== 200 && a.status !== 503)).toEqual([]);
     const unavailable = answers.filter((a) => a.status === 503);

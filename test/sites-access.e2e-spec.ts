@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApi, type Api } from './support/api.js';
+import { holdUnreachable } from './support/unreachable.js';
 import { createTestEnv, waitFor, type TestEnv } from './support/env.js';
 import { startNginx, type RunningNginx } from './support/nginx.js';
 import { approvedStrike, createVoters } from './support/strikes.js';
@@ -169,9 +170,11 @@ describe('sites, and a strike closing one behind nginx', () => {
 
     // Piquet stopped: the site stays open, on paths never asked before too (nothing cached).
     await api.close();
+    const release = await holdUnreachable(api.url);
     const down = await get('/other.html');
     expect(down.status).toBe(200);
     expect(down.text).toContain('Autre page');
     expect((await get('/')).status).toBe(200);
+    await release();
   });
 });

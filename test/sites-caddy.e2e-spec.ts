@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApi, type Api } from './support/api.js';
+import { holdUnreachable } from './support/unreachable.js';
 import { startCaddy, type RunningCaddy } from './support/caddy.js';
 import { createTestEnv, waitFor, type TestEnv } from './support/env.js';
 import { approvedStrike, createVoters } from './support/strikes.js';
@@ -112,11 +113,13 @@ describe('a strike closing a site behind Caddy', () => {
 
     // Piquet stopped: the proxy's 502 becomes the site again (handle_errors), with status 200.
     await api.close();
+    const release = await holdUnreachable(api.url);
     const down = await get('/other.html');
     expect(down.status).toBe(200);
     expect(down.text).toContain('Autre page');
     const home = await get('/');
     expect(home.status).toBe(200);
     expect(home.text).toContain('Les nouvelles du jour');
+    await release();
   });
 });

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import ical from 'ical-generator';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import type { Lang } from '#reports/i18n.js';
@@ -48,6 +48,7 @@ export interface StatusAnswer {
  */
 @Injectable()
 export class SitePublicService {
+  private readonly logger = new Logger(SitePublicService.name);
   private readonly pages = new Map<string, Buffer>();
 
   constructor(
@@ -72,8 +73,20 @@ export class SitePublicService {
     return snap === undefined ? undefined : this.access(snap, path, lang, now);
   }
 
+  /**
+   * Fails open: when the site's rows cannot be read (Postgres lost, Piquet shutting down), the
+   * answer is "open", not kept. Any other answer would close the site: a proxy reads a 503 with
+   * Retry-After as a strike, and Caddy's forward_auth hands any non-2xx to the visitor.
+   */
   async accessFor(key: string, path: string | undefined, lang: Lang, now: Date): Promise<AccessAnswer> {
-    return this.access(await this.snapshot(key), path, lang, now);
+    let snap: SiteSnapshot | null;
+    try {
+      snap = await this.snapshot(key);
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'site access asked while its rows cannot be read: answered open');
+      return { status: 200, cacheSeconds: 0 };
+    }
+    return this.access(snap, path, lang, now);
   }
 
   private access(snap: SiteSnapshot | null, path: string | undefined, lang: Lang, now: Date): AccessAnswer {
