@@ -236,15 +236,7 @@ export class MastodonAdapter implements NetworkAdapter {
    * Every visibility is reported (the author sees direct replies that mention it): callers filter.
    */
   async fetchReplies(conn: AccountConnection, remoteId: string): Promise<RemoteReply[] | null> {
-    let context: mastodon.v1.Context;
-    try {
-      context = await this.call(conn, (client) => client.v1.statuses.$select(remoteId).context.fetch());
-    } catch (err) {
-      if (isGone(err)) return null;
-      throw err;
-    }
-    const host = new URL(conn.instanceUrl).host;
-    return context.descendants.map((s) => toRemoteReply(s, host));
+    return this.contextSide(conn, remoteId, 'descendants');
   }
 
   /**
@@ -263,6 +255,11 @@ export class MastodonAdapter implements NetworkAdapter {
   }
 
   async fetchAncestors(conn: AccountConnection, remoteId: string): Promise<RemoteReply[] | null> {
+    return this.contextSide(conn, remoteId, 'ancestors');
+  }
+
+  /** One side of a post's context (the posts above it, or the whole tree below); null when the post is gone. */
+  private async contextSide(conn: AccountConnection, remoteId: string, side: 'ancestors' | 'descendants'): Promise<RemoteReply[] | null> {
     let context: mastodon.v1.Context;
     try {
       context = await this.call(conn, (client) => client.v1.statuses.$select(remoteId).context.fetch());
@@ -271,7 +268,7 @@ export class MastodonAdapter implements NetworkAdapter {
       throw err;
     }
     const host = new URL(conn.instanceUrl).host;
-    return context.ancestors.map((s) => toRemoteReply(s, host));
+    return context[side].map((s) => toRemoteReply(s, host));
   }
 
   /** OAuth: registers Piquet as an app on the instance (one registration per connection attempt). */

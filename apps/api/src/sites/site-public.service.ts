@@ -50,6 +50,7 @@ export interface StatusAnswer {
 export class SitePublicService {
   private readonly logger = new Logger(SitePublicService.name);
   private readonly pages = new Map<string, Buffer>();
+  private lastOpenWarning = -Infinity;
 
   constructor(
     private readonly cache: SiteStatusCache,
@@ -83,7 +84,11 @@ export class SitePublicService {
     try {
       snap = await this.snapshot(key);
     } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'site access asked while its rows cannot be read: answered open');
+      // Asked on every page view of every site: one line a minute says it, not one per request.
+      if (now.getTime() - this.lastOpenWarning >= 60_000) {
+        this.lastOpenWarning = now.getTime();
+        this.logger.warn({ err: (err as Error).message }, 'site access asked while its rows cannot be read: answered open');
+      }
       return { status: 200, cacheSeconds: 0 };
     }
     return this.access(snap, path, lang, now);
