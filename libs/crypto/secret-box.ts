@@ -1,11 +1,15 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 
 /** AES-256-GCM envelope for secrets at rest: `v1.<iv>.<tag>.<ciphertext>`, base64url parts. */
 export class SecretBox {
-  constructor(private readonly key: Buffer) {
+  // A key object made once: a raw Buffer key is imported again by every cipher (the worker opens a token per publish).
+  private readonly key: KeyObject;
+
+  constructor(key: Buffer) {
     if (key.length !== 32) throw new Error('SecretBox needs a 32-byte key');
+    this.key = createSecretKey(key);
   }
 
   seal(plaintext: string, context: string): string {

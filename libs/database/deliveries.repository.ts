@@ -192,19 +192,12 @@ export class DeliveriesRepository {
     r: { remoteId: string; url: string | null; publishedAt: Date },
     firstSnapshotAt: Date,
   ): Promise<boolean> {
-    const { rowCount } = await this.prisma.hot.query(
-      `WITH published AS (
-        UPDATE deliveries SET state = 'published', remote_id = $3, remote_url = $4,
-          published_at = $5, claim_token = NULL, lease_until = NULL, last_error = NULL, updated_at = now()
-        WHERE id = $1::uuid AND claim_token = $2 AND state = 'publishing'
-        RETURNING id, organisation_id, account_id, strike_id)
-      INSERT INTO tracked_posts (delivery_id, organisation_id, account_id, strike_id, remote_id, published_at, next_at)
-      SELECT id, organisation_id, account_id, strike_id, $3, $5, $6 FROM published
-      ON CONFLICT (delivery_id) DO NOTHING
-      RETURNING delivery_id`,
+    // A function (record_publication), so Postgres plans it once per connection.
+    const { rows } = await this.prisma.hot.query<{ recorded: boolean }>(
+      'SELECT record_publication($1::uuid, $2, $3, $4, $5, $6) AS recorded',
       [id, token, r.remoteId, r.url, r.publishedAt, firstSnapshotAt],
     );
-    return rowCount === 1;
+    return rows[0]?.recorded === true;
   }
 
   /** Gives the publish right back after a transient failure: the next attempt may claim it again. */

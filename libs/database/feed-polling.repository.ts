@@ -232,13 +232,8 @@ export class FeedPollingRepository {
 
 /** An approved or running strike covering this account at this instant (as the gate reads it). */
 async function coveringStrike(tx: Prisma.TransactionClient, organisationId: string, accountId: string, at: Date): Promise<boolean> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT s.id::text AS id FROM strikes s
-    WHERE s.organisation_id = ${organisationId}::uuid
-      AND s.state IN ('approved', 'running')
-      AND s.effective_from <= ${at} AND s.ends_at > ${at}
-      AND (s.all_accounts OR EXISTS (
-        SELECT 1 FROM strike_accounts sa WHERE sa.strike_id = s.id AND sa.account_id = ${accountId}::uuid))
-    LIMIT 1`;
-  return rows.length > 0;
+  // The gate's rule, written once in SQL (covering_strike).
+  const rows = await tx.$queryRaw<{ id: string | null }[]>`
+    SELECT covering_strike(${organisationId}::uuid, ${accountId}::uuid, ${at}::timestamptz, ${at}::timestamptz)::text AS id`;
+  return rows[0]?.id != null;
 }

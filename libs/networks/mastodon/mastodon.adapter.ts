@@ -24,6 +24,7 @@ import type {
   VerifiedAccount,
 } from '../network-adapter.js';
 import { downloadImage } from '../image-download.js';
+import { postJson } from './post-json.js';
 import { OutboundHttp } from '../http/outbound-http.js';
 import { detectMastodonCapabilities } from './capabilities.js';
 import { mastodonPostLength } from './text-length.js';
@@ -99,20 +100,25 @@ export class MastodonAdapter implements NetworkAdapter {
     });
   }
 
+  /**
+   * One POST without masto: it runs for every delivery, and building a masto client and converting
+   * every key of the answer cost more CPU than the call itself. Errors mean what masto's would.
+   */
   async publish(conn: AccountConnection, post: OutgoingPost, idempotencyKey: string): Promise<PublishedPost> {
-    return this.call(conn, async (client) => {
-      const status = await client.v1.statuses.create(
-        {
-          status: post.text,
-          spoilerText: post.contentWarning ?? undefined,
-          visibility: post.visibility,
-          language: post.language ?? undefined,
-          mediaIds: post.remoteMediaIds.length > 0 ? post.remoteMediaIds : undefined,
-        },
-        { requestInit: { headers: { 'Idempotency-Key': idempotencyKey } } },
-      );
-      return { remoteId: status.id, url: status.url ?? status.uri, publishedAt: new Date(status.createdAt) };
-    });
+    const url = new URL('/api/v1/statuses', this.checkedBase(conn.instanceUrl));
+    const body = {
+      status: post.text,
+      visibility: post.visibility,
+      ...(post.contentWarning != null && { spoiler_text: post.contentWarning }),
+      ...(post.language != null && { language: post.language }),
+      ...(post.remoteMediaIds.length > 0 && { media_ids: post.remoteMediaIds }),
+    };
+    const status = await postJson<{ id?: unknown; url?: unknown; uri?: unknown; created_at?: unknown }>(this.outbound.dispatcher, url, conn.accessToken, body, {
+      'Idempotency-Key': idempotencyKey,
+    }, this.config.networks.timeoutMs);
+    if (typeof status.id !== 'string' || typeof status.created_at !== 'string') throw new NetworkTransientError('Unexpected answer from the server: a status without id or creation time');
+    const link = typeof status.url === 'string' ? status.url : typeof status.uri === 'string' ? status.uri : null;
+    return { remoteId: status.id, url: link, publishedAt: new Date(status.created_at) };
   }
 
   async readProfile(conn: AccountConnection): Promise<ProfileState> {

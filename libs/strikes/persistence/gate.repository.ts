@@ -19,18 +19,6 @@ export interface GateAnswer {
   ownStrike: StrikePostStatus | null;
 }
 
-// The gate's rule, shared by coveringStrike and answer: an effective strike of organisation $1
-// covering account $2 at any instant from $3 to $4.
-const COVERING_STRIKE = `
-  SELECT s.id FROM strikes s
-  WHERE s.organisation_id = $1::uuid
-    AND s.state IN ('approved', 'running')
-    AND s.effective_from <= $4::timestamptz AND s.ends_at > $3::timestamptz
-    AND (s.all_accounts OR EXISTS (
-      SELECT 1 FROM strike_accounts sa WHERE sa.strike_id = s.id AND sa.account_id = $2::uuid))
-  ORDER BY s.effective_from, s.id
-  LIMIT 1`;
-
 /**
  * The gate (docs/strikes.md rule 1). It reads Postgres, the source of truth, right before a network
  * call: an approved window is in force from the instant its decision commits, whatever Redis
@@ -50,8 +38,9 @@ export class GateRepository {
    */
   async coveringStrike(organisationId: string, accountId: string, at: Date, marginMs: number): Promise<string | null> {
     const until = new Date(at.getTime() + marginMs);
-    const rows = await this.db.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT c.id::text AS id FROM (${COVERING_STRIKE}) c`,
+    // The rule is written once, in SQL: covering_strike (migration 20261203100000_publish_functions).
+    const rows = await this.db.$queryRawUnsafe<{ id: string | null }[]>(
+      'SELECT covering_strike($1::uuid, $2::uuid, $3::timestamptz, $4::timestamptz)::text AS id',
       organisationId, accountId, at, until,
     );
     return rows[0]?.id ?? null;
@@ -68,11 +57,10 @@ export class GateRepository {
     marginMs: number,
   ): Promise<GateAnswer> {
     const until = new Date(at.getTime() + marginMs);
+    // A function, so Postgres plans it once per connection rather than for every delivery.
     const { rows } = await this.prisma.hot.query<{ covering: string | null; own_state: StrikeState | null; own_ends_at: Date | null }>(
-      `SELECT CASE WHEN $5::uuid IS NULL THEN (SELECT c.id::text FROM (${COVERING_STRIKE}) c) END AS covering,
-              os.state::text AS own_state, os.ends_at AS own_ends_at
-       FROM (SELECT 1) one LEFT JOIN strikes os ON os.id = $5::uuid`,
-      [delivery.organisationId, delivery.accountId, at, until, delivery.strikeId],
+      'SELECT covering::text AS covering, own_state, own_ends_at FROM gate_answer($1::uuid, $2::uuid, $3::uuid, $4::timestamptz, $5::timestamptz)',
+      [delivery.organisationId, delivery.accountId, delivery.strikeId, at, until],
     );
     const r = rows[0];
     return {

@@ -1,0 +1,69 @@
+import type { Dispatcher } from 'undici';
+import { NetworkTransientError, RedirectRefusedError } from '../errors.js';
+import { bodySummary, errorForStatus, libraryError, transportError, unexpectedBody } from '../http-errors.js';
+
+const JSON_TYPE = /^application\/([\w.+-]*\+)?json\b/i;
+
+/**
+ * A JSON POST to a Mastodon API through the guarded dispatcher, read the way masto's answers are
+ * read by the adapter: an error's status decides its kind (errorForStatus), with the server's own
+ * `error` text when it sent JSON; a redirect is refused; a success that is not JSON is permanent.
+ */
+export async function postJson<T>(
+  dispatcher: Dispatcher,
+  url: URL,
+  accessToken: string,
+  body: unknown,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<T> {
+  let res: Dispatcher.ResponseData;
+  try {
+    res = await dispatcher.request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: 'POST',
+      headers: { ...headers, authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (err) {
+    throw libraryError(err, (e) => (isTimeout(e) ? new NetworkTransientError('Mastodon did not answer in time') : transportError('the server', e)));
+  }
+  const header = (name: string): string | null => {
+    const v = res.headers[name.toLowerCase()];
+    return Array.isArray(v) ? v.join(', ') : (v ?? null);
+  };
+  const contentType = header('content-type');
+  let text: string;
+  try {
+    text = await res.body.text();
+  } catch (err) {
+    throw libraryError(err, (e) => (isTimeout(e) ? new NetworkTransientError('Mastodon did not answer in time') : transportError('the server', e)));
+  }
+  const { statusCode: status } = res;
+  if (status >= 300 && status < 400) throw new RedirectRefusedError('The server answered with a redirect; Piquet follows no redirects there', status);
+  const json = JSON_TYPE.test(contentType ?? '') ? parse(text) : undefined;
+  if (status >= 400 || status < 200) {
+    const error = json && typeof json === 'object' ? (json as { error?: unknown; error_description?: unknown }) : null;
+    const message = typeof error?.error === 'string'
+      ? `Mastodon answered ${status}: ${error.error}${typeof error.error_description === 'string' ? `: ${error.error_description}` : ''}`
+      : `The server answered ${status} (${contentType ?? 'no content type'})${text && !json ? `: ${bodySummary(text)}` : ''}`;
+    throw errorForStatus(status, message, header);
+  }
+  if (json === undefined) throw unexpectedBody('The server', status, contentType);
+  return json as T;
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isTimeout(err: unknown): boolean {
+  const e = err as { name?: string; cause?: { name?: string } } | undefined;
+  return e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError' || e?.name === 'AbortError';
+}
