@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Batcher } from '#database/batcher.js';
 import { PrismaService } from '#database/prisma.service.js';
 import type { StrikeState } from '../domain/strike.js';
 import { slotsFrom } from '../domain/planner.js';
@@ -24,8 +25,17 @@ export interface GateAnswer {
  * call: an approved window is in force from the instant its decision commits, whatever Redis
  * holds or has lost, and making a strike effective touches no queued job.
  */
+interface GateQuestion {
+  delivery: { organisationId: string; accountId: string; strikeId: string | null };
+  at: Date;
+  marginMs: number;
+}
+
 @Injectable()
 export class GateRepository {
+  // Deliveries reaching their call together are answered by one statement, read after each asked.
+  private readonly answers = new Batcher<GateQuestion, GateAnswer>((questions) => this.answerBatch(questions), { maxInFlight: 1, maxBatch: 64 });
+
   constructor(private readonly prisma: PrismaService) {}
 
   private get db() {
@@ -47,26 +57,34 @@ export class GateRepository {
   }
 
   /**
-   * The publish path's gate, one query on the plain pool, asked right before every network call
-   * and never reused: for an ordinary delivery the strike covering its account from `at` to
-   * `at + marginMs` (as coveringStrike), for a strike post its own strike's state and end.
+   * The publish path's gate, on the plain pool, asked right before every network call and never
+   * reused: for an ordinary delivery the strike covering its account from `at` to `at + marginMs`
+   * (as coveringStrike), for a strike post its own strike's state and end. Questions asked while
+   * another statement is out go together in the next one (SQL function gate_answers): each answer
+   * is read after its question, as fresh as a query of its own.
    */
-  async answer(
-    delivery: { organisationId: string; accountId: string; strikeId: string | null },
-    at: Date,
-    marginMs: number,
-  ): Promise<GateAnswer> {
-    const until = new Date(at.getTime() + marginMs);
-    // A function, so Postgres plans it once per connection rather than for every delivery.
-    const { rows } = await this.prisma.hot.query<{ covering: string | null; own_state: StrikeState | null; own_ends_at: Date | null }>(
-      'SELECT covering::text AS covering, own_state, own_ends_at FROM gate_answer($1::uuid, $2::uuid, $3::uuid, $4::timestamptz, $5::timestamptz)',
-      [delivery.organisationId, delivery.accountId, delivery.strikeId, at, until],
+  async answer(delivery: GateQuestion['delivery'], at: Date, marginMs: number): Promise<GateAnswer> {
+    return this.answers.call({ delivery, at, marginMs });
+  }
+
+  private async answerBatch(questions: GateQuestion[]): Promise<GateAnswer[]> {
+    // The latest instant asked, and the widest margin: never a shorter look ahead than a caller's.
+    const at = new Date(Math.max(...questions.map((q) => q.at.getTime())));
+    const until = new Date(at.getTime() + Math.max(...questions.map((q) => q.marginMs)));
+    const { rows } = await this.prisma.hot.query<{ i: number; covering: string | null; own_state: StrikeState | null; own_ends_at: Date | null }>(
+      'SELECT i, covering::text AS covering, own_state, own_ends_at FROM gate_answers($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz, $5::timestamptz)',
+      [questions.map((q) => q.delivery.organisationId), questions.map((q) => q.delivery.accountId), questions.map((q) => q.delivery.strikeId), at, until],
     );
-    const r = rows[0];
-    return {
-      coveringStrikeId: r?.covering ?? null,
-      ownStrike: r?.own_state && r.own_ends_at ? { state: r.own_state, endsAt: r.own_ends_at } : null,
-    };
+    const answers = new Array<GateAnswer | undefined>(questions.length);
+    for (const r of rows) {
+      answers[r.i - 1] = {
+        coveringStrikeId: r.covering,
+        ownStrike: r.own_state && r.own_ends_at ? { state: r.own_state, endsAt: r.own_ends_at } : null,
+      };
+    }
+    // A question left unanswered must not read as "no strike": the call would go out unchecked.
+    if (answers.some((a) => a === undefined)) throw new Error('The gate answered fewer questions than it was asked');
+    return answers as GateAnswer[];
   }
 
   /**

@@ -1,6 +1,8 @@
--- The publish path's two other statements become functions, so Postgres plans them once per
--- connection instead of parsing and planning the query text for every delivery (on a small
--- machine that planning was a fifth of Postgres's CPU per publish). Prisma does not model
+-- The publish path's statements take many deliveries at once. A worker publishing several
+-- deliveries side by side sends one claim, one gate and one record for all those that reached that
+-- step together (libs/database/batcher.ts): one parse, plan, commit and round trip instead of one
+-- per delivery, which is what bounded the deliveries per second on a small machine. Each is a
+-- plpgsql function, so Postgres plans its statements once per connection. Prisma does not model
 -- functions: these live only here and in the repositories that call them.
 
 -- The gate's rule (docs/strikes.md rule 1): the effective strike of the organisation covering the
@@ -21,40 +23,104 @@ BEGIN
 END
 $$;
 
--- The gate's answer for one delivery, asked right before a network call: for an ordinary delivery
--- the strike covering its account, for a strike post its own strike's state and end.
-CREATE FUNCTION gate_answer(p_org uuid, p_account uuid, p_strike uuid, p_at timestamptz, p_until timestamptz)
-RETURNS TABLE (covering uuid, own_state text, own_ends_at timestamptz)
+-- The gate's answers, one row per delivery (i, from 1), each read by this statement, after every
+-- caller asked: right before each network call, as if asked alone. For an ordinary delivery the
+-- strike covering its account; for a strike post its own strike's state and end.
+-- (Each function below goes one delivery at a time, by primary key: a set-based form let the
+-- planner scan the whole queue by state.)
+CREATE FUNCTION gate_answers(p_orgs uuid[], p_accounts uuid[], p_strikes uuid[], p_at timestamptz, p_until timestamptz)
+RETURNS TABLE (i integer, covering uuid, own_state text, own_ends_at timestamptz)
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
-  IF p_strike IS NULL THEN
-    RETURN QUERY SELECT covering_strike(p_org, p_account, p_at, p_until), NULL::text, NULL::timestamptz;
-  ELSE
-    RETURN QUERY SELECT NULL::uuid, s.state::text, s.ends_at FROM (SELECT 1) one LEFT JOIN strikes s ON s.id = p_strike;
-  END IF;
+  FOR k IN 1 .. coalesce(array_length(p_orgs, 1), 0) LOOP
+    i := k;
+    covering := NULL;
+    own_state := NULL;
+    own_ends_at := NULL;
+    IF p_strikes[k] IS NULL THEN
+      covering := covering_strike(p_orgs[k], p_accounts[k], p_at, p_until);
+    ELSE
+      SELECT s.state::text, s.ends_at INTO own_state, own_ends_at FROM strikes s WHERE s.id = p_strikes[k];
+    END IF;
+    RETURN NEXT;
+  END LOOP;
 END
 $$;
 
--- The publication recorded and its engagement tracked, together: a post is tracked exactly when it
--- is recorded as published. False when the claim was no longer held.
-CREATE FUNCTION record_publication(
-  p_id uuid, p_token text, p_remote_id text, p_url text, p_published_at timestamptz, p_first_at timestamptz)
-RETURNS boolean
+-- Claims, then loads, many deliveries: claim_delivery for each (same conditions), in one round
+-- trip. The work is read by later statements whose snapshots follow the claims, so an edit that
+-- committed before a claim is seen. A delivery is claimed by the caller whose token it now holds.
+-- The caller sorts the ids, so every worker locks rows in the same order.
+CREATE FUNCTION claim_deliveries(p_ids uuid[], p_tokens text[], p_now timestamptz, p_lease_until timestamptz)
+RETURNS TABLE (
+  claimed boolean,
+  d_id uuid, d_organisation_id uuid, d_post_id uuid, d_account_id uuid, d_strike_id uuid, d_state text,
+  d_scheduled_at timestamptz, d_attempts integer, d_remote_media_ids text[], d_remote_id text, d_remote_url text,
+  d_published_at timestamptz, d_last_error text, d_failure_reason text, d_cancel_reason text,
+  d_created_at timestamptz, d_updated_at timestamptz, d_lease_until timestamptz,
+  a_network text, a_instance_url text, a_remote_id text, a_handle text, a_display_name text, a_profile_url text,
+  a_token_ciphertext text, a_max_characters integer, a_max_media integer, a_characters_per_url integer,
+  a_status text, a_status_reason text, a_rate_limited_until timestamptz, a_created_at timestamptz,
+  a_disconnected_at timestamptz,
+  post_text text, post_content_warning text, post_visibility text, post_language text, post_strike_role text,
+  media jsonb, i integer)
 LANGUAGE plpgsql VOLATILE AS $$
+#variable_conflict use_column
+BEGIN
+  FOR k IN 1 .. coalesce(array_length(p_ids, 1), 0) LOOP
+    UPDATE deliveries SET state = 'publishing', claim_token = p_tokens[k], lease_until = p_lease_until,
+      attempts = attempts + 1, updated_at = p_now
+    WHERE id = p_ids[k] AND scheduled_at <= p_now
+      AND (state = 'scheduled' OR (state = 'publishing' AND lease_until < p_now));
+  END LOOP;
+
+  FOR k IN 1 .. coalesce(array_length(p_ids, 1), 0) LOOP
+    RETURN QUERY
+      SELECT (x.state = 'publishing' AND x.claim_token = p_tokens[k]), x.id, x.organisation_id, x.post_id, x.account_id, x.strike_id, x.state::text,
+        x.scheduled_at, x.attempts, x.remote_media_ids, x.remote_id, x.remote_url, x.published_at,
+        x.last_error, x.failure_reason, x.cancel_reason, x.created_at, x.updated_at, x.lease_until,
+        a.network::text, a.instance_url, a.remote_id, a.handle, a.display_name, a.profile_url,
+        a.token_ciphertext, a.max_characters, a.max_media, a.characters_per_url, a.status::text,
+        a.status_reason, a.rate_limited_until, a.created_at, a.disconnected_at,
+        p.text, p.content_warning, p.visibility::text, p.language, p.strike_role,
+        CASE WHEN p.id IS NOT NULL THEN
+          (SELECT coalesce(jsonb_agg(jsonb_build_object('mediaId', pm.media_id, 'altText', pm.alt_text,
+                    'mimeType', m.mime_type) ORDER BY pm.position), '[]'::jsonb)
+             FROM post_media pm JOIN media m ON m.id = pm.media_id WHERE pm.post_id = x.post_id)
+        END,
+        k
+      FROM deliveries x
+      LEFT JOIN accounts a ON a.id = x.account_id AND x.state = 'publishing' AND x.claim_token = p_tokens[k]
+      LEFT JOIN posts p ON p.id = x.post_id AND a.id IS NOT NULL
+      WHERE x.id = p_ids[k];
+  END LOOP;
+END
+$$;
+DROP FUNCTION claim_delivery(uuid, text, timestamptz, timestamptz);
+
+-- Publications recorded and their engagement tracked, together: a post is tracked exactly when it
+-- is recorded as published. Returns the deliveries recorded (one whose claim was taken over is not).
+CREATE FUNCTION record_publications(
+  p_ids uuid[], p_tokens text[], p_remote_ids text[], p_urls text[], p_published_ats timestamptz[], p_first_ats timestamptz[])
+RETURNS TABLE (recorded_id uuid)
+LANGUAGE plpgsql VOLATILE AS $$
+#variable_conflict use_column
 DECLARE
   d record;
 BEGIN
-  UPDATE deliveries SET state = 'published', remote_id = p_remote_id, remote_url = p_url,
-    published_at = p_published_at, claim_token = NULL, lease_until = NULL, last_error = NULL, updated_at = now()
-  WHERE id = p_id AND claim_token = p_token AND state = 'publishing'
-  RETURNING id, organisation_id, account_id, strike_id INTO d;
-  IF NOT FOUND THEN
-    RETURN false;
-  END IF;
-  INSERT INTO tracked_posts (delivery_id, organisation_id, account_id, strike_id, remote_id, published_at, next_at)
-  VALUES (d.id, d.organisation_id, d.account_id, d.strike_id, p_remote_id, p_published_at, p_first_at)
-  ON CONFLICT (delivery_id) DO NOTHING;
-  RETURN FOUND;
+  FOR k IN 1 .. coalesce(array_length(p_ids, 1), 0) LOOP
+    UPDATE deliveries SET state = 'published', remote_id = p_remote_ids[k], remote_url = p_urls[k],
+      published_at = p_published_ats[k], claim_token = NULL, lease_until = NULL, last_error = NULL, updated_at = now()
+    WHERE id = p_ids[k] AND claim_token = p_tokens[k] AND state = 'publishing'
+    RETURNING id, organisation_id, account_id, strike_id INTO d;
+    IF FOUND THEN
+      INSERT INTO tracked_posts (delivery_id, organisation_id, account_id, strike_id, remote_id, published_at, next_at)
+      VALUES (d.id, d.organisation_id, d.account_id, d.strike_id, p_remote_ids[k], p_published_ats[k], p_first_ats[k])
+      ON CONFLICT (delivery_id) DO NOTHING;
+      recorded_id := d.id;
+      RETURN NEXT;
+    END IF;
+  END LOOP;
 END
 $$;
 
