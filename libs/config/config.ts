@@ -79,7 +79,7 @@ const schema = z.object({
   NATIVE_SCAN_INTERVAL_MS: int(1000).max(290_000).default(240_000),
   // A killed worker's publishes are taken over within about the longer of the two (issue 15: 10 s).
   LOCK_DURATION_MS: int(1000).default(3_000),
-  PUBLISH_LEASE_MS: int(1000).default(6_000),
+  PUBLISH_LEASE_MS: int(1000).default(4_500),
   HTTP_TIMEOUT_MS: int(100).default(30_000),
   // /metrics: with a token, answered to `Authorization: Bearer <token>` from anywhere; without one,
   // only to direct requests from the machine itself (loopback, no proxy header).

@@ -20,7 +20,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const q = this.config.queue;
     this.worker = createQueueWorker<PublishDeliveryJob>(this.config, QueueName.Deliveries, (job, token) => this.processor.process(job, token), {
       concurrency: q.concurrency,
-      settings: { stalledInterval: q.lockDurationMs, maxStalledCount: 5 },
+      // BullMQ moves a job back at the first check after its lock ran out, if an earlier check had
+      // already seen it active: checking twice per lock hands a killed worker's jobs back within
+      // 1.5 locks instead of 2. A check is one short script; no live job's lock is any shorter.
+      settings: { stalledInterval: Math.max(250, Math.floor(q.lockDurationMs / 2)), maxStalledCount: 5 },
       logger: this.logger,
       what: 'delivery',
       describe: (job) => ({ deliveryId: job?.data.deliveryId }),
