@@ -226,6 +226,9 @@ describe('a strike run from the browser, end to end', () => {
     await admin.getByTestId('connection').getByText('Live: updates arrive by themselves.').waitFor();
     await admin.getByTestId(/starts-in|ends-in/).first().waitFor();
     await admin.evaluate(() => ((globalThis as unknown as { stillHere: boolean }).stillHere = true));
+    // The admin votes too: the banner says so until the decision.
+    const adminBanner = admin.getByRole('region', { name: /vote/i });
+    await adminBanner.waitFor();
     await check(admin, 'live-before');
 
     // ------------------------------------------------------------------ both vote; the rule decides
@@ -264,6 +267,8 @@ describe('a strike run from the browser, end to end', () => {
     const published = admin.getByTestId('strike-posts').getByRole('link', { name: 'see it on the network' }).first();
     await published.waitFor({ timeout: Math.max(0, start.getTime() - Date.now()) + 120_000 });
     expect(await admin.evaluate(() => (globalThis as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+    // The decision ended the motion: the never-reloaded page's banner has gone with it.
+    await adminBanner.waitFor({ state: 'detached' });
     await admin.getByTestId('ends-in').waitFor();
     await admin.getByText('Profile occupied.').waitFor();
     const opening = await waitFor(async () => mastodon.statuses.find((s) => s.text.startsWith('Nous sommes en grève')), 'the opening post on the sandbox');

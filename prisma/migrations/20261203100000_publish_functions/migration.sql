@@ -96,7 +96,7 @@ BEGIN
   END LOOP;
 END
 $$;
-DROP FUNCTION claim_delivery(uuid, text, timestamptz, timestamptz);
+-- claim_delivery stays for workers of the previous version during a rolling restart: unused from here.
 
 -- Publications recorded and their engagement tracked, together: a post is tracked exactly when it
 -- is recorded as published. Returns the deliveries recorded (one whose claim was taken over is not).

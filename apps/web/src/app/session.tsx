@@ -12,6 +12,8 @@ interface SessionState {
 
 const SessionContext = createContext<SessionState | null>(null);
 
+const SESSION_REFRESH_MS = 60_000;
+
 /** Asks `GET /v1/auth/session` at load and whenever a page changes who is signed in. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(null);
@@ -29,6 +31,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
   useEffect(() => {
     void refresh();
+  }, [refresh]);
+  // What the session says changes without this page doing anything (another member's vote decides
+  // a motion, an admin changes a role): asked again every minute while the tab is seen, and when
+  // it is seen again, so the vote banner never points at a motion already decided.
+  useEffect(() => {
+    const again = () => document.visibilityState === 'visible' && void refresh();
+    const timer = setInterval(again, SESSION_REFRESH_MS);
+    document.addEventListener('visibilitychange', again);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', again);
+    };
   }, [refresh]);
   return <SessionContext.Provider value={{ session, error, refresh }}>{children}</SessionContext.Provider>;
 }

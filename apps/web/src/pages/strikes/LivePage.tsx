@@ -1,6 +1,8 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'wouter';
 import type { Account } from '../../api/views';
+import { useSession } from '../../app/session';
 import { useOrgTime } from '../../app/useOrgTime';
 import { ErrorState, Loaded, Loading } from '../../ui/States';
 import { useLoad } from '../../ui/useLoad';
@@ -18,6 +20,12 @@ export default function LivePage() {
   const { t } = useTranslation('live');
   const base = useLoad(() => Promise.all([strikesApi.get(id), strikesApi.accounts()]), [id]);
   const { live, error, connection, updatedAt } = useLiveStrike(id);
+  const { refresh } = useSession();
+  const state = live?.state;
+  // The strike's decision ends its motion: the vote banner (from the session) follows at once.
+  useEffect(() => {
+    if (state) void refresh();
+  }, [state, refresh]);
   const { timeWithSeconds } = useOrgTime();
   usePageTitle(base.status === 'ready' ? t('title', { title: base.data[0].title }) : t('titleShort'));
   return (
