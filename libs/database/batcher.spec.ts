@@ -61,6 +61,13 @@ describe('Batcher', () => {
     expect(await b.call(3)).toBe(3);
   });
 
+  it('rejects only the callers the statement answered with an error', async () => {
+    const b = new Batcher(async (xs: number[]) => xs.map((x) => (x % 2 ? new Error(`odd ${x}`) : x)), { maxInFlight: 1, maxBatch: 10 });
+    const [one, two] = [b.call(1), b.call(2)];
+    await expect(one).rejects.toThrow('odd 1');
+    expect(await two).toBe(2);
+  });
+
   it('rejects every caller when the statement answers for fewer inputs than it was given', async () => {
     const b = new Batcher(async (xs: number[]) => xs.slice(1), { maxInFlight: 1, maxBatch: 10 });
     await expect(b.call(1)).rejects.toThrow('answered 0 of 1 inputs');

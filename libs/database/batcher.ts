@@ -2,7 +2,8 @@
  * Runs one statement for many callers: a call made while the previous statement is still out waits
  * for it and then goes with every other call that waited meanwhile, in one round trip. An idle
  * batcher sends a lone call at once, so nothing waits on a quiet worker; under load the batches
- * grow by themselves (group commit). Each caller gets its own result, or the statement's error.
+ * grow by themselves (group commit). Each caller gets its own result, or the statement's error, or
+ * an Error the statement gave for that caller alone (a part of the batch that failed).
  *
  * The statement must answer each input as if it had run alone, at the moment it runs: callers that
  * need a fresh answer (the gate) get one at least as fresh as their own call.
@@ -12,7 +13,7 @@ export class Batcher<I, O> {
   private inFlight = 0;
 
   constructor(
-    private readonly run: (inputs: I[]) => Promise<O[]>,
+    private readonly run: (inputs: I[]) => Promise<(O | Error)[]>,
     private readonly options: { maxInFlight: number; maxBatch: number },
   ) {}
 
@@ -35,7 +36,11 @@ export class Batcher<I, O> {
     try {
       const outputs = await this.run(batch.map((b) => b.input));
       if (outputs.length !== batch.length) throw new Error(`A batched statement answered ${outputs.length} of ${batch.length} inputs`);
-      batch.forEach((b, i) => b.resolve(outputs[i]!));
+      batch.forEach((b, i) => {
+        const out = outputs[i]!;
+        if (out instanceof Error) b.reject(out);
+        else b.resolve(out);
+      });
     } catch (err) {
       for (const b of batch) b.reject(err);
     } finally {

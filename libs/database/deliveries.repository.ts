@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AccountRecord, AccountStatus, DeliveryRecord, DeliveryState, Visibility } from '#domain/models.js';
-import { Batcher } from './batcher.js';
 import { toAccount, toDelivery } from './mappers.js';
 import { PrismaService } from './prisma.service.js';
+import type { ClaimRow } from './publish-round.js';
 
 export interface PublishWork {
   delivery: DeliveryRecord;
@@ -16,19 +16,6 @@ export type ClaimResult =
   /** Not claimed: the delivery as it stands after the attempt (null when it does not exist), and its holder's lease. */
   | { claimed: false; delivery: DeliveryRecord | null; leaseUntil: Date | null };
 
-interface ClaimRow {
-  claimed: boolean;
-  d_id: string; d_organisation_id: string; d_post_id: string; d_account_id: string; d_strike_id: string | null; d_state: string;
-  d_scheduled_at: Date; d_attempts: number; d_remote_media_ids: string[]; d_remote_id: string | null; d_remote_url: string | null;
-  d_published_at: Date | null; d_last_error: string | null; d_failure_reason: string | null; d_cancel_reason: string | null;
-  d_created_at: Date; d_updated_at: Date; d_lease_until: Date | null;
-  a_network: string; a_instance_url: string; a_remote_id: string; a_handle: string; a_display_name: string; a_profile_url: string | null;
-  a_token_ciphertext: string; a_max_characters: number; a_max_media: number; a_characters_per_url: number;
-  a_status: string; a_status_reason: string | null; a_rate_limited_until: Date | null; a_created_at: Date; a_disconnected_at: Date | null;
-  post_text: string; post_content_warning: string | null; post_visibility: string; post_language: string | null; post_strike_role: string | null;
-  media: { mediaId: string; altText: string; mimeType: string }[];
-  i: number;
-}
 
 const rowDelivery = (r: ClaimRow): DeliveryRecord => ({
   id: r.d_id,
@@ -70,14 +57,6 @@ const rowAccount = (r: ClaimRow): AccountRecord => ({
   disconnectedAt: r.a_disconnected_at,
 });
 
-interface ClaimInput { id: string; token: string; now: Date; leaseMs: number }
-interface RecordInput { id: string; token: string; remoteId: string; url: string | null; publishedAt: Date; firstSnapshotAt: Date }
-
-// Statements of the publish path, shared by the deliveries a worker runs side by side (Batcher): one
-// out at a time per kind, so a lone call never waits and a busy worker sends fewer, fuller ones
-// (two at a time measured slower: smaller batches for the same round trips).
-const BATCHING = { maxInFlight: 1, maxBatch: 64 };
-
 function claimResult(r: ClaimRow): ClaimResult {
   if (!r.claimed) return { claimed: false, delivery: rowDelivery(r), leaseUntil: r.d_lease_until };
   return {
@@ -100,9 +79,6 @@ function claimResult(r: ClaimRow): ClaimResult {
 /** The worker's view of deliveries: claims, outcomes, and the reconciler's scan. */
 @Injectable()
 export class DeliveriesRepository {
-  private readonly claims = new Batcher<ClaimInput, ClaimResult>((inputs) => this.claimBatch(inputs), BATCHING);
-  private readonly records = new Batcher<RecordInput, boolean>((inputs) => this.recordBatch(inputs), BATCHING);
-
   constructor(private readonly prisma: PrismaService) {}
 
   private get db() {
@@ -139,27 +115,13 @@ export class DeliveriesRepository {
   /**
    * The publish path's one round trip (SQL function claim_deliveries): takes the publish right as
    * claim() does and, only if it got it, loads the work with a snapshot taken after the claim, so an
-   * edit that committed before the claim is seen. Claims made together go in one statement. It does
-   * not answer the gate: that is asked right before each network call (GateRepository.answer).
+   * edit that committed before the claim is seen. It shares its round trip with the other steps of
+   * the deliveries running beside it (PublishRound). It does not answer the gate: that is asked
+   * right before each network call (GateRepository.answer).
    */
   async claimWork(id: string, token: string, now: Date, leaseMs: number): Promise<ClaimResult> {
-    return this.claims.call({ id, token, now, leaseMs });
-  }
-
-  private async claimBatch(inputs: ClaimInput[]): Promise<ClaimResult[]> {
-    // Sorted, so every worker locks rows in the same order.
-    const order = inputs.map((_, k) => k).sort((x, y) => (inputs[x]!.id < inputs[y]!.id ? -1 : 1));
-    const now = new Date(Math.max(...inputs.map((c) => c.now.getTime())));
-    const leaseUntil = new Date(now.getTime() + Math.max(...inputs.map((c) => c.leaseMs)));
-    const { rows } = await this.prisma.hot.query<ClaimRow>('SELECT * FROM claim_deliveries($1::uuid[], $2::text[], $3, $4)', [
-      order.map((k) => inputs[k]!.id),
-      order.map((k) => inputs[k]!.token),
-      now,
-      leaseUntil,
-    ]);
-    const results: ClaimResult[] = inputs.map(() => ({ claimed: false, delivery: null, leaseUntil: null }));
-    for (const r of rows) results[order[r.i - 1]!] = claimResult(r);
-    return results;
+    const row = await this.prisma.publishRound.claim({ id, token, now, leaseMs });
+    return row ? claimResult(row) : { claimed: false, delivery: null, leaseUntil: null };
   }
 
   /**
@@ -212,8 +174,8 @@ export class DeliveriesRepository {
   }
 
   /**
-   * Records the publication and starts following the post's engagement, in one statement: a post
-   * is tracked exactly when it is recorded as published.
+   * Records the publication and starts following the post's engagement together (SQL function
+   * record_publications, in a PublishRound): a post is tracked exactly when it is recorded as published.
    */
   async markPublished(
     id: string,
@@ -221,21 +183,7 @@ export class DeliveriesRepository {
     r: { remoteId: string; url: string | null; publishedAt: Date },
     firstSnapshotAt: Date,
   ): Promise<boolean> {
-    return this.records.call({ id, token, remoteId: r.remoteId, url: r.url, publishedAt: r.publishedAt, firstSnapshotAt });
-  }
-
-  private async recordBatch(inputs: RecordInput[]): Promise<boolean[]> {
-    const sorted = [...inputs].sort((x, y) => (x.id < y.id ? -1 : 1));
-    const { rows } = await this.prisma.hot.query<{ id: string }>('SELECT recorded_id AS id FROM record_publications($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[])', [
-      sorted.map((x) => x.id),
-      sorted.map((x) => x.token),
-      sorted.map((x) => x.remoteId),
-      sorted.map((x) => x.url),
-      sorted.map((x) => x.publishedAt),
-      sorted.map((x) => x.firstSnapshotAt),
-    ]);
-    const recorded = new Set(rows.map((r) => r.id));
-    return inputs.map((x) => recorded.has(x.id));
+    return this.prisma.publishRound.record({ id, token, remoteId: r.remoteId, url: r.url, publishedAt: r.publishedAt, firstSnapshotAt });
   }
 
   /** Gives the publish right back after a transient failure: the next attempt may claim it again. */

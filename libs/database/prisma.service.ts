@@ -4,6 +4,7 @@ import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { PrismaClient } from './generated/client.js';
 import { quoteIdent } from './migrate.js';
+import { PublishRound } from './publish-round.js';
 
 export function createPrismaClient(url: string, schema: string): PrismaClient {
   // adapter-pg ignores ?schema= in the URL (prisma#28961): pass it explicitly, and set search_path
@@ -38,6 +39,7 @@ function withoutSchemaParam(url: string): string {
 export class PrismaService implements OnApplicationShutdown {
   readonly client: PrismaClient;
   private hotPool?: pg.Pool;
+  private round?: PublishRound;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.client = createPrismaClient(config.database.url, config.database.schema);
@@ -47,6 +49,12 @@ export class PrismaService implements OnApplicationShutdown {
   get hot(): pg.Pool {
     this.hotPool ??= createHotPool(this.config.database.url, this.config.database.schema, Math.min(this.config.queue.concurrency, 10));
     return this.hotPool;
+  }
+
+  /** The publish path's shared statement (claims, gate, records), on the hot pool: one per process. */
+  get publishRound(): PublishRound {
+    this.round ??= new PublishRound(this.hot);
+    return this.round;
   }
 
   async onApplicationShutdown(): Promise<void> {

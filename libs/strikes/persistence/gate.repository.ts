@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { Batcher } from '#database/batcher.js';
 import { PrismaService } from '#database/prisma.service.js';
 import type { StrikeState } from '../domain/strike.js';
 import { slotsFrom } from '../domain/planner.js';
@@ -25,17 +24,8 @@ export interface GateAnswer {
  * call: an approved window is in force from the instant its decision commits, whatever Redis
  * holds or has lost, and making a strike effective touches no queued job.
  */
-interface GateQuestion {
-  delivery: { organisationId: string; accountId: string; strikeId: string | null };
-  at: Date;
-  marginMs: number;
-}
-
 @Injectable()
 export class GateRepository {
-  // Deliveries reaching their call together are answered by one statement, read after each asked.
-  private readonly answers = new Batcher<GateQuestion, GateAnswer>((questions) => this.answerBatch(questions), { maxInFlight: 1, maxBatch: 64 });
-
   constructor(private readonly prisma: PrismaService) {}
 
   private get db() {
@@ -57,34 +47,18 @@ export class GateRepository {
   }
 
   /**
-   * The publish path's gate, on the plain pool, asked right before every network call and never
-   * reused: for an ordinary delivery the strike covering its account from `at` to `at + marginMs`
-   * (as coveringStrike), for a strike post its own strike's state and end. Questions asked while
-   * another statement is out go together in the next one (SQL function gate_answers): each answer
-   * is read after its question, as fresh as a query of its own.
+   * The publish path's gate, asked right before every network call and never reused: for an
+   * ordinary delivery the strike covering its account from `at` to `at + marginMs` (as
+   * coveringStrike), for a strike post its own strike's state and end. It shares its round trip
+   * with the other steps of the deliveries running beside it (PublishRound, SQL gate_answers): the
+   * statement that answers starts after the question was asked, as fresh as a query of its own.
    */
-  async answer(delivery: GateQuestion['delivery'], at: Date, marginMs: number): Promise<GateAnswer> {
-    return this.answers.call({ delivery, at, marginMs });
-  }
-
-  private async answerBatch(questions: GateQuestion[]): Promise<GateAnswer[]> {
-    // The latest instant asked, and the widest margin: never a shorter look ahead than a caller's.
-    const at = new Date(Math.max(...questions.map((q) => q.at.getTime())));
-    const until = new Date(at.getTime() + Math.max(...questions.map((q) => q.marginMs)));
-    const { rows } = await this.prisma.hot.query<{ i: number; covering: string | null; own_state: StrikeState | null; own_ends_at: Date | null }>(
-      'SELECT i, covering::text AS covering, own_state, own_ends_at FROM gate_answers($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz, $5::timestamptz)',
-      [questions.map((q) => q.delivery.organisationId), questions.map((q) => q.delivery.accountId), questions.map((q) => q.delivery.strikeId), at, until],
-    );
-    const answers = new Array<GateAnswer | undefined>(questions.length);
-    for (const r of rows) {
-      answers[r.i - 1] = {
-        coveringStrikeId: r.covering,
-        ownStrike: r.own_state && r.own_ends_at ? { state: r.own_state, endsAt: r.own_ends_at } : null,
-      };
-    }
-    // A question left unanswered must not read as "no strike": the call would go out unchecked.
-    if (answers.some((a) => a === undefined)) throw new Error('The gate answered fewer questions than it was asked');
-    return answers as GateAnswer[];
+  async answer(delivery: { organisationId: string; accountId: string; strikeId: string | null }, at: Date, marginMs: number): Promise<GateAnswer> {
+    const r = await this.prisma.publishRound.gate({ organisationId: delivery.organisationId, accountId: delivery.accountId, strikeId: delivery.strikeId, at, marginMs });
+    return {
+      coveringStrikeId: r.covering,
+      ownStrike: r.ownState && r.ownEndsAt ? { state: r.ownState as StrikeState, endsAt: r.ownEndsAt } : null,
+    };
   }
 
   /**

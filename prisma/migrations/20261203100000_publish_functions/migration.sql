@@ -124,6 +124,59 @@ BEGIN
 END
 $$;
 
+-- One round trip for the three: the records, claims and gate questions of the deliveries a worker
+-- runs side by side, whichever step each has reached (libs/database/publish-round.ts). Records
+-- first, then claims, then the gate: each part as its own function above would do it, each in a
+-- subtransaction of its own so that one part's failure (a deadlock between two workers' claims)
+-- fails only that part's callers, named in `failure`. A delivery's gate question is still its
+-- own, asked after its claim came back and answered by a statement that runs after it was asked.
+CREATE FUNCTION publish_round(
+  r_ids uuid[], r_tokens text[], r_remote_ids text[], r_urls text[], r_published_ats timestamptz[], r_first_ats timestamptz[],
+  c_ids uuid[], c_tokens text[], c_now timestamptz, c_lease_until timestamptz,
+  g_orgs uuid[], g_accounts uuid[], g_strikes uuid[], g_at timestamptz, g_until timestamptz)
+RETURNS TABLE (
+  part text, i integer, failure text, recorded_id uuid,
+  claimed boolean,
+  d_id uuid, d_organisation_id uuid, d_post_id uuid, d_account_id uuid, d_strike_id uuid, d_state text,
+  d_scheduled_at timestamptz, d_attempts integer, d_remote_media_ids text[], d_remote_id text, d_remote_url text,
+  d_published_at timestamptz, d_last_error text, d_failure_reason text, d_cancel_reason text,
+  d_created_at timestamptz, d_updated_at timestamptz, d_lease_until timestamptz,
+  a_network text, a_instance_url text, a_remote_id text, a_handle text, a_display_name text, a_profile_url text,
+  a_token_ciphertext text, a_max_characters integer, a_max_media integer, a_characters_per_url integer,
+  a_status text, a_status_reason text, a_rate_limited_until timestamptz, a_created_at timestamptz,
+  a_disconnected_at timestamptz,
+  post_text text, post_content_warning text, post_visibility text, post_language text, post_strike_role text,
+  media jsonb,
+  covering uuid, own_state text, own_ends_at timestamptz)
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  IF coalesce(array_length(r_ids, 1), 0) > 0 THEN
+    BEGIN
+      RETURN QUERY SELECT 'record'::text, NULL::integer, NULL::text, r.recorded_id, NULL::boolean, NULL::uuid, NULL::uuid, NULL::uuid, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz, NULL::integer, NULL::text[], NULL::text, NULL::text, NULL::timestamptz, NULL::text, NULL::text, NULL::text, NULL::timestamptz, NULL::timestamptz, NULL::timestamptz, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::integer, NULL::integer, NULL::integer, NULL::text, NULL::text, NULL::timestamptz, NULL::timestamptz, NULL::timestamptz, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::jsonb, NULL::uuid, NULL::text, NULL::timestamptz
+        FROM record_publications(r_ids, r_tokens, r_remote_ids, r_urls, r_published_ats, r_first_ats) r;
+    EXCEPTION WHEN OTHERS THEN
+      RETURN QUERY SELECT 'record'::text, NULL::integer, SQLERRM, NULL::uuid, NULL::boolean, NULL::uuid, NULL::uuid, NULL::uuid, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz, NULL::integer, NULL::text[], NULL::text, NULL::text, NULL::timestamptz, NULL::text, NULL::text, NULL::text, NULL::timestamptz, NULL::timestamptz, NULL::timestamptz, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::integer, NULL::integer, NULL::integer, NULL::text, NULL::text, NULL::timestamptz, NULL::timestamptz, NULL::timestamptz, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::jsonb, NULL::uuid, NULL::text, NULL::timestamptz;
+    END;
+  END IF;
+  IF coalesce(array_length(c_ids, 1), 0) > 0 THEN
+    BEGIN
+      RETURN QUERY SELECT 'claim'::text, c.i, NULL::text, NULL::uuid, c.claimed, c.d_id, c.d_organisation_id, c.d_post_id, c.d_account_id, c.d_strike_id, c.d_state, c.d_scheduled_at, c.d_attempts, c.d_remote_media_ids, c.d_remote_id, c.d_remote_url, c.d_published_at, c.d_last_error, c.d_failure_reason, c.d_cancel_reason, c.d_created_at, c.d_updated_at, c.d_lease_until, c.a_network, c.a_instance_url, c.a_remote_id, c.a_handle, c.a_display_name, c.a_profile_url, c.a_token_ciphertext, c.a_max_characters, c.a_max_media, c.a_characters_per_url, c.a_status, c.a_status_reason, c.a_rate_limited_until, c.a_created_at, c.a_disconnected_at, c.post_text, c.post_content_warning, c.post_visibility, c.post_language, c.post_strike_role, c.media, NULL::uuid, NULL::text, NULL::timestamptz
+        FROM claim_deliveries(c_ids, c_tokens, c_now, c_lease_until) c;
+    EXCEPTION WHEN OTHERS THEN
+      RETURN QUERY SELECT 'claim'::text, NULL::integer, SQLERRM, NULL::uuid, NULL::boolean, NULL::uuid, NULL::uuid, NULL::uuid, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz, NULL::integer, NULL::text[], NULL::text, NULL::text, NULL::timestamptz, NULL::text, NULL::text, NULL::text, NULL::timestamptz, NULL::timestamptz, NULL::timestamptz, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::integer, NULL::integer, NULL::integer, NULL::text, NULL::text, NULL::timestamptz, NULL::timestamptz, NULL::timestamptz, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::jsonb, NULL::uuid, NULL::text, NULL::timestamptz;
+    END;
+  END IF;
+  IF coalesce(array_length(g_orgs, 1), 0) > 0 THEN
+    BEGIN
+      RETURN QUERY SELECT 'gate'::text, g.i, NULL::text, NULL::uuid, NULL::boolean, NULL::uuid, NULL::uuid, NULL::uuid, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz, NULL::integer, NULL::text[], NULL::text, NULL::text, NULL::timestamptz, NULL::text, NULL::text, NULL::text, NULL::timestamptz, NULL::timestamptz, NULL::timestamptz, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::integer, NULL::integer, NULL::integer, NULL::text, NULL::text, NULL::timestamptz, NULL::timestamptz, NULL::timestamptz, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::jsonb, g.covering, g.own_state, g.own_ends_at
+        FROM gate_answers(g_orgs, g_accounts, g_strikes, g_at, g_until) g;
+    EXCEPTION WHEN OTHERS THEN
+      RETURN QUERY SELECT 'gate'::text, NULL::integer, SQLERRM, NULL::uuid, NULL::boolean, NULL::uuid, NULL::uuid, NULL::uuid, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz, NULL::integer, NULL::text[], NULL::text, NULL::text, NULL::timestamptz, NULL::text, NULL::text, NULL::text, NULL::timestamptz, NULL::timestamptz, NULL::timestamptz, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::integer, NULL::integer, NULL::integer, NULL::text, NULL::text, NULL::timestamptz, NULL::timestamptz, NULL::timestamptz, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::jsonb, NULL::uuid, NULL::text, NULL::timestamptz;
+    END;
+  END IF;
+END
+$$;
+
 -- The webhook trigger on deliveries asks first whether anyone listens: most organisations have no
 -- endpoint, and building the event for nobody cost a lookup and a JSON object per publish.
 CREATE OR REPLACE FUNCTION "piquet_webhook_from_delivery"() RETURNS TRIGGER
