@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { AccountRecord, AccountStatus, DeliveryRecord, DeliveryState, Visibility } from '#domain/models.js';
-import { toAccount, toDelivery } from './mappers.js';
 import { PrismaService } from './prisma.service.js';
 import type { ClaimRow } from './publish-round.js';
 
@@ -85,36 +84,10 @@ export class DeliveriesRepository {
     return this.prisma.client;
   }
 
-  async find(id: string): Promise<DeliveryRecord | null> {
-    const d = await this.db.delivery.findUnique({ where: { id } });
-    return d ? toDelivery(d) : null;
-  }
-
   /**
-   * Takes the publish right: only one holder at a time, and a crashed holder's claim lapses
-   * when its lease runs out. Returns false when someone else holds it or it is no longer due.
-   */
-  async claim(id: string, token: string, leaseMs: number): Promise<boolean> {
-    const now = new Date();
-    const { count } = await this.db.delivery.updateMany({
-      where: {
-        id,
-        scheduledAt: { lte: now },
-        OR: [{ state: 'scheduled' }, { state: 'publishing', leaseUntil: { lt: now } }],
-      },
-      data: {
-        state: 'publishing',
-        claimToken: token,
-        leaseUntil: new Date(now.getTime() + leaseMs),
-        attempts: { increment: 1 },
-      },
-    });
-    return count === 1;
-  }
-
-  /**
-   * The publish path's one round trip (SQL function claim_deliveries): takes the publish right as
-   * claim() does and, only if it got it, loads the work with a snapshot taken after the claim, so an
+   * The publish path's one round trip (SQL function claim_deliveries): takes the publish right (one
+   * holder at a time; a crashed holder's claim lapses when its lease runs out) and, only if it got
+   * it, loads the work with a snapshot taken after the claim, so an
    * edit that committed before the claim is seen. It shares its round trip with the other steps of
    * the deliveries running beside it (PublishRound). It does not answer the gate: that is asked
    * right before each network call (GateRepository.answer).
@@ -139,29 +112,6 @@ export class DeliveriesRepository {
       [claims.map((c) => c.id), claims.map((c) => c.token), leaseUntil],
     );
     return new Set(rows.map((r) => r.id));
-  }
-
-  async loadWork(id: string): Promise<PublishWork | null> {
-    const d = await this.db.delivery.findUnique({
-      where: { id },
-      include: {
-        account: true,
-        post: { include: { media: { include: { media: { select: { mimeType: true } } }, orderBy: { position: 'asc' } } } },
-      },
-    });
-    if (!d) return null;
-    return {
-      delivery: toDelivery(d),
-      account: toAccount(d.account),
-      post: {
-        text: d.post.text,
-        contentWarning: d.post.contentWarning,
-        visibility: d.post.visibility,
-        language: d.post.language,
-        strikeRole: d.post.strikeRole,
-      },
-      media: d.post.media.map((m) => ({ mediaId: m.mediaId, altText: m.altText, mimeType: m.media.mimeType })),
-    };
   }
 
   async mediaData(mediaId: string): Promise<Uint8Array> {

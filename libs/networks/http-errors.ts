@@ -23,6 +23,9 @@ export function errorForStatus(status: number, message: string, header: HeaderLo
   return new NetworkPermanentError(message, status);
 }
 
+/** A JSON media type: `application/json`, or a `+json` suffix (`application/activity+json`). */
+export const isJsonType = (contentType: string | null | undefined): boolean => /^application\/([\w.+-]*\+)?json\b/i.test(contentType ?? '');
+
 /**
  * A success whose body is not what the API promises (say `200 text/html`, a login page or a proxy's
  * notice): a clear permanent error, never a retry loop.

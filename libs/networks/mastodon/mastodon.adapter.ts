@@ -3,7 +3,7 @@ import { createOAuthAPIClient, createRestAPIClient, MastoDeserializeError, Masto
 import type { Dispatcher } from 'undici';
 import { APP_CONFIG, type AppConfig } from '#config/config.js';
 import { NetworkError, NetworkPermanentError, NetworkTransientError, NetworkUnsupportedError, statusOf } from '../errors.js';
-import { errorForStatus, libraryError, transportError, translate, unexpectedBody } from '../http-errors.js';
+import { errorForStatus, isJsonType, libraryError, transportError, translate, unexpectedBody } from '../http-errors.js';
 import { recordResponses, type RecordedResponse } from '../response-recorder.js';
 import type {
   AccountConnection,
@@ -368,7 +368,7 @@ async function translateWith<T>(last: () => RecordedResponse | null, call: () =>
 /** A success other than 204 whose body is not JSON: a clear permanent error. */
 function nonJsonSuccess(answer: RecordedResponse | null): NetworkError | null {
   if (!answer || answer.status < 200 || answer.status >= 300 || answer.status === 204) return null;
-  return /^application\/([\w.+-]*\+)?json\b/i.test(answer.contentType ?? '') ? null : unexpectedBody('The server', answer.status, answer.contentType);
+  return isJsonType(answer.contentType) ? null : unexpectedBody('The server', answer.status, answer.contentType);
 }
 
 /**

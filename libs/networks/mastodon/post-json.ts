@@ -1,8 +1,6 @@
 import type { Dispatcher } from 'undici';
-import { NetworkTransientError, RedirectRefusedError } from '../errors.js';
-import { bodySummary, errorForStatus, libraryError, transportError, unexpectedBody } from '../http-errors.js';
-
-const JSON_TYPE = /^application\/([\w.+-]*\+)?json\b/i;
+import { RedirectRefusedError } from '../errors.js';
+import { bodySummary, errorForStatus, isJsonType, libraryError, transportError, unexpectedBody } from '../http-errors.js';
 
 /**
  * A JSON POST to a Mastodon API through the guarded dispatcher, read the way masto's answers are
@@ -17,7 +15,11 @@ export async function postJson<T>(
   headers: Record<string, string>,
   timeoutMs: number,
 ): Promise<T> {
+  // No answer at all, or one cut short: a timeout ("Mastodon did not answer in time") or a
+  // connection failure is transient; the address guard's refusal is permanent.
+  const noAnswer = (err: unknown) => libraryError(err, (e) => transportError('Mastodon', e));
   let res: Dispatcher.ResponseData;
+  let text: string;
   try {
     res = await dispatcher.request({
       origin: url.origin,
@@ -27,23 +29,18 @@ export async function postJson<T>(
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });
+    text = await res.body.text();
   } catch (err) {
-    throw libraryError(err, (e) => (isTimeout(e) ? new NetworkTransientError('Mastodon did not answer in time') : transportError('the server', e)));
+    throw noAnswer(err);
   }
   const header = (name: string): string | null => {
     const v = res.headers[name.toLowerCase()];
     return Array.isArray(v) ? v.join(', ') : (v ?? null);
   };
   const contentType = header('content-type');
-  let text: string;
-  try {
-    text = await res.body.text();
-  } catch (err) {
-    throw libraryError(err, (e) => (isTimeout(e) ? new NetworkTransientError('Mastodon did not answer in time') : transportError('the server', e)));
-  }
   const { statusCode: status } = res;
   if (status >= 300 && status < 400) throw new RedirectRefusedError('The server answered with a redirect; Piquet follows no redirects there', status);
-  const json = JSON_TYPE.test(contentType ?? '') ? parse(text) : undefined;
+  const json = isJsonType(contentType) ? parse(text) : undefined;
   if (status >= 400 || status < 200) {
     const error = json && typeof json === 'object' ? (json as { error?: unknown; error_description?: unknown }) : null;
     const message = typeof error?.error === 'string'
@@ -61,9 +58,4 @@ function parse(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isTimeout(err: unknown): boolean {
-  const e = err as { name?: string; cause?: { name?: string } } | undefined;
-  return e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError' || e?.name === 'AbortError';
 }

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'wouter';
 import type { Account } from '../../api/views';
@@ -22,9 +22,13 @@ export default function LivePage() {
   const { live, error, connection, updatedAt } = useLiveStrike(id);
   const { refresh } = useSession();
   const state = live?.state;
-  // The strike's decision ends its motion: the vote banner (from the session) follows at once.
+  const seenState = useRef(state);
+  // The strike's decision ends its motion: when its state moves, the vote banner (from the session)
+  // follows at once. The first state seen needs nothing: the session was just read.
   useEffect(() => {
-    if (state) void refresh();
+    const before = seenState.current;
+    seenState.current = state;
+    if (before && state && before !== state) void refresh();
   }, [state, refresh]);
   const { timeWithSeconds } = useOrgTime();
   usePageTitle(base.status === 'ready' ? t('title', { title: base.data[0].title }) : t('titleShort'));
