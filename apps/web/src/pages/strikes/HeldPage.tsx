@@ -34,6 +34,9 @@ export default function HeldPage() {
   const { id } = useParams<{ id: string }>();
   const { t } = useTranslation('strikes');
   const [fate, setFate] = useState<HoldFate | ''>('review');
+  // Kept here, not in the table: the list reloads after a decision (emptied, once every post is
+  // reviewed), and the member must still read what was done.
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const data = useLoad(async () => {
     const [strike, accounts, live] = await Promise.all([strikesApi.get(id), strikesApi.accounts(), strikesApi.live(id)]);
     const rows: Row[] = [];
@@ -68,20 +71,39 @@ export default function HeldPage() {
               <option value="">{t('held.fateAll')}</option>
             </SelectField>
           </div>
-          <HeldTable rows={rows} accounts={accounts} reviewable={fate === 'review'} onDone={data.reload} />
+          <p role="status" className="held-outcome">
+            {outcome && t(outcome.action === 'resume' ? 'held.resumedCount' : 'held.droppedCount', { count: outcome.done })}
+          </p>
+          {outcome && outcome.errors.length > 0 && <FormMessage kind="error">{outcome.errors.join(' · ')}</FormMessage>}
+          <HeldTable
+            rows={rows}
+            accounts={accounts}
+            reviewable={fate === 'review'}
+            onStart={() => setOutcome(null)}
+            onDone={(o) => {
+              setOutcome(o);
+              data.reload();
+            }}
+          />
         </>
       )}
     </Loaded>
   );
 }
 
-function HeldTable({ rows, accounts, reviewable, onDone }: { rows: Row[]; accounts: Account[]; reviewable: boolean; onDone: () => void }) {
+interface Outcome {
+  done: number;
+  action: 'resume' | 'drop';
+  errors: string[];
+}
+
+function HeldTable(props: { rows: Row[]; accounts: Account[]; reviewable: boolean; onStart: () => void; onDone: (outcome: Outcome) => void }) {
+  const { rows, accounts, reviewable, onStart, onDone } = props;
   const { t } = useTranslation('strikes');
   const { member } = useSignedIn();
   const { dateTime } = useOrgTime();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<{ done: number; action: 'resume' | 'drop'; errors: string[] } | null>(null);
   const may = member.role === 'admin' || member.role === 'community_manager';
   const handle = (accountId: string) => accounts.find((a) => a.id === accountId)?.handle ?? accountId;
 
@@ -89,7 +111,7 @@ function HeldTable({ rows, accounts, reviewable, onDone }: { rows: Row[]; accoun
 
   const act = async (action: 'resume' | 'drop', targets: Row[]) => {
     setBusy(true);
-    setOutcome(null);
+    onStart();
     const errors: string[] = [];
     let done = 0;
     // One at a time: each decision is its own request, and a refusal names its post.
@@ -103,8 +125,7 @@ function HeldTable({ rows, accounts, reviewable, onDone }: { rows: Row[]; accoun
     }
     setBusy(false);
     setSelected(new Set());
-    setOutcome({ done, action, errors });
-    onDone();
+    onDone({ done, action, errors });
   };
   const chosen = rows.filter((r) => selected.has(r.id));
   const allChosen = chosen.length === rows.length;
@@ -112,10 +133,6 @@ function HeldTable({ rows, accounts, reviewable, onDone }: { rows: Row[]; accoun
 
   return (
     <>
-      <p role="status" className="held-outcome">
-        {outcome && t(outcome.action === 'resume' ? 'held.resumedCount' : 'held.droppedCount', { count: outcome.done })}
-      </p>
-      {outcome && outcome.errors.length > 0 && <FormMessage kind="error">{outcome.errors.join(' · ')}</FormMessage>}
       {reviewable && !may && <p className="notice">{t('held.roleNeeded')}</p>}
       {canReview && (
         <div className="actions bulk-actions">
