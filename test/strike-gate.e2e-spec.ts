@@ -6,6 +6,8 @@ import { startWorker, type RunningProcess } from './support/processes.js';
 import { approvedStrike, createVoters, message } from './support/strikes.js';
 
 const at = (ms: number) => new Date(ms).toISOString();
+// A 1x1 PNG.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 describe('the gate: a strike stops the queue on the minute, two workers, nothing lost', () => {
   let t: TestEnv;
@@ -130,4 +132,47 @@ describe('the gate: a strike stops the queue on the minute, two workers, nothing
     expect(others).toHaveLength(5);
     expect(others.some((s) => s.createdAt.getTime() >= start && s.createdAt.getTime() < end)).toBe(true);
   }, 150_000);
+
+  it('asks the gate again after the media uploads: a strike decided during the upload holds the post', async () => {
+    const { remote, account } = await connectAccount(api, admin, mastodon, 'photos');
+    const form = new FormData();
+    form.append('file', new Blob([PNG], { type: 'image/png' }), 'pixel.png');
+    const media = await api.call('POST', '/v1/media', admin, form);
+    expect(media.status).toBe(201);
+    let decided: Promise<{ id: string }> | null = null;
+    // The claim's answer (no strike yet) let the upload go; the strike is decided while it is out.
+    mastodon.pauseNext({ path: /^\/api\/v2\/media$/, method: 'POST' }, async () => {
+      decided = approvedStrike(api, admin, voters, {
+        title: 'Grève éclair',
+        reason: 'Décidée pendant un envoi',
+        startsAt: at(Date.now() + 2000),
+        endsAt: at(Date.now() + 120_000),
+        accountIds: [account.id],
+        mode: 'silence',
+        heldPolicy: 'review',
+        resumeSpacingSeconds: 1,
+      });
+      await decided;
+    });
+    const created = await api.call('POST', '/v1/posts', admin, {
+      text: 'La photo du jour',
+      media: [{ mediaId: media.body.id, altText: 'Un pixel' }],
+      scheduledAt: at(Date.now() + 1000),
+      accountIds: [account.id],
+    });
+    expect(created.status).toBe(201);
+
+    const delivery = await waitFor(async () => {
+      const r = await api.call('GET', `/v1/posts/${created.body.id}`, admin);
+      const d = r.body.deliveries[0];
+      return d.state !== 'scheduled' && d.state !== 'publishing' ? d : null;
+    }, 'the delivery to be decided', 30_000);
+    expect(decided).not.toBeNull();
+    const strike = await decided!;
+    expect(delivery.state).toBe('held');
+    const holds = await api.call('GET', `/v1/strikes/${strike.id}/live`, admin);
+    expect(holds.body.holds.items).toEqual([expect.objectContaining({ deliveryState: 'held' })]);
+    expect(mastodon.media.size).toBeGreaterThan(0);
+    expect(mastodon.statusesOf(remote.id)).toEqual([]);
+  });
 });

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { AccountRecord, AccountStatus, DeliveryRecord, DeliveryState, Visibility } from '#domain/models.js';
 import { PrismaService } from './prisma.service.js';
-import type { ClaimRow } from './publish-round.js';
+import type { ClaimRow, GateRow } from './publish-round.js';
 
 export interface PublishWork {
   delivery: DeliveryRecord;
   account: AccountRecord;
   post: { text: string; contentWarning: string | null; visibility: Visibility; language: string | null; strikeRole: string | null };
   media: { mediaId: string; altText: string; mimeType: string }[];
+  /** The gate's answer read right after the claim, for a network call that follows at once. */
+  gate: GateRow;
 }
 
 export type ClaimResult =
@@ -58,6 +60,8 @@ const rowAccount = (r: ClaimRow): AccountRecord => ({
 
 function claimResult(r: ClaimRow): ClaimResult {
   if (!r.claimed) return { claimed: false, delivery: rowDelivery(r), leaseUntil: r.d_lease_until };
+  // Without it, an empty answer would read as "no strike" and the call would go out unchecked.
+  if (r.gated !== true) throw new Error(`The claim of delivery ${r.d_id} came back without the gate's answer`);
   return {
     claimed: true,
     work: {
@@ -71,6 +75,7 @@ function claimResult(r: ClaimRow): ClaimResult {
         strikeRole: r.post_strike_role,
       },
       media: r.media,
+      gate: { covering: r.covering, ownState: r.own_state, ownEndsAt: r.own_ends_at },
     },
   };
 }
@@ -85,15 +90,15 @@ export class DeliveriesRepository {
   }
 
   /**
-   * The publish path's one round trip (SQL function claim_deliveries): takes the publish right (one
-   * holder at a time; a crashed holder's claim lapses when its lease runs out) and, only if it got
-   * it, loads the work with a snapshot taken after the claim, so an
-   * edit that committed before the claim is seen. It shares its round trip with the other steps of
-   * the deliveries running beside it (PublishRound). It does not answer the gate: that is asked
-   * right before each network call (GateRepository.answer).
+   * The publish path's one round trip (SQL functions claim_deliveries and gate_answer): takes the
+   * publish right (one holder at a time; a crashed holder's claim lapses when its lease runs out)
+   * and, only if it got it, loads the work and answers the gate (from `now` to `now +
+   * gateMarginMs`) with snapshots taken after the claim, so an edit or a strike decision that
+   * committed before the claim is seen. It shares its round trip with the other steps of the
+   * deliveries running beside it (PublishRound).
    */
-  async claimWork(id: string, token: string, now: Date, leaseMs: number): Promise<ClaimResult> {
-    const row = await this.prisma.publishRound.claim({ id, token, now, leaseMs });
+  async claimWork(id: string, token: string, now: Date, leaseMs: number, gateMarginMs: number): Promise<ClaimResult> {
+    const row = await this.prisma.publishRound.claim({ id, token, now, leaseMs, gateMarginMs });
     return row ? claimResult(row) : { claimed: false, delivery: null, leaseUntil: null };
   }
 
@@ -104,10 +109,14 @@ export class DeliveriesRepository {
    */
   async renewLeases(claims: { id: string; token: string }[], leaseUntil: Date): Promise<Set<string>> {
     if (claims.length === 0) return new Set();
+    // Rows locked in id order, as the publish rounds lock them: unordered, the two deadlocked.
     const { rows } = await this.prisma.hot.query<{ id: string }>(
-      `UPDATE deliveries d SET lease_until = $3
-       FROM unnest($1::uuid[], $2::text[]) AS c(id, token)
-       WHERE d.id = c.id AND d.claim_token = c.token AND d.state = 'publishing'
+      `WITH held AS (
+         SELECT d.id FROM deliveries d JOIN unnest($1::uuid[], $2::text[]) AS c(id, token) ON d.id = c.id
+         WHERE d.claim_token = c.token AND d.state = 'publishing'
+         ORDER BY d.id FOR UPDATE OF d)
+       UPDATE deliveries d SET lease_until = $3 FROM held
+       WHERE d.id = held.id AND d.state = 'publishing'
        RETURNING d.id`,
       [claims.map((c) => c.id), claims.map((c) => c.token), leaseUntil],
     );
@@ -152,13 +161,13 @@ export class DeliveriesRepository {
   }
 
   /** Deliveries that should have a job: scheduled ones, and publishes whose holder's lease ran out. */
-  async pendingPage(afterId: string | null, limit: number): Promise<{ id: string; scheduledAt: Date; strikeId: string | null }[]> {
+  async pendingPage(afterId: string | null, limit: number): Promise<{ id: string; scheduledAt: Date; strikeId: string | null; updatedAt: Date }[]> {
     return this.db.delivery.findMany({
       where: {
         ...(afterId ? { id: { gt: afterId } } : {}),
         OR: [{ state: 'scheduled' }, { state: 'publishing', leaseUntil: { lt: new Date() } }],
       },
-      select: { id: true, scheduledAt: true, strikeId: true },
+      select: { id: true, scheduledAt: true, strikeId: true, updatedAt: true },
       orderBy: { id: 'asc' },
       take: limit,
     });

@@ -13,9 +13,11 @@ export interface ClaimRow {
   a_status: string; a_status_reason: string | null; a_rate_limited_until: Date | null; a_created_at: Date; a_disconnected_at: Date | null;
   post_text: string; post_content_warning: string | null; post_visibility: string; post_language: string | null; post_strike_role: string | null;
   media: { mediaId: string; altText: string; mimeType: string }[];
+  /** The gate's answer for a claimed delivery, read after the claim, from `now` to `now + gateMarginMs`. */
+  covering: string | null; own_state: string | null; own_ends_at: Date | null; gated: boolean | null;
 }
 
-export interface ClaimAsk { id: string; token: string; now: Date; leaseMs: number }
+export interface ClaimAsk { id: string; token: string; now: Date; leaseMs: number; gateMarginMs: number }
 export interface RecordAsk { id: string; token: string; remoteId: string; url: string | null; publishedAt: Date; firstSnapshotAt: Date }
 export interface GateAsk { organisationId: string; accountId: string; strikeId: string | null; at: Date; marginMs: number }
 /** The gate's row for one question: the strike covering the account, or the strike post's own strike. */
@@ -24,7 +26,7 @@ export interface GateRow { covering: string | null; ownState: string | null; own
 type Ask = { part: 'claim'; ask: ClaimAsk } | { part: 'record'; ask: RecordAsk } | { part: 'gate'; ask: GateAsk };
 type Answer = ClaimRow | null | boolean | GateRow;
 
-type RoundRow = ClaimRow & { part: 'claim' | 'record' | 'gate'; i: number | null; failure: string | null; recorded_id: string | null; covering: string | null; own_state: string | null; own_ends_at: Date | null };
+type RoundRow = ClaimRow & { part: 'claim' | 'record' | 'gate'; i: number | null; failure: string | null; recorded_id: string | null };
 
 // One statement out at a time: a lone call never waits, a busy worker sends fewer, fuller ones
 // (two at a time measured slower: smaller rounds for the same round trips).
@@ -71,13 +73,14 @@ export class PublishRound {
     const gateAt = gates.length > 0 ? latest(gates.map((g) => g.at)) : null;
     const { rows } = await this.pool.query<RoundRow>(
       `SELECT * FROM publish_round($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[],
-                                   $7::uuid[], $8::text[], $9::timestamptz, $10::timestamptz,
-                                   $11::uuid[], $12::uuid[], $13::uuid[], $14::timestamptz, $15::timestamptz)`,
+                                   $7::uuid[], $8::text[], $9::timestamptz, $10::timestamptz, $11::timestamptz,
+                                   $12::uuid[], $13::uuid[], $14::uuid[], $15::timestamptz, $16::timestamptz)`,
       [
         records.map((r) => r.id), records.map((r) => r.token), records.map((r) => r.remoteId), records.map((r) => r.url),
         records.map((r) => r.publishedAt), records.map((r) => r.firstSnapshotAt),
         claims.map((c) => c.id), claims.map((c) => c.token), claimNow,
         claimNow && new Date(claimNow.getTime() + Math.max(...claims.map((c) => c.leaseMs))),
+        claimNow && new Date(claimNow.getTime() + Math.max(...claims.map((c) => c.gateMarginMs))),
         gates.map((g) => g.organisationId), gates.map((g) => g.accountId), gates.map((g) => g.strikeId), gateAt,
         gateAt && new Date(gateAt.getTime() + Math.max(...gates.map((g) => g.marginMs))),
       ],

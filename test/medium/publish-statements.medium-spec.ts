@@ -6,7 +6,7 @@ import { approvedStrike, MIN, newMedium, seedOrganisation, seedPosts, strikeSpec
 
 /**
  * The publish path's statements are shared by the deliveries a worker runs side by side: claims,
- * gate answers and records asked together go in one statement each (libs/database/batcher.ts).
+ * gate answers and records asked together go in one round trip (libs/database/publish-round.ts).
  * Each caller must get exactly the answer it would have had alone.
  */
 describe('publish statements asked together', () => {
@@ -37,12 +37,12 @@ describe('publish statements asked together', () => {
 
     const tokens = Array.from({ length: 8 }, () => randomUUID());
     const asks = [
-      ...due.map((d, k) => deliveries.claimWork(d.deliveryId, tokens[k]!, now, LEASE_MS)),
-      deliveries.claimWork(later!.deliveryId, tokens[4]!, now, LEASE_MS),
-      deliveries.claimWork(randomUUID(), tokens[5]!, now, LEASE_MS),
-      deliveries.claimWork(taken!.deliveryId, tokens[6]!, now, LEASE_MS),
-      deliveries.claimWork(contested!.deliveryId, tokens[7]!, now, LEASE_MS),
-      deliveries.claimWork(contested!.deliveryId, tokens[3]!, now, LEASE_MS),
+      ...due.map((d, k) => deliveries.claimWork(d.deliveryId, tokens[k]!, now, LEASE_MS, m.marginMs)),
+      deliveries.claimWork(later!.deliveryId, tokens[4]!, now, LEASE_MS, m.marginMs),
+      deliveries.claimWork(randomUUID(), tokens[5]!, now, LEASE_MS, m.marginMs),
+      deliveries.claimWork(taken!.deliveryId, tokens[6]!, now, LEASE_MS, m.marginMs),
+      deliveries.claimWork(contested!.deliveryId, tokens[7]!, now, LEASE_MS, m.marginMs),
+      deliveries.claimWork(contested!.deliveryId, tokens[3]!, now, LEASE_MS, m.marginMs),
     ];
     const results = await Promise.all(asks);
 
@@ -75,7 +75,7 @@ describe('publish statements asked together', () => {
     const now = m.clock.now();
     const seeded = await seedPosts(m, org, [new Date(now.getTime() - MIN), new Date(now.getTime() - 2 * MIN)]);
     const tokens = seeded.map(() => randomUUID());
-    const claims = await Promise.all(seeded.map((d, k) => deliveries.claimWork(d.deliveryId, tokens[k]!, now, LEASE_MS)));
+    const claims = await Promise.all(seeded.map((d, k) => deliveries.claimWork(d.deliveryId, tokens[k]!, now, LEASE_MS, m.marginMs)));
     expect(claims.every((c) => c.claimed)).toBe(true);
 
     const first = new Date(now.getTime() + 5 * MIN);
@@ -128,5 +128,41 @@ describe('publish statements asked together', () => {
 
     // More than the margin before the window, the gate is open.
     expect(await ask(inScope[0]!, before)).toEqual({ coveringStrikeId: null, ownStrike: null });
+  });
+
+  it('claims answer the gate for what they claimed, read after the claim, from the claim instant', async () => {
+    const org = await seedOrganisation(m, { voters: 2, accounts: 3 });
+    const now = m.clock.now();
+    const [inScope, alsoInScope, outOfScope] = org.accountIds as [string, string, string];
+    const strikeId = await approvedStrike(m, org, strikeSpec(org, { accountIds: [inScope, alsoInScope], startsAt: new Date(now.getTime() + 60 * MIN), endsAt: new Date(now.getTime() + 120 * MIN) }));
+    const seeded = await seedPosts(m, org, [new Date(now.getTime() - MIN)]);
+    const [strikePost, early] = await seedPosts(m, org, [new Date(now.getTime() - 2 * MIN), new Date(now.getTime() - 3 * MIN)], [alsoInScope]);
+    await m.db.delivery.update({ where: { id: strikePost!.deliveryId }, data: { strikeId } });
+
+    const inside = new Date(now.getTime() + 61 * MIN);
+    const before = new Date(now.getTime() + 60 * MIN - m.marginMs - 1000);
+    const claim = (deliveryId: string, at: Date) => deliveries.claimWork(deliveryId, randomUUID(), at, LEASE_MS, m.marginMs);
+    const results = await Promise.all([...seeded.map((d) => claim(d.deliveryId, inside)), claim(strikePost!.deliveryId, inside)]);
+    // Alone: claims asked together are answered from the latest of their instants.
+    results.push(await claim(early!.deliveryId, before));
+    const gates = results.map((r) => {
+      if (!r.claimed) throw new Error('every delivery here is due and free');
+      return m.gate.fromClaim(r.work.gate);
+    });
+    const byAccount = new Map(seeded.map((d, k) => [d.accountId, gates[k]]));
+    expect(byAccount.get(inScope)).toEqual({ coveringStrikeId: strikeId, ownStrike: null });
+    expect(byAccount.get(alsoInScope)).toEqual({ coveringStrikeId: strikeId, ownStrike: null });
+    expect(byAccount.get(outOfScope)).toEqual({ coveringStrikeId: null, ownStrike: null });
+    expect(gates[seeded.length]).toEqual({ coveringStrikeId: null, ownStrike: { state: 'approved', endsAt: new Date(now.getTime() + 120 * MIN) } });
+    // More than the margin before the window, the gate is open.
+    expect(gates[seeded.length + 1]).toEqual({ coveringStrikeId: null, ownStrike: null });
+
+    // A strike decided after a delivery was queued, before its claim: the claim sees it.
+    const later = await seedOrganisation(m, { voters: 2, accounts: 1 });
+    const [queued] = await seedPosts(m, later, [new Date(now.getTime() - MIN)]);
+    const lateStrike = await approvedStrike(m, later, strikeSpec(later, { startsAt: new Date(now.getTime() + 60 * MIN), endsAt: new Date(now.getTime() + 90 * MIN) }));
+    const r = await claim(queued!.deliveryId, inside);
+    if (!r.claimed) throw new Error('the delivery is due and free');
+    expect(m.gate.fromClaim(r.work.gate)).toEqual({ coveringStrikeId: lateStrike, ownStrike: null });
   });
 });

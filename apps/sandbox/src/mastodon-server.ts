@@ -113,6 +113,8 @@ export class FakeMastodon {
   /** Delay before answering a status creation that has been recorded (to kill a worker mid-call). */
   statusResponseDelayMs = 0;
   latencyMs = 0;
+  /** Awaited before the next matching request is answered, once (to change the world mid-call). */
+  private readonly pauses: { when: (r: { method: string; path: string }) => boolean; until: () => Promise<void> }[] = [];
   /** How long an idle keep-alive connection stays open (real instances behind nginx: about a minute). */
   keepAliveMs = 1000;
   /**
@@ -395,6 +397,11 @@ export class FakeMastodon {
     });
   }
 
+  /** The next request matching `path` (and `method`) waits for `until` before it is answered. */
+  pauseNext(opts: { path: RegExp; method?: string }, until: () => Promise<void>): void {
+    this.pauses.push({ when: (r) => opts.path.test(r.path) && (!opts.method || r.method === opts.method), until });
+  }
+
   statusesOf(accountId: string): FakeStatus[] {
     return this.statuses.filter((s) => s.accountId === accountId);
   }
@@ -436,6 +443,8 @@ export class FakeMastodon {
     try {
       const body = await readBody(req);
       if (this.latencyMs) await sleep(this.latencyMs);
+      const pause = this.pauses.findIndex((p) => p.when({ method: record.method, path: url.pathname }));
+      if (pause >= 0) await this.pauses.splice(pause, 1)[0]!.until();
       if (rate?.exceeded) return send(429, { error: 'Too many requests' });
       const fault = this.faults.find((f) => f.when({ method: record.method, path: url.pathname, accountId: record.accountId }));
       if (fault) {

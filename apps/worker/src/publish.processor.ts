@@ -20,6 +20,10 @@ const VOID_STRIKE_STATES = new Set(['proposed', 'rejected', 'cancelled']);
 
 // A deferred look at someone else's claim comes this long after its lease ends.
 const LEASE_LOOK_AGAIN_MS = 100;
+// The gate's answer read with the claim serves a call that starts at most this long after the claim
+// was asked (a round trip is milliseconds): a renewal of credentials or an upload in between, or a
+// stall, and the gate is asked again. The answer looks ahead by the network timeout, seconds.
+const CLAIM_GATE_FRESH_MS = 250;
 
 export type PublishOutcome = 'published' | 'skipped' | 'held';
 
@@ -96,8 +100,8 @@ export class PublishProcessor implements OnModuleDestroy {
     const { deliveryId } = job.data;
     const leaseMs = this.config.queue.publishLeaseMs;
     const now = new Date();
-    // One round trip: the claim, then (after it) the work. The gate is asked later, right before the call.
-    const result = await this.deliveries.claimWork(deliveryId, claim, now, leaseMs);
+    // One round trip: the claim, then (after it) the work and the gate's answer for a call made at once.
+    const result = await this.deliveries.claimWork(deliveryId, claim, now, leaseMs, this.config.networks.timeoutMs);
     if (!result.claimed) {
       const delivery = result.delivery;
       if (!delivery || TERMINAL.has(delivery.state)) return 'skipped';
@@ -129,7 +133,7 @@ export class PublishProcessor implements OnModuleDestroy {
     }
 
     try {
-      return await this.publish(work, claim, claimedAt);
+      return await this.publish(work, claim, claimedAt, now);
     } catch (err) {
       return this.onFailure(job, token, work, claim, err);
     }
@@ -138,12 +142,16 @@ export class PublishProcessor implements OnModuleDestroy {
   /**
    * The gate, for an ordinary delivery: an effective strike covering its account holds it. A strike
    * post goes through while its strike stands, and is cancelled when its strike will never run.
-   * Postgres is asked now, in one query, every time: an answer read even a moment earlier could
-   * miss a strike approved since (PRODUCT.md rule 1).
+   * Postgres is asked right before each call (PRODUCT.md rule 1): the first call uses the answer the
+   * claim read after claiming, when it follows the claim at once (`claimedAsk`: when the claim was
+   * asked); any other call asks again.
    */
-  private async stoppedByStrike(work: PublishWork, claim: string): Promise<PublishOutcome | null> {
+  private async stoppedByStrike(work: PublishWork, claim: string, claimedAsk?: Date): Promise<PublishOutcome | null> {
     const { delivery } = work;
-    const answer = await this.gate.answer(delivery, new Date(), this.config.networks.timeoutMs);
+    const answer =
+      claimedAsk && Date.now() - claimedAsk.getTime() <= CLAIM_GATE_FRESH_MS
+        ? this.gate.fromClaim(work.gate)
+        : await this.gate.answer(delivery, new Date(), this.config.networks.timeoutMs);
     if (delivery.strikeId) {
       const strike = answer.ownStrike;
       const late = work.post.strikeRole !== 'closing' && strike && strike.endsAt.getTime() <= Date.now();
@@ -172,7 +180,7 @@ export class PublishProcessor implements OnModuleDestroy {
     }
   }
 
-  private async publish(work: PublishWork, claim: string, claimedAt: number): Promise<PublishOutcome> {
+  private async publish(work: PublishWork, claim: string, claimedAt: number, claimAsked: Date): Promise<PublishOutcome> {
     const { delivery, account, post } = work;
     if (account.status !== 'active') {
       throw new UnrecoverableError(`Account ${account.handle} needs reconnecting: ${account.statusReason ?? 'credentials refused'}`);
@@ -182,17 +190,18 @@ export class PublishProcessor implements OnModuleDestroy {
     // Uploaded media ids are kept, so a retry does not upload the same images again.
     const remoteMediaIds = [...delivery.remoteMediaIds];
     // Uploads are network calls too, and none for a post the gate would stop anyway.
-    if (work.media.length > remoteMediaIds.length) {
-      const held = await this.stoppedByStrike(work, claim);
+    const uploads = work.media.slice(remoteMediaIds.length);
+    if (uploads.length > 0) {
+      const held = await this.stoppedByStrike(work, claim, claimAsked);
       if (held) return held;
     }
-    for (const m of work.media.slice(remoteMediaIds.length)) {
+    for (const m of uploads) {
       const data = await this.deliveries.mediaData(m.mediaId);
       remoteMediaIds.push(await adapter.uploadMedia(conn, { data, mimeType: m.mimeType, altText: m.altText }));
       await this.deliveries.saveRemoteMediaIds(delivery.id, claim, remoteMediaIds);
     }
-    // Right before the call, asked again even after an upload: a window may have opened meanwhile.
-    const held = await this.stoppedByStrike(work, claim);
+    // Right before the call; asked again after an upload: a window may have opened meanwhile.
+    const held = await this.stoppedByStrike(work, claim, uploads.length === 0 ? claimAsked : undefined);
     if (held) return held;
     this.metrics.gate('pass');
     const published = await adapter.publish(conn, { ...post, remoteMediaIds }, delivery.id);

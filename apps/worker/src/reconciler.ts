@@ -4,6 +4,10 @@ import { DeliveriesRepository } from '#database/deliveries.repository.js';
 import { DeliveryQueue } from '#queue/delivery-queue.js';
 
 const PAGE = 1000;
+// A delivery changed this recently may still be on its way to Redis: a strike's end queues its
+// resumed posts in bulk after its commit, for up to seconds. Its job is re-created all the same
+// (fixed ids: the second add is a no-op), but it is not reported as lost.
+const IN_FLIGHT_MS = 60_000;
 
 /**
  * Postgres is the source of truth: every delivery that should have a job gets one again if Redis
@@ -50,6 +54,8 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async scan(): Promise<number> {
     let restored = 0;
+    let recent = 0;
+    const recentSince = Date.now() - IN_FLIGHT_MS;
     let after: string | null = null;
     for (;;) {
       const page = await this.deliveries.pendingPage(after, PAGE);
@@ -59,8 +65,10 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       const toAdd = page.filter((d) => missing.has(d.id)).map((d) => ({ deliveryId: d.id, scheduledAt: d.scheduledAt, strike: d.strikeId !== null }));
       await this.queue.reschedule(toAdd);
       restored += toAdd.length;
+      recent += page.filter((d) => missing.has(d.id) && d.updatedAt.getTime() > recentSince).length;
     }
-    if (restored > 0) this.logger.warn({ restored }, 're-created delivery jobs missing from Redis');
+    if (restored > recent) this.logger.warn({ restored: restored - recent }, 're-created delivery jobs missing from Redis');
+    if (recent > 0) this.logger.debug({ restored: recent }, 're-created the jobs of deliveries changed in the last minute (their own step may still have been queueing them)');
     return restored;
   }
 }

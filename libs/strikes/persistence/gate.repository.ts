@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#database/prisma.service.js';
+import type { GateRow } from '#database/publish-round.js';
 import type { StrikeState } from '../domain/strike.js';
 import { slotsFrom } from '../domain/planner.js';
 import type { Rescheduled } from './strike-lifecycle.repository.js';
@@ -47,14 +48,20 @@ export class GateRepository {
   }
 
   /**
-   * The publish path's gate, asked right before every network call and never reused: for an
-   * ordinary delivery the strike covering its account from `at` to `at + marginMs` (as
-   * coveringStrike), for a strike post its own strike's state and end. It shares its round trip
-   * with the other steps of the deliveries running beside it (PublishRound, SQL gate_answers): the
-   * statement that answers starts after the question was asked, as fresh as a query of its own.
+   * The publish path's gate, asked right before a network call: for an ordinary delivery the strike
+   * covering its account from `at` to `at + marginMs` (as coveringStrike), for a strike post its
+   * own strike's state and end. It shares its round trip with the other steps of the deliveries
+   * running beside it (PublishRound, SQL gate_answers): the statement that answers starts after the
+   * question was asked, as fresh as a query of its own. The claim answers it too (fromClaim), for
+   * the call that follows the claim at once.
    */
   async answer(delivery: { organisationId: string; accountId: string; strikeId: string | null }, at: Date, marginMs: number): Promise<GateAnswer> {
     const r = await this.prisma.publishRound.gate({ organisationId: delivery.organisationId, accountId: delivery.accountId, strikeId: delivery.strikeId, at, marginMs });
+    return this.fromClaim(r);
+  }
+
+  /** The gate's answer as the claim read it (DeliveriesRepository.claimWork), or as answer() reads it. */
+  fromClaim(r: GateRow): GateAnswer {
     return {
       coveringStrikeId: r.covering,
       ownStrike: r.ownState && r.ownEndsAt ? { state: r.ownState as StrikeState, endsAt: r.ownEndsAt } : null,
