@@ -1,7 +1,7 @@
 /**
  * Deliveries per second through Piquet's real worker process, next to a bare BullMQ worker that
  * makes the same HTTP call at the same concurrency: the ratio is what Piquet's bookkeeping costs
- * (reload, claim, decrypt, masto, markPublished). Prints figures only; asserts nothing about time.
+ * (claim with reload and gate, decrypt, record). Prints figures only; asserts nothing about time.
  *
  * Each figure is the median of `--rounds` runs of each, alternating Piquet and bare: a single bare
  * run at 0 ms lasts about a second, and its rate moved between 1,300 and 2,400/s from run to run.
@@ -214,8 +214,9 @@ async function bareWorker(config: BareWorkerConfig): Promise<void> {
       const body = (await res.json()) as { id?: string };
       if (!res.ok || !body.id) throw new Error(`Fake Mastodon answered ${res.status}`);
     },
-    // Piquet's worker settings, so both hold and renew job locks alike.
-    { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: config.prefix, concurrency: config.concurrency, lockDuration: 4_000, stalledInterval: 4_000, maxStalledCount: 5 },
+    // Piquet's worker settings (LOCK_DURATION_MS's default, a stalled check every half lock), so
+    // both hold, renew and check job locks alike.
+    { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: config.prefix, concurrency: config.concurrency, lockDuration: 3_000, stalledInterval: 1_500, maxStalledCount: 5 },
   );
   worker.on('completed', () => ((done += 1), report()));
   worker.on('failed', (_job, err) => send({ kind: 'failed', error: err.message }));

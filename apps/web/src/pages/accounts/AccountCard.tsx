@@ -7,6 +7,7 @@ import { Dialog } from '../../ui/Dialog';
 import { FormMessage } from '../../ui/Field';
 import { useSubmit } from '../../ui/useSubmit';
 import { capabilityRows } from './capabilities';
+import { Handle } from '../../ui/Handle';
 
 export function AccountCard({ account: a, canManage, onReconnect, onDisconnected }: { account: Account; canManage: boolean; onReconnect: () => void; onDisconnected: (message: string) => void }) {
   const { t } = useTranslation('accounts');
@@ -23,7 +24,7 @@ export function AccountCard({ account: a, canManage, onReconnect, onDisconnected
   return (
     <article className="card account" aria-labelledby={titleId}>
       <h2 id={titleId} className="account-title">
-        {a.handle} <span className="muted">· {t(`common:network.${a.network}`)}</span>
+        <Handle handle={a.handle} /> <span className="muted">· {t(`common:network.${a.network}`)}</span>
       </h2>
       <p className="muted">
         {a.displayName && <>{a.displayName} · </>}

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { Account, Delivery, Strike } from '../../api/views';
+import { Handle } from '../../ui/Handle';
 
 /**
  * One delivery's state in words (colour never carries it alone): published with its link, failed
@@ -12,7 +13,7 @@ export function DeliveryStatus({ delivery, account, strikes }: { delivery: Deliv
   const holder = delivery.state === 'held' ? heldBy(delivery, account, strikes ?? []) : null;
   return (
     <span className="delivery">
-      <span className="delivery-account">{who}</span>{' '}
+      <span className="delivery-account">{account ? <Handle handle={account.handle} /> : who}</span>{' '}
       <span className={`badge state-${delivery.state}`}>{t(`state.${delivery.state}`)}</span>
       {delivery.state === 'published' && delivery.url && (
         <>

@@ -13,6 +13,7 @@ import { strikesApi } from './api';
 import { StrikeStateBadge, StrikeTabs } from './bits';
 import type { HoldFate, HoldView, NativeHoldView } from './types';
 import './strikes.css';
+import { Handle } from '../../ui/Handle';
 
 const FATES: HoldFate[] = ['review', 'pending', 'resumed', 'shifted', 'dropped'];
 
@@ -183,7 +184,7 @@ function HeldTable(props: { rows: Row[]; accounts: Account[]; reviewable: boolea
                   {r.text}
                   {r.native && <span className="hint"> {t('held.native')}</span>}
                 </td>
-                <td>{handle(r.accountId)}</td>
+                <td><Handle handle={handle(r.accountId)} /></td>
                 <td>
                   <time dateTime={r.originalScheduledAt}>{dateTime(r.originalScheduledAt)}</time>
                 </td>

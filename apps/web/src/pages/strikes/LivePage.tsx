@@ -13,6 +13,7 @@ import { SitesInScope } from './SitesInScope';
 import type { LiveView, StrikeDetailView } from './types';
 import { useLiveStrike } from './useLiveStrike';
 import './strikes.css';
+import { Handle } from '../../ui/Handle';
 
 /** `/strikes/:id/live`: countdowns, and per account what is held, published, occupied and failed — updated as it happens. */
 export default function LivePage() {
@@ -119,7 +120,7 @@ function Live({ live, strike, accounts }: { live: LiveView; strike: StrikeDetail
           <ul className="list failures" role="list">
             {failures.map((f) => (
               <li key={f.key}>
-                <strong>{handle(f.accountId)}</strong> — {f.text}
+                <strong><Handle handle={handle(f.accountId)} /></strong> — {f.text}
               </li>
             ))}
           </ul>
@@ -134,7 +135,7 @@ function Live({ live, strike, accounts }: { live: LiveView; strike: StrikeDetail
         const headingId = `acc-${accountId}`;
         return (
           <section key={accountId} className="card live-account" aria-labelledby={headingId}>
-            <h2 id={headingId}>{handle(accountId)}</h2>
+            <h2 id={headingId}><Handle handle={handle(accountId)} /></h2>
 
             <h3>{t('strikePosts')}</h3>
             {posts.length === 0 ? (

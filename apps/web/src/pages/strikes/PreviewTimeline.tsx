@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useOrgTime } from '../../app/useOrgTime';
 import { SitesInScope } from './SitesInScope';
 import type { StrikePreview, TimelineEvent } from './types';
+import { Handle } from '../../ui/Handle';
 
 const SHOWN = 150;
 
@@ -89,7 +90,7 @@ export function PreviewTimeline({ preview, headingLevel = 3 }: { preview: Strike
             return (
               <li key={i} className={`timeline-event timeline-${e.kind}`}>
                 <time dateTime={String(e.at)}>{dateTime(String(e.at))}</time>
-                <span className="timeline-handle">{e.handle}</span>
+                <span className="timeline-handle"><Handle handle={e.handle} /></span>
                 <span className="timeline-kind">{label}</span>
                 {body && <span className="timeline-body">{body}</span>}
               </li>

@@ -13,6 +13,7 @@ import { StrikeTabs } from './bits';
 import { PostBars, SeriesChart } from './charts';
 import type { Metric, ReportLinkView, ReportView } from './types';
 import './strikes.css';
+import { Handle } from '../../ui/Handle';
 
 /** `/strikes/:id/report`: figures against the ordinary baseline, charts, comments, downloads and signed links. */
 export default function ReportPage() {
@@ -91,7 +92,7 @@ function Report({ report }: { report: ReportView }) {
               <td>{p.rank}</td>
               <td>
                 <span className="hint">
-                  {p.account.handle} · {t(`role.${p.role}`, { defaultValue: p.role })} · {dateTime(p.publishedAt)}
+                  <Handle handle={p.account.handle} /> · {t(`role.${p.role}`, { defaultValue: p.role })} · {dateTime(p.publishedAt)}
                 </span>
                 <br />
                 {p.url ? (
@@ -117,7 +118,7 @@ function Report({ report }: { report: ReportView }) {
         <MetricTable labelledBy="accounts-heading" first={[t('accounts.account'), t('totals.postsHeader')]} metrics={metrics}>
           {report.totals.perAccount.map((a) => (
             <tr key={a.account.id}>
-              <th scope="row">{a.account.handle}</th>
+              <th scope="row"><Handle handle={a.account.handle} /></th>
               <td>{a.posts}</td>
               {metrics.map((m) => (
                 <td key={m}>{a[m] ?? '—'}</td>
