@@ -1,11 +1,12 @@
 import { Fragment } from 'react';
 
 /**
- * An account's handle (`@name@instance.example`), which may wrap only before its `@` and `.`: on
- * a narrow screen a long one breaks between its parts, never in the middle of a name.
+ * An account's handle (`@name@instance.example`), which wraps before its second `@` on a narrow
+ * screen: between the name and the server, never in the middle of either (unless one alone is
+ * wider than the line).
  */
 export function Handle({ handle }: { handle: string }) {
-  const parts = handle.split(/(?=[@.])/);
+  const parts = handle.split(/(?=@)/);
   return (
     <span className="handle">
       {parts.map((part, i) => (
