@@ -109,14 +109,15 @@ export class DeliveriesRepository {
    */
   async renewLeases(claims: { id: string; token: string }[], leaseUntil: Date): Promise<Set<string>> {
     if (claims.length === 0) return new Set();
-    // Rows locked in id order, as the publish rounds lock them: unordered, the two deadlocked.
+    // Rows locked in id order, as the publish rounds lock them: unordered, the two deadlocked. Found
+    // by key (state compared as text), as claim_deliveries does: not by walking the state index.
     const { rows } = await this.prisma.hot.query<{ id: string }>(
       `WITH held AS (
          SELECT d.id FROM deliveries d JOIN unnest($1::uuid[], $2::text[]) AS c(id, token) ON d.id = c.id
-         WHERE d.claim_token = c.token AND d.state = 'publishing'
+         WHERE d.claim_token = c.token AND d.state::text = 'publishing'
          ORDER BY d.id FOR UPDATE OF d)
        UPDATE deliveries d SET lease_until = $3 FROM held
-       WHERE d.id = held.id AND d.state = 'publishing'
+       WHERE d.id = held.id
        RETURNING d.id`,
       [claims.map((c) => c.id), claims.map((c) => c.token), leaseUntil],
     );

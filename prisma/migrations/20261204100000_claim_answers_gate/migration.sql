@@ -3,23 +3,16 @@
 -- of its round: a call that follows at once needs no round of its own for the gate. A call that
 -- does not follow at once (after media uploads) still asks the gate again, alone.
 
--- One gate question, as gate_answers answers it. VOLATILE so that its reads take a snapshot of
--- their own when it runs, which here is after the claims of the round: never older than the claim.
+-- One gate question, answered by gate_answers (the rule stays written once). VOLATILE so that its
+-- statement takes a snapshot of its own when it runs, which here is after the claims of the round:
+-- never older than the claim (gate_answers, STABLE, reads with that snapshot).
 CREATE FUNCTION gate_answer(p_org uuid, p_account uuid, p_strike uuid, p_at timestamptz, p_until timestamptz)
 RETURNS TABLE (answered boolean, covering uuid, own_state text, own_ends_at timestamptz)
 LANGUAGE plpgsql VOLATILE AS $$
 #variable_conflict use_column
 BEGIN
-  answered := true;
-  covering := NULL;
-  own_state := NULL;
-  own_ends_at := NULL;
-  IF p_strike IS NULL THEN
-    covering := covering_strike(p_org, p_account, p_at, p_until);
-  ELSE
-    SELECT s.state::text, s.ends_at INTO own_state, own_ends_at FROM strikes s WHERE s.id = p_strike;
-  END IF;
-  RETURN NEXT;
+  RETURN QUERY SELECT true, g.covering, g.own_state, g.own_ends_at
+    FROM gate_answers(ARRAY[p_org], ARRAY[p_account], ARRAY[p_strike], p_at, p_until) g;
 END
 $$;
 
