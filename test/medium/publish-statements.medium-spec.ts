@@ -165,4 +165,41 @@ describe('publish statements asked together', () => {
     if (!r.claimed) throw new Error('the delivery is due and free');
     expect(m.gate.fromClaim(r.work.gate)).toEqual({ coveringStrikeId: lateStrike, ownStrike: null });
   });
+
+  it('a part that fails fails its own callers only: the claims of its round stand, none of its records does', async () => {
+    const org = await seedOrganisation(m, { accounts: 2 });
+    const now = m.clock.now();
+    const seeded = await seedPosts(m, org, [new Date(now.getTime() - MIN), new Date(now.getTime() - 2 * MIN)], [org.accountIds[1]!]);
+    const tokens = seeded.map(() => randomUUID());
+    const claims = await Promise.all(seeded.map((d, k) => deliveries.claimWork(d.deliveryId, tokens[k]!, now, LEASE_MS, m.marginMs)));
+    expect(claims.every((c) => c.claimed)).toBe(true);
+    const [next] = await seedPosts(m, org, [new Date(now.getTime() - 3 * MIN)], [org.accountIds[0]!]);
+
+    // The second record's tracked post is refused, as a failure inside the record part would be.
+    const schema = `"${m.env.schema}"`;
+    await m.db.$executeRawUnsafe(`CREATE FUNCTION ${schema}.refuse_tracked() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.remote_id = 'remote-refused' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
+    await m.db.$executeRawUnsafe(`CREATE TRIGGER refuse_tracked BEFORE INSERT ON ${schema}.tracked_posts FOR EACH ROW EXECUTE FUNCTION ${schema}.refuse_tracked()`);
+    try {
+      const record = (k: number, remoteId: string) =>
+        deliveries.markPublished(seeded[k]!.deliveryId, tokens[k]!, { remoteId, url: null, publishedAt: now }, new Date(now.getTime() + 5 * MIN));
+      // A lone call goes at once; the calls made while it is out go together in the next round.
+      const settled = await Promise.allSettled([
+        deliveries.claimWork(randomUUID(), randomUUID(), now, LEASE_MS, m.marginMs),
+        record(0, 'remote-fine'),
+        record(1, 'remote-refused'),
+        deliveries.claimWork(next!.deliveryId, randomUUID(), now, LEASE_MS, m.marginMs),
+      ]);
+      expect(settled[1]).toMatchObject({ status: 'rejected', reason: { message: expect.stringMatching(/record part failed: refused by the test/) } });
+      expect(settled[2]).toMatchObject({ status: 'rejected', reason: { message: expect.stringMatching(/record part failed/) } });
+      expect(settled[3]).toMatchObject({ status: 'fulfilled', value: { claimed: true } });
+    } finally {
+      await m.db.$executeRawUnsafe(`DROP TRIGGER refuse_tracked ON ${schema}.tracked_posts`);
+    }
+    // Rolled back together: both still held by their claims, neither tracked.
+    const rows = await m.db.delivery.findMany({ where: { id: { in: seeded.map((d) => d.deliveryId) } } });
+    expect(rows.map((r) => r.state)).toEqual(['publishing', 'publishing']);
+    expect(await m.db.trackedPost.count({ where: { deliveryId: { in: seeded.map((d) => d.deliveryId) } } })).toBe(0);
+    expect(await m.db.delivery.findUniqueOrThrow({ where: { id: next!.deliveryId } })).toMatchObject({ state: 'publishing', attempts: 1 });
+  });
 });
