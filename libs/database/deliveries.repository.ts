@@ -90,7 +90,7 @@ export class DeliveriesRepository {
   }
 
   /**
-   * The publish path's one round trip (SQL functions claim_deliveries and gate_answer): takes the
+   * The publish path's one round trip (SQL function publish_round): takes the
    * publish right (one holder at a time; a crashed holder's claim lapses when its lease runs out)
    * and, only if it got it, loads the work and answers the gate (from `now` to `now +
    * gateMarginMs`) with snapshots taken after the claim, so an edit or a strike decision that
@@ -110,7 +110,7 @@ export class DeliveriesRepository {
   async renewLeases(claims: { id: string; token: string }[], leaseUntil: Date): Promise<Set<string>> {
     if (claims.length === 0) return new Set();
     // Rows locked in id order, as the publish rounds lock them: unordered, the two deadlocked. Found
-    // by key (state compared as text), as claim_deliveries does: not by walking the state index.
+    // by key (state compared as text), as publish_round does: not by walking the state index.
     const { rows } = await this.prisma.hot.query<{ id: string }>(
       `WITH held AS (
          SELECT d.id FROM deliveries d JOIN unnest($1::uuid[], $2::text[]) AS c(id, token) ON d.id = c.id
@@ -135,7 +135,7 @@ export class DeliveriesRepository {
 
   /**
    * Records the publication and starts following the post's engagement together (SQL function
-   * record_publications, in a PublishRound): a post is tracked exactly when it is recorded as published.
+   * publish_round, in a PublishRound): a post is tracked exactly when it is recorded as published.
    */
   async markPublished(
     id: string,

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { Batcher } from './batcher.js';
 
-/** A row of claim_deliveries: the delivery as it stands, and its work when this caller claimed it. */
+/** A claim row of publish_round: the delivery as it stands, and its work when this caller claimed it. */
 export interface ClaimRow {
   claimed: boolean;
   d_id: string; d_organisation_id: string; d_post_id: string; d_account_id: string; d_strike_id: string | null; d_state: string;
@@ -44,7 +44,7 @@ export class PublishRound {
 
   constructor(private readonly pool: pg.Pool) {}
 
-  /** The claim_deliveries row for this claim, null when the delivery does not exist. */
+  /** The publish_round row for this claim, null when the delivery does not exist. */
   claim(ask: ClaimAsk): Promise<ClaimRow | null> {
     return this.batcher.call({ part: 'claim', ask }) as Promise<ClaimRow | null>;
   }
