@@ -65,7 +65,6 @@ BEGIN
     EXCEPTION WHEN OTHERS THEN
       RETURN QUERY SELECT 'record'::text, NULL::integer, SQLERRM, NULL::uuid, NULL::boolean, NULL::uuid, NULL::uuid, NULL::uuid, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz, NULL::integer, NULL::text[], NULL::text, NULL::text, NULL::timestamptz, NULL::text, NULL::text, NULL::text, NULL::timestamptz, NULL::timestamptz, NULL::timestamptz, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::integer, NULL::integer, NULL::integer, NULL::text, NULL::text, NULL::timestamptz, NULL::timestamptz, NULL::timestamptz, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::jsonb, NULL::uuid, NULL::text, NULL::timestamptz, NULL::boolean;
     END;
-    recorded_id := NULL;
   END IF;
 
   -- Claims, then the work of each delivery as it now stands (the caller sorts the ids: every
@@ -73,7 +72,6 @@ BEGIN
   -- c_gate_until. A delivery that does not exist gives no row.
   n := coalesce(array_length(c_ids, 1), 0);
   IF n > 0 THEN
-    part := 'claim';
     BEGIN
       FOR k IN 1 .. n LOOP
         UPDATE deliveries SET state = 'publishing', claim_token = c_tokens[k], lease_until = c_lease_until,
